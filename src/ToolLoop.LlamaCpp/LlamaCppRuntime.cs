@@ -6,7 +6,7 @@ namespace ToolLoop.LlamaCpp;
 /// <summary>
 /// The process-wide llama.cpp runtime: finds and loads the native libraries once, loads ggml's
 /// backends and routes llama.cpp's log to an <see cref="ILogger"/>. <see cref="LlamaModel"/> and
-/// <c>LlamaCppChatClient</c> call <see cref="Initialize"/> themselves; call it directly to
+/// <see cref="LlamaCppChatClient"/> call <see cref="Initialize"/> themselves; call it directly to
 /// fail early or to choose the logger. Thread-safe.
 /// </summary>
 public static class LlamaCppRuntime

@@ -7,7 +7,7 @@ namespace ToolLoop.LlamaCpp;
 
 /// <summary>
 /// A GGUF model loaded by llama.cpp. Weights and vocabulary are read-only once loaded, so one model can
-/// serve several <c>LlamaCppChatClient</c> instances at once, each with its own context.
+/// serve several <see cref="LlamaCppChatClient"/> instances at once, each with its own context.
 /// Dispose it after the clients that share it; a client still using it keeps the native model alive.
 /// </summary>
 public sealed unsafe class LlamaModel : IDisposable
@@ -24,6 +24,7 @@ public sealed unsafe class LlamaModel : IDisposable
         VocabularySize = NativeMethods.llama_vocab_n_tokens(_vocab);
         TrainedContextLength = NativeMethods.llama_model_n_ctx_train(handle);
         AddBos = NativeMethods.llama_vocab_get_add_bos(_vocab);
+        BosToken = NativeMethods.llama_vocab_bos(_vocab);
         ChatTemplate = ReadChatTemplate(null);
         Description = ReadString((buffer, size) => NativeMethods.llama_model_desc(handle, buffer, size)) ?? string.Empty;
     }
@@ -48,6 +49,8 @@ public sealed unsafe class LlamaModel : IDisposable
     internal SafeLlamaModelHandle Handle => _handle;
 
     internal bool AddBos { get; }
+
+    internal int BosToken { get; }
 
     /// <summary>Loads a GGUF file. Loads the native libraries first if needed.</summary>
     /// <param name="path">The GGUF file.</param>

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+
+namespace ToolLoop.LlamaCpp;
+
+/// <summary>Settings of a <see cref="LlamaCppChatClient"/>. Read once, when the client is created.</summary>
+public sealed class LlamaCppChatClientOptions
+{
+    /// <summary>
+    /// The GGUF file to load when the client is created with <see cref="LlamaCppChatClient(LlamaCppChatClientOptions)"/>
+    /// (the client then owns the model). Ignored when a <see cref="LlamaModel"/> is passed in.
+    /// </summary>
+    public string? ModelPath { get; set; }
+
+    /// <summary>
+    /// The folder holding llama.cpp's native libraries. Default <see langword="null"/>: the
+    /// <c>TOOLLOOP_LLAMA_LIB_DIR</c> environment variable, then default probing.
+    /// </summary>
+    public string? NativeLibraryDirectory { get; set; }
+
+    /// <summary>Receives llama.cpp's log (model loading, context creation, decoding errors). Default: none.</summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>The context size in tokens (prompt plus answer). Default 4096; 0 uses the model's trained length.</summary>
+    public int ContextSize { get; set; } = 4096;
+
+    /// <summary>The most prompt tokens decoded in one <c>llama_decode</c> call. Default 512.</summary>
+    public int BatchSize { get; set; } = 512;
+
+    /// <summary>Threads used for generation. Default <see langword="null"/>: half the logical processors, at least 1.</summary>
+    public int? ThreadCount { get; set; }
+
+    /// <summary>Threads used for prompt processing. Default <see langword="null"/>: same as <see cref="ThreadCount"/>.</summary>
+    public int? BatchThreadCount { get; set; }
+
+    /// <summary>
+    /// The tool-call markup to parse. Default <see langword="null"/>: detected from the chat template.
+    /// </summary>
+    public ToolCallFormat? ToolCallFormat { get; set; }
+
+    /// <summary>A Jinja chat template to use instead of the GGUF's <c>tokenizer.chat_template</c>. Default <see langword="null"/>.</summary>
+    public string? ChatTemplate { get; set; }
+
+    /// <summary>The token limit when <c>ChatOptions.MaxOutputTokens</c> is not set. Default <see langword="null"/>: until an end-of-generation token or a full context.</summary>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>The model id reported in responses and metadata. Default: the GGUF's <c>general.name</c>, else the file name.</summary>
+    public string? ModelId { get; set; }
+}
