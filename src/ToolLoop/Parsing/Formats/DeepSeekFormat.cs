@@ -1,0 +1,91 @@
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// DeepSeek R1 / V3 / V3.1, with full-width special tokens (U+FF5C bars, U+2581 joiners):
+/// <c>&lt;｜tool▁calls▁begin｜&gt;&lt;｜tool▁call▁begin｜&gt;function&lt;｜tool▁sep｜&gt;NAME\n```json\n{…}\n```&lt;｜tool▁call▁end｜&gt;…&lt;｜tool▁calls▁end｜&gt;</c>
+/// (R1, V3) or <c>&lt;｜tool▁call▁begin｜&gt;NAME&lt;｜tool▁sep｜&gt;{…}&lt;｜tool▁call▁end｜&gt;</c> (V3.1). A call without the outer section is read too.
+/// </summary>
+internal static class DeepSeekFormat
+{
+    public const string CallsBegin = "<｜tool▁calls▁begin｜>";
+    public const string CallsEnd = "<｜tool▁calls▁end｜>";
+    public const string CallBegin = "<｜tool▁call▁begin｜>";
+    public const string CallEnd = "<｜tool▁call▁end｜>";
+    public const string Separator = "<｜tool▁sep｜>";
+    public const string EndOfSentence = "<｜end▁of▁sentence｜>";
+
+    // Opener spellings seen in the wild (formats.md, Unsloth's list).
+    private static readonly string[] s_callsBeginVariants = [CallsBegin, "<｜tool_calls_begin｜>", "<｜tool calls begin｜>", "<｜tool\\_calls\\_begin｜>", "<｜tool▁calls｜>"];
+    private static readonly string[] s_callsEnd = [CallsEnd, "<｜tool_calls_end｜>", "<｜tool calls end｜>", "<｜tool\\_calls\\_end｜>"];
+    private static readonly string[] s_callEnd = [CallEnd, "<｜tool_call_end｜>"];
+    private static readonly string[] s_stops = [EndOfSentence];
+
+    public static void Register(FormatTable.Builder b)
+    {
+        foreach (var opener in s_callsBeginVariants)
+        {
+            b.Call(opener, c => new SectionRegion(ToolCallFormat.DeepSeek, opener.Length, s_callsEnd, s_stops, ReadSection));
+        }
+
+        b.Call(CallBegin, static c => new SectionRegion(ToolCallFormat.DeepSeek, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin], ReadCall));
+        b.Strip(EndOfSentence, CallsEnd, CallEnd, "<｜tool▁outputs▁end｜>");
+    }
+
+    private static void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
+        => SectionRegion.ReadCalls(context, body, truncated, CallBegin, s_callEnd, ReadCall);
+
+    /// <summary>Reads <c>TYPE&lt;｜tool▁sep｜&gt;NAME\n```json\n{…}\n```</c> (R1) or <c>NAME&lt;｜tool▁sep｜&gt;{…}</c> (V3.1).</summary>
+    private static void ReadCall(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
+    {
+        var sep = body.IndexOf(Separator, StringComparison.Ordinal);
+        if (sep < 0)
+        {
+            context.EmitProblem(truncated ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed, "The tool call has no <｜tool▁sep｜>.", raw);
+            return;
+        }
+
+        var before = body[..sep].Trim();
+        var after = body[(sep + Separator.Length)..];
+        var afterTrimmed = after.TrimStart();
+        if (afterTrimmed.IsEmpty ? !IsType(before) : afterTrimmed[0] == '{')
+        {
+            // V3.1: the name precedes the separator.
+            JsonCalls.EmitArguments(context, null, before.ToString(), afterTrimmed, truncated, raw, ToolCallFormat.DeepSeek);
+            return;
+        }
+
+        // R1 / V3: type before the separator, then the name, then the (usually fenced) JSON.
+        var nameEnd = 0;
+        while (nameEnd < afterTrimmed.Length && afterTrimmed[nameEnd] is not ('\n' or '\r' or '`' or '{'))
+        {
+            nameEnd++;
+        }
+
+        var name = afterTrimmed[..nameEnd].Trim().ToString();
+        var rest = afterTrimmed[nameEnd..].Trim();
+        if (rest.StartsWith("```"))
+        {
+            var newline = rest.IndexOf('\n');
+            rest = newline < 0 ? [] : rest[(newline + 1)..];
+            var fenceEnd = rest.LastIndexOf("```", StringComparison.Ordinal);
+            if (fenceEnd >= 0)
+            {
+                rest = rest[..fenceEnd];
+            }
+            else
+            {
+                rest = rest[..Spans.WithoutPartialMarker(rest, "\n```")];
+            }
+        }
+
+        if (rest.IsEmpty && !truncated)
+        {
+            JsonCalls.EmitArguments(context, null, name, "{}", truncated: false, raw, ToolCallFormat.DeepSeek);
+            return;
+        }
+
+        JsonCalls.EmitArguments(context, null, name, rest, truncated, raw, ToolCallFormat.DeepSeek);
+    }
+
+    private static bool IsType(ReadOnlySpan<char> text) => text.SequenceEqual("function");
+}

@@ -1,0 +1,517 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// Gemma 4: <c>&lt;|tool_call&gt;call:NAME{key:&lt;|"|&gt;text&lt;|"|&gt;,n:3,flag:true,obj:{…},list:[…]}&lt;tool_call|&gt;</c>,
+/// converted to a JSON object. Reasoning is <c>&lt;|channel&gt;thought\n…&lt;channel|&gt;</c>.
+/// </summary>
+internal static class Gemma4Format
+{
+    public const string Open = "<|tool_call>";
+    public const string Close = "<tool_call|>";
+    public const string Quote = "<|\"|>";
+    private const string TurnEnd = "<turn|>";
+    private const string Prefix = "call:";
+    private const int MaxName = 128;
+
+    public static void Register(FormatTable.Builder b)
+    {
+        b.Call(Open, static c => new ToolCallRegion(c));
+        b.Reasoning("<|channel>thought", "<channel|>");
+        b.Reasoning("<|channel>", "<channel|>");
+        b.Strip(Close, "<|tool_response>", TurnEnd, "<end_of_turn>", "<eos>");
+    }
+
+    private enum State
+    {
+        Prefix,
+        Name,
+        Body,
+        AfterBody,
+    }
+
+    private sealed class ToolCallRegion(ParseContext context) : CallRegion
+    {
+        private State _state;
+        private int _nameStart;
+        private int _nameEnd;
+        private int _bodyStart;
+        private int _bodyEnd = -1;
+        private int _depth;
+        private int _maxDepth;
+        private bool _inString;
+        private readonly Stack<char> _open = new();
+
+        public override ToolCallFormat Format => ToolCallFormat.Gemma4;
+
+        public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+        {
+            while (true)
+            {
+                switch (_state)
+                {
+                    case State.Prefix:
+                        pos = Spans.SkipWhitespace(region, pos);
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        switch (Spans.MatchAt(region, pos, Prefix))
+                        {
+                            case MatchKind.Partial:
+                                return RegionStatus.NeedMore;
+                            case MatchKind.None:
+                                return RegionStatus.Reject;
+                        }
+
+                        pos += Prefix.Length;
+                        _nameStart = pos;
+                        _state = State.Name;
+                        break;
+
+                    case State.Name:
+                        while (pos < region.Length && Spans.IsNameChar(region[pos]))
+                        {
+                            pos++;
+                            if (pos - _nameStart > MaxName)
+                            {
+                                return RegionStatus.Reject;
+                            }
+                        }
+
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        if (region[pos] != '{' || pos == _nameStart)
+                        {
+                            return RegionStatus.Reject;
+                        }
+
+                        _nameEnd = pos;
+                        _bodyStart = pos;
+                        _state = State.Body;
+                        break;
+
+                    case State.Body:
+                        while (pos < region.Length)
+                        {
+                            var c = region[pos];
+                            if (c == '<')
+                            {
+                                var q = Spans.MatchAt(region, pos, Quote);
+                                if (q == MatchKind.Partial)
+                                {
+                                    return RegionStatus.NeedMore;
+                                }
+
+                                if (q == MatchKind.Full)
+                                {
+                                    _inString = !_inString;
+                                    pos += Quote.Length;
+                                    continue;
+                                }
+
+                                if (!_inString)
+                                {
+                                    // The closer without a balanced body (a cut or sloppy call) still ends the call.
+                                    var close = Spans.MatchAt(region, pos, Close);
+                                    var turn = Spans.MatchAt(region, pos, TurnEnd);
+                                    if (close == MatchKind.Partial || turn == MatchKind.Partial)
+                                    {
+                                        return RegionStatus.NeedMore;
+                                    }
+
+                                    if (close == MatchKind.Full || turn == MatchKind.Full)
+                                    {
+                                        _bodyEnd = pos;
+                                        pos += close == MatchKind.Full ? Close.Length : TurnEnd.Length;
+                                        return RegionStatus.Complete;
+                                    }
+                                }
+                            }
+                            else if (!_inString)
+                            {
+                                if (c is '{' or '[')
+                                {
+                                    _depth++;
+                                    _maxDepth = Math.Max(_maxDepth, _depth);
+                                    if (_depth <= context.Options.MaxJsonDepth + 1)
+                                    {
+                                        _open.Push(c == '{' ? '}' : ']');
+                                    }
+                                }
+                                else if (c is '}' or ']' && _depth > 0)
+                                {
+                                    if (_depth <= context.Options.MaxJsonDepth + 1)
+                                    {
+                                        _open.Pop();
+                                    }
+
+                                    if (--_depth == 0)
+                                    {
+                                        pos++;
+                                        _bodyEnd = pos;
+                                        _state = State.AfterBody;
+                                        break;
+                                    }
+                                }
+                            }
+
+                            pos++;
+                        }
+
+                        if (_state == State.Body)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        break;
+
+                    case State.AfterBody:
+                        var p = Spans.SkipWhitespace(region, pos);
+                        if (p >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        var cl = Spans.MatchAt(region, p, Close);
+                        var te = Spans.MatchAt(region, p, TurnEnd);
+                        if (cl == MatchKind.Full || te == MatchKind.Full)
+                        {
+                            pos = p + (cl == MatchKind.Full ? Close.Length : TurnEnd.Length);
+                            return RegionStatus.Complete;
+                        }
+
+                        if (cl == MatchKind.Partial || te == MatchKind.Partial)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        // No closer: the call ends with its body.
+                        return RegionStatus.Complete;
+                }
+            }
+        }
+
+        public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
+        {
+            if (_state is State.Prefix or State.Name)
+            {
+                ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a tool-call name.", region);
+                return region.Length;
+            }
+
+            var name = region[_nameStart.._nameEnd].ToString();
+            if (_maxDepth > ctx.Options.MaxJsonDepth)
+            {
+                ctx.EmitProblem(ToolCallProblemKind.TooDeep, $"The tool call is nested deeper than {ctx.Options.MaxJsonDepth} levels.", region, name);
+                return region.Length;
+            }
+
+            var healed = false;
+            string body;
+            if (_bodyEnd < 0 || _depth > 0)
+            {
+                // Cut short (end of output, or a closer before the body closed): close what is open.
+                var end = _bodyEnd < 0 ? region.Length : _bodyEnd;
+                var text = region[_bodyStart..end];
+                if (_bodyEnd < 0)
+                {
+                    text = text[..Spans.WithoutPartialMarker(text, Quote)];
+                    text = text[..Spans.WithoutPartialMarker(text, Close)];
+                }
+
+                var closers = string.Concat(_open);
+                body = string.Concat(text, _inString ? Quote : string.Empty, closers);
+                healed = true;
+            }
+            else
+            {
+                body = region[_bodyStart.._bodyEnd].ToString();
+            }
+
+            if (!GemmaValue.TryConvertObject(body, out var json))
+            {
+                ctx.EmitProblem(healed ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed,
+                    healed ? "The output ended inside this tool call and it cannot be completed." : "The tool call's arguments cannot be read.", region, name);
+                return region.Length;
+            }
+
+            ctx.EmitCall(null, name, json, healed, ToolCallFormat.Gemma4);
+            return region.Length;
+        }
+    }
+
+    /// <summary>Converts Gemma's argument syntax to JSON (llama.cpp's <c>gemma4_to_json</c>, with vLLM's tolerance for bare values).</summary>
+    internal static class GemmaValue
+    {
+        
+
+        public static bool TryConvertObject(string text, out string json)
+        {
+            json = "{}";
+            var buffer = new ArrayBufferWriter<byte>();
+            try
+            {
+                using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
+                {
+                    var p = 0;
+                    if (!Value(text, ref p, w, topLevel: true) || Skip(text, p) != text.Length)
+                    {
+                        return false;
+                    }
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+
+            json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return true;
+        }
+
+        private static int Skip(string s, int p)
+        {
+            while (p < s.Length && char.IsWhiteSpace(s[p]))
+            {
+                p++;
+            }
+
+            return p;
+        }
+
+        private static bool Value(string s, ref int p, Utf8JsonWriter w, bool topLevel = false)
+        {
+            p = Skip(s, p);
+            if (p >= s.Length)
+            {
+                return false;
+            }
+
+            if (topLevel && s[p] != '{')
+            {
+                return false;
+            }
+
+            switch (s[p])
+            {
+                case '{':
+                    p++;
+                    w.WriteStartObject();
+                    p = Skip(s, p);
+                    if (p < s.Length && s[p] == '}')
+                    {
+                        p++;
+                        w.WriteEndObject();
+                        return true;
+                    }
+
+                    while (true)
+                    {
+                        p = Skip(s, p);
+                        var keyStart = p;
+                        string key;
+                        if (string.CompareOrdinal(s, p, Quote, 0, Quote.Length) == 0)
+                        {
+                            var end = s.IndexOf(Quote, p + Quote.Length, StringComparison.Ordinal);
+                            if (end < 0)
+                            {
+                                return false;
+                            }
+
+                            key = s[(p + Quote.Length)..end];
+                            p = end + Quote.Length;
+                        }
+                        else if (p < s.Length && s[p] == '"')
+                        {
+                            var end = s.IndexOf('"', p + 1);
+                            if (end < 0)
+                            {
+                                return false;
+                            }
+
+                            key = s[(p + 1)..end];
+                            p = end + 1;
+                        }
+                        else
+                        {
+                            while (p < s.Length && s[p] is not (':' or '}'))
+                            {
+                                p++;
+                            }
+
+                            key = s[keyStart..p].Trim();
+                        }
+
+                        p = Skip(s, p);
+                        if (p >= s.Length || s[p] != ':' || key.Length == 0)
+                        {
+                            return false;
+                        }
+
+                        p++;
+                        w.WritePropertyName(key);
+                        if (!Value(s, ref p, w))
+                        {
+                            return false;
+                        }
+
+                        p = Skip(s, p);
+                        if (p < s.Length && s[p] == ',')
+                        {
+                            p++;
+                            continue;
+                        }
+
+                        if (p < s.Length && s[p] == '}')
+                        {
+                            p++;
+                            w.WriteEndObject();
+                            return true;
+                        }
+
+                        return false;
+                    }
+
+                case '[':
+                    p++;
+                    w.WriteStartArray();
+                    p = Skip(s, p);
+                    if (p < s.Length && s[p] == ']')
+                    {
+                        p++;
+                        w.WriteEndArray();
+                        return true;
+                    }
+
+                    while (true)
+                    {
+                        if (!Value(s, ref p, w))
+                        {
+                            return false;
+                        }
+
+                        p = Skip(s, p);
+                        if (p < s.Length && s[p] == ',')
+                        {
+                            p++;
+                            continue;
+                        }
+
+                        if (p < s.Length && s[p] == ']')
+                        {
+                            p++;
+                            w.WriteEndArray();
+                            return true;
+                        }
+
+                        return false;
+                    }
+
+                case '"':
+                    // Plain JSON string (vLLM tolerance).
+                    var q = p + 1;
+                    var sb = new System.Text.StringBuilder();
+                    while (q < s.Length && s[q] != '"')
+                    {
+                        if (s[q] == '\\' && q + 1 < s.Length)
+                        {
+                            q++;
+                            sb.Append(s[q] switch { 'n' => '\n', 't' => '\t', 'r' => '\r', _ => s[q] });
+                        }
+                        else
+                        {
+                            sb.Append(s[q]);
+                        }
+
+                        q++;
+                    }
+
+                    if (q >= s.Length)
+                    {
+                        return false;
+                    }
+
+                    w.WriteStringValue(sb.ToString());
+                    p = q + 1;
+                    return true;
+
+                default:
+                    if (string.CompareOrdinal(s, p, Quote, 0, Quote.Length) == 0)
+                    {
+                        var end = s.IndexOf(Quote, p + Quote.Length, StringComparison.Ordinal);
+                        if (end < 0)
+                        {
+                            return false;
+                        }
+
+                        w.WriteStringValue(s.AsSpan((p + Quote.Length)..end));
+                        p = end + Quote.Length;
+                        return true;
+                    }
+
+                    // A bare value runs to ',', '}' or ']'.
+                    var start = p;
+                    while (p < s.Length && s[p] is not (',' or '}' or ']'))
+                    {
+                        p++;
+                    }
+
+                    var token = s.AsSpan(start, p - start).Trim();
+                    if (token.IsEmpty)
+                    {
+                        return false;
+                    }
+
+                    if (token.SequenceEqual("true"))
+                    {
+                        w.WriteBooleanValue(true);
+                    }
+                    else if (token.SequenceEqual("false"))
+                    {
+                        w.WriteBooleanValue(false);
+                    }
+                    else if (token.SequenceEqual("null"))
+                    {
+                        w.WriteNullValue();
+                    }
+                    else if (IsJsonNumber(token))
+                    {
+                        w.WriteRawValue(token, skipInputValidation: false);
+                    }
+                    else
+                    {
+                        w.WriteStringValue(token);
+                    }
+
+                    return true;
+            }
+        }
+
+        private static bool IsJsonNumber(ReadOnlySpan<char> token)
+        {
+            if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                return false;
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(token.ToString());
+                return doc.RootElement.ValueKind == JsonValueKind.Number;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+    }
+}

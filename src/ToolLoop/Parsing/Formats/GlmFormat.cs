@@ -1,0 +1,202 @@
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// GLM 4.5–4.7: <c>&lt;tool_call&gt;NAME\n&lt;arg_key&gt;K&lt;/arg_key&gt;\n&lt;arg_value&gt;V&lt;/arg_value&gt;\n&lt;/tool_call&gt;</c>
+/// (4.7 writes it on one line), values typed by the tool's schema. A value ends only at <c>&lt;/arg_value&gt;</c>.
+/// </summary>
+internal static class GlmFormat
+{
+    public const string KeyOpen = "<arg_key>";
+    public const string KeyClose = "</arg_key>";
+    public const string ValueOpen = "<arg_value>";
+    public const string ValueClose = "</arg_value>";
+
+    public static void Register(FormatTable.Builder b)
+    {
+        b.Call(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c));
+        b.Strip(HermesFormat.Close, "<|user|>", "<|observation|>");
+    }
+
+    private enum State
+    {
+        Name,
+        Between,
+        Key,
+        BetweenKeyAndValue,
+        Value,
+        SeekClose,
+    }
+
+    /// <summary>The GLM body, starting at the tool name.</summary>
+    internal sealed class GlmBody(ParseContext context) : HermesFormat.Body
+    {
+        private readonly List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> _args = [];
+        private State _state;
+        private int _nameStart = -1;
+        private string? _name;
+        private int _keyStart;
+        private int _keyEnd;
+        private int _valueStart;
+        private string? _malformed;
+
+        public override ToolCallFormat Format => ToolCallFormat.Glm;
+
+        public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+        {
+            if (_nameStart < 0)
+            {
+                _nameStart = pos;
+            }
+
+            while (true)
+            {
+                switch (_state)
+                {
+                    case State.Name:
+                        // The dispatcher saw the whole name and what follows it.
+                        while (pos < region.Length && Spans.IsNameChar(region[pos]))
+                        {
+                            pos++;
+                        }
+
+                        _name = region[_nameStart..pos].ToString();
+                        _state = State.Between;
+                        break;
+
+                    case State.Between:
+                        pos = Spans.SkipWhitespace(region, pos);
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        var k = Spans.MatchAt(region, pos, KeyOpen);
+                        var c = Spans.MatchAt(region, pos, HermesFormat.Close);
+                        if (k == MatchKind.Full)
+                        {
+                            pos += KeyOpen.Length;
+                            _keyStart = pos;
+                            _state = State.Key;
+                        }
+                        else if (c == MatchKind.Full)
+                        {
+                            pos += HermesFormat.Close.Length;
+                            return RegionStatus.Complete;
+                        }
+                        else if (k == MatchKind.Partial || c == MatchKind.Partial)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+                        else
+                        {
+                            return Malformed("unexpected text between arguments", region, ref pos);
+                        }
+
+                        break;
+
+                    case State.Key:
+                        var keyEnd = Spans.Find(region, pos, KeyClose);
+                        if (keyEnd < 0)
+                        {
+                            pos = -1 - keyEnd;
+                            return RegionStatus.NeedMore;
+                        }
+
+                        _keyEnd = keyEnd;
+                        pos = keyEnd + KeyClose.Length;
+                        _state = State.BetweenKeyAndValue;
+                        break;
+
+                    case State.BetweenKeyAndValue:
+                        pos = Spans.SkipWhitespace(region, pos);
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        switch (Spans.MatchAt(region, pos, ValueOpen))
+                        {
+                            case MatchKind.Full:
+                                pos += ValueOpen.Length;
+                                _valueStart = pos;
+                                _state = State.Value;
+                                break;
+                            case MatchKind.Partial:
+                                return RegionStatus.NeedMore;
+                            default:
+                                return Malformed("an <arg_key> is not followed by <arg_value>", region, ref pos);
+                        }
+
+                        break;
+
+                    case State.Value:
+                        var valueEnd = Spans.Find(region, pos, ValueClose);
+                        if (valueEnd < 0)
+                        {
+                            pos = -1 - valueEnd;
+                            return RegionStatus.NeedMore;
+                        }
+
+                        _args.Add((_keyStart, _keyEnd, _valueStart, valueEnd));
+                        pos = valueEnd + ValueClose.Length;
+                        _state = State.Between;
+                        break;
+
+                    case State.SeekClose:
+                        var at = Spans.Find(region, pos, HermesFormat.Close);
+                        if (at < 0)
+                        {
+                            pos = -1 - at;
+                            return RegionStatus.NeedMore;
+                        }
+
+                        pos = at + HermesFormat.Close.Length;
+                        return RegionStatus.Complete;
+                }
+            }
+        }
+
+        public override void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
+        {
+            if (_malformed is not null)
+            {
+                ctx.EmitProblem(ToolCallProblemKind.Malformed, "The tool call cannot be read: " + _malformed + ".", region, _name);
+                return;
+            }
+
+            var healed = false;
+            if (endOfStream)
+            {
+                switch (_state)
+                {
+                    case State.Key:
+                    case State.BetweenKeyAndValue:
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside an argument name.", region, _name);
+                        return;
+                    case State.Value:
+                        _args.Add((_keyStart, _keyEnd, _valueStart, _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], ValueClose)));
+                        healed = true;
+                        break;
+                    default:
+                        healed = true;
+                        break;
+                }
+            }
+
+            var args = new List<(string, string)>(_args.Count);
+            foreach (var (ks, ke, vs, ve) in _args)
+            {
+                args.Add((region[ks..ke].Trim().ToString(), region[vs..ve].ToString()));
+            }
+
+            ctx.EmitCall(null, _name!, TaggedValues.BuildArguments(context, _name!, args), healed, ToolCallFormat.Glm);
+        }
+
+        private RegionStatus Malformed(string why, ReadOnlySpan<char> region, ref int pos)
+        {
+            _malformed ??= why;
+            _state = State.SeekClose;
+            return Scan(region, ref pos);
+        }
+    }
+}

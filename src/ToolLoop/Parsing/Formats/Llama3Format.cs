@@ -1,0 +1,521 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// Llama 3.1–3.3: <c>&lt;|python_tag|&gt;</c> followed by JSON calls (<c>;</c>-separated), a built-in call
+/// (<c>brave_search.call(query="…")</c>) or code (<c>code_interpreter</c>), ended by <c>&lt;|eom_id|&gt;</c>/<c>&lt;|eot_id|&gt;</c>;
+/// and bare JSON <c>{"name", "parameters"|"arguments"}</c> calls, recognised only for declared tools (or, with no tools
+/// declared, only when the JSON starts the output).
+/// </summary>
+internal static class Llama3Format
+{
+    public const string PythonTag = "<|python_tag|>";
+    private const string EndOfMessage = "<|eom_id|>";
+    private const string EndOfTurn = "<|eot_id|>";
+
+    public static void Register(FormatTable.Builder b)
+    {
+        b.Call(PythonTag, static c => new PythonTagRegion(c));
+        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
+    }
+
+    /// <summary>Reads JSON objects separated by <c>;</c>, from pos; shared by the tagged and bare forms.</summary>
+    private sealed class JsonChain(ParseContext context)
+    {
+        private JsonScanner _json = new(context.Options.MaxJsonDepth);
+        private int _lookFrom;
+
+        public List<(int Start, int End)> Objects { get; } = [];
+
+        public int CurrentStart { get; private set; } = -1;
+
+        public JsonScanner Current => _json;
+
+        public bool TooDeep { get; private set; }
+
+        /// <summary>Gets a value indicating whether the last object is complete (only its follow-up is unknown).</summary>
+        public bool AfterObject { get; private set; }
+
+        public int AfterEnd => Objects.Count > 0 ? Objects[^1].End : -1;
+
+        /// <summary>Returns Complete with pos after the last object when the chain ends, NeedMore otherwise.</summary>
+        public RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+        {
+            while (true)
+            {
+                if (!AfterObject)
+                {
+                    if (CurrentStart < 0)
+                    {
+                        CurrentStart = pos;
+                    }
+
+                    if (!_json.Feed(region, ref pos))
+                    {
+                        return RegionStatus.NeedMore;
+                    }
+
+                    TooDeep |= _json.TooDeep;
+                    Objects.Add((CurrentStart, pos));
+                    AfterObject = true;
+                    _lookFrom = pos;
+                }
+
+                // Another object after ';'? (whitespace already seen is not looked at again)
+                var p = Spans.SkipWhitespace(region, _lookFrom);
+                _lookFrom = p;
+                pos = AfterEnd;
+                if (p >= region.Length)
+                {
+                    return RegionStatus.NeedMore;
+                }
+
+                if (region[p] != ';')
+                {
+                    return RegionStatus.Complete;
+                }
+
+                var q = Spans.SkipWhitespace(region, p + 1);
+                if (q >= region.Length)
+                {
+                    return RegionStatus.NeedMore;
+                }
+
+                if (region[q] != '{')
+                {
+                    return RegionStatus.Complete;
+                }
+
+                pos = q;
+                CurrentStart = q;
+                _json = new JsonScanner(context.Options.MaxJsonDepth);
+                AfterObject = false;
+            }
+        }
+    }
+
+    /// <summary>The <c>&lt;|python_tag|&gt;</c> region.</summary>
+    private sealed class PythonTagRegion(ParseContext context) : CallRegion
+    {
+        private enum Kind
+        {
+            Unknown,
+            Json,
+            Code,
+        }
+
+        private readonly JsonChain _chain = new(context);
+        private Kind _kind;
+        private int _bodyStart;
+        private int _bodyEnd = -1;
+
+        public override ToolCallFormat Format => ToolCallFormat.Llama3;
+
+        public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+        {
+            if (_kind == Kind.Unknown)
+            {
+                pos = Spans.SkipWhitespace(region, pos);
+                if (pos >= region.Length)
+                {
+                    return RegionStatus.NeedMore;
+                }
+
+                _bodyStart = pos;
+                _kind = region[pos] == '{' ? Kind.Json : Kind.Code;
+            }
+
+            if (_kind == Kind.Json)
+            {
+                if (_chain.Scan(region, ref pos) == RegionStatus.NeedMore)
+                {
+                    return RegionStatus.NeedMore;
+                }
+
+                // The JSON ended; <|eom_id|>/<|eot_id|> may follow (often stripped by the runtime). Prose after it is content.
+                var end = _chain.AfterEnd;
+                var p = Spans.SkipWhitespace(region, end);
+                var m = Spans.MatchAt(region, p, EndOfMessage);
+                var t = Spans.MatchAt(region, p, EndOfTurn);
+                if (m == MatchKind.Full || t == MatchKind.Full)
+                {
+                    _bodyEnd = end;
+                    pos = p + EndOfMessage.Length;
+                    return RegionStatus.Complete;
+                }
+
+                pos = end;
+                if (m == MatchKind.Partial || t == MatchKind.Partial)
+                {
+                    return RegionStatus.NeedMore;
+                }
+
+                _bodyEnd = end;
+                return RegionStatus.Complete;
+            }
+
+            // Code or a built-in call runs to the end of the message.
+            var at = FindEnd(region, pos, out var partialAt);
+            if (at >= 0)
+            {
+                _bodyEnd = at;
+                pos = at + EndOfMessage.Length;
+                return RegionStatus.Complete;
+            }
+
+            pos = partialAt;
+            return RegionStatus.NeedMore;
+        }
+
+        private static int FindEnd(ReadOnlySpan<char> region, int from, out int partialAt)
+        {
+            var a = Spans.Find(region, from, EndOfMessage);
+            var b = Spans.Find(region, from, EndOfTurn);
+            if (a >= 0 && (b < 0 || a < b))
+            {
+                partialAt = a;
+                return a;
+            }
+
+            if (b >= 0)
+            {
+                partialAt = b;
+                return b;
+            }
+
+            partialAt = Math.Min(-1 - a, -1 - b);
+            return -1;
+        }
+
+        public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
+        {
+            if (_kind == Kind.Unknown)
+            {
+                ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended right after <|python_tag|>.", region);
+                return region.Length;
+            }
+
+            if (_kind == Kind.Code)
+            {
+                var body = region[_bodyStart..(_bodyEnd >= 0 ? _bodyEnd : region.Length)];
+                if (endOfStream && _bodyEnd < 0)
+                {
+                    body = body[..Spans.WithoutPartialMarker(body, EndOfMessage)];
+                    body = body[..Spans.WithoutPartialMarker(body, EndOfTurn)];
+                }
+
+                body = body.TrimEnd();
+                if (BuiltinCall.TryParse(body, out var name, out var args))
+                {
+                    ctx.EmitCall(null, name, args, healed: false, ToolCallFormat.Llama3);
+                }
+                else
+                {
+                    ctx.EmitCall(null, "code_interpreter", JsonText.Object([new("code", body.ToString())]), healed: false, ToolCallFormat.Llama3);
+                }
+
+                return region.Length;
+            }
+
+            EmitChain(ctx, _chain, region, endOfStream && !_chain.AfterObject, speculative: false);
+            return region.Length;
+        }
+    }
+
+    /// <summary>Delivers each object of a chain as a call (the last one healed if the output ended inside it).</summary>
+    private static bool EmitChain(ParseContext ctx, JsonChain chain, ReadOnlySpan<char> region, bool truncated, bool speculative)
+    {
+        if (speculative)
+        {
+            // All objects must be calls to declared tools, or the text is prose.
+            var objects = new List<string>();
+            foreach (var (s, e) in chain.Objects)
+            {
+                objects.Add(region[s..e].ToString());
+            }
+
+            if (truncated)
+            {
+                var healed = JsonCalls.Heal(region[chain.CurrentStart..], chain.Current);
+                if (healed is null)
+                {
+                    return false;
+                }
+
+                objects.Add(healed);
+            }
+
+            var calls = new List<(string Name, string Args)>();
+            foreach (var text in objects)
+            {
+                using var doc = JsonCalls.TryParse(text, ctx, out _);
+                if (doc is null || !IsCallShape(doc.RootElement) || !JsonCalls.TryReadCall(doc.RootElement, out var name, out var args, out _, out _)
+                    || !(ctx.IsDeclared(name) || !ctx.HasTools))
+                {
+                    return false;
+                }
+
+                calls.Add((name, args));
+            }
+
+            if (truncated && !JsonCalls.NameWasComplete(region[chain.CurrentStart..], calls[^1].Name))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < calls.Count; i++)
+            {
+                ctx.EmitCall(null, calls[i].Name, calls[i].Args, truncated && i == calls.Count - 1, ToolCallFormat.Llama3);
+            }
+
+            return true;
+        }
+
+        foreach (var (s, e) in chain.Objects)
+        {
+            JsonCalls.EmitCallObject(ctx, region[s..e], null, truncated: false, region[s..e], ToolCallFormat.Llama3);
+        }
+
+        if (truncated)
+        {
+            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], chain.Current, truncated: true, region[chain.CurrentStart..], ToolCallFormat.Llama3);
+        }
+
+        return true;
+    }
+
+    /// <summary>Only <c>name</c>, <c>type</c>, <c>parameters</c>/<c>arguments</c> (and <c>id</c>) make a bare call object.</summary>
+    private static bool IsCallShape(JsonElement obj)
+    {
+        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty("name", out _))
+        {
+            return false;
+        }
+
+        var hasArgs = false;
+        foreach (var p in obj.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "name" or "id":
+                    break;
+                case "type":
+                    if (p.Value.ValueKind != JsonValueKind.String || p.Value.GetString() != "function")
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "parameters" or "arguments":
+                    if (hasArgs)
+                    {
+                        return false;
+                    }
+
+                    hasArgs = true;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return hasArgs;
+    }
+
+    /// <summary>Bare JSON, a guess: early rejection on the first key, then a call only if every object is a call to a declared tool.</summary>
+    internal sealed class BareJsonRegion(ParseContext context) : CallRegion
+    {
+        private static readonly string[] s_firstKeys = ["name", "type", "parameters", "arguments", "id"];
+        private readonly JsonChain _chain = new(context);
+        private bool _keyChecked;
+        private int _end = -1;
+
+        public override ToolCallFormat Format => ToolCallFormat.Llama3;
+
+        public override bool IsSpeculative => true;
+
+        public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+        {
+            if (!_keyChecked)
+            {
+                // {  "key"  — decide on the first key without consuming (pos stays at 1).
+                var p = Spans.SkipWhitespace(region, 1);
+                if (p >= region.Length)
+                {
+                    return RegionStatus.NeedMore;
+                }
+
+                if (region[p] != '"')
+                {
+                    return RegionStatus.Reject;
+                }
+
+                var close = region[(p + 1)..].IndexOf('"');
+                if (close < 0)
+                {
+                    return region.Length - p > 16 ? RegionStatus.Reject : RegionStatus.NeedMore;
+                }
+
+                if (Array.IndexOf(s_firstKeys, region.Slice(p + 1, close).ToString()) < 0)
+                {
+                    return RegionStatus.Reject;
+                }
+
+                _keyChecked = true;
+                pos = 0;
+            }
+
+            var status = _chain.Scan(region, ref pos);
+            if (status == RegionStatus.Complete)
+            {
+                _end = pos;
+            }
+
+            return status;
+        }
+
+        public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
+        {
+            var truncated = endOfStream && _end < 0 && !_chain.AfterObject;
+            var consumed = _end >= 0 ? _end : _chain.AfterObject ? _chain.AfterEnd : region.Length;
+            if (!_keyChecked)
+            {
+                ctx.EmitContent(region);
+                return region.Length;
+            }
+
+            if (_chain.TooDeep)
+            {
+                ctx.EmitContent(region[..consumed]);
+                return consumed;
+            }
+
+            if (!EmitChain(ctx, _chain, region, truncated, speculative: true))
+            {
+                // Not a call after all: the JSON is prose.
+                ctx.EmitContent(region[..consumed]);
+            }
+
+            return consumed;
+        }
+    }
+
+    /// <summary>Meta's built-in tool syntax: <c>NAME.call(key="value", …)</c> with Python literals.</summary>
+    private static class BuiltinCall
+    {
+        public static bool TryParse(ReadOnlySpan<char> text, out string name, out string argumentsJson)
+        {
+            name = string.Empty;
+            argumentsJson = "{}";
+            var dot = text.IndexOf(".call(", StringComparison.Ordinal);
+            if (dot <= 0 || text[^1] != ')')
+            {
+                return false;
+            }
+
+            foreach (var c in text[..dot])
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+                {
+                    return false;
+                }
+            }
+
+            var args = new Dictionary<string, object?>();
+            var p = dot + ".call(".Length;
+            var end = text.Length - 1;
+            while (true)
+            {
+                p = Spans.SkipWhitespace(text, p);
+                if (p >= end)
+                {
+                    break;
+                }
+
+                var eq = text[p..end].IndexOf('=');
+                if (eq <= 0)
+                {
+                    return false;
+                }
+
+                var key = text.Slice(p, eq).Trim().ToString();
+                p = Spans.SkipWhitespace(text, p + eq + 1);
+                if (!TryLiteral(text[..end], ref p, out var value))
+                {
+                    return false;
+                }
+
+                args[key] = value;
+                p = Spans.SkipWhitespace(text, p);
+                if (p < end && text[p] == ',')
+                {
+                    p++;
+                }
+                else if (p < end)
+                {
+                    return false;
+                }
+            }
+
+            name = text[..dot].ToString();
+            argumentsJson = JsonText.Object(args);
+            return true;
+        }
+
+        private static bool TryLiteral(ReadOnlySpan<char> text, ref int p, out object? value)
+        {
+            value = null;
+            if (p >= text.Length)
+            {
+                return false;
+            }
+
+            var q = text[p];
+            if (q is '"' or '\'')
+            {
+                var sb = new StringBuilder();
+                for (var i = p + 1; i < text.Length; i++)
+                {
+                    var c = text[i];
+                    if (c == '\\' && i + 1 < text.Length)
+                    {
+                        var n = text[++i];
+                        sb.Append(n switch { 'n' => '\n', 't' => '\t', 'r' => '\r', _ => n });
+                    }
+                    else if (c == q)
+                    {
+                        p = i + 1;
+                        value = sb.ToString();
+                        return true;
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+                }
+
+                return false;
+            }
+
+            var start = p;
+            while (p < text.Length && text[p] != ',')
+            {
+                p++;
+            }
+
+            var token = text[start..p].Trim().ToString();
+            value = token switch
+            {
+                "True" or "true" => true,
+                "False" or "false" => false,
+                "None" or "null" => null,
+                _ when long.TryParse(token, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var l) => l,
+                _ when double.TryParse(token, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
+                _ => token,
+            };
+            return token.Length > 0;
+        }
+    }
+}

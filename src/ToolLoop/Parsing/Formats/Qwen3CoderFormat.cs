@@ -1,0 +1,495 @@
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// Qwen3-Coder / Qwen3.5 XML: <c>&lt;tool_call&gt;\n&lt;function=NAME&gt;\n&lt;parameter=KEY&gt;\nVALUE\n&lt;/parameter&gt;\n&lt;/function&gt;\n&lt;/tool_call&gt;</c>,
+/// values typed by the tool's schema. The call opener also ends an unclosed think block. A bare <c>&lt;function=NAME&gt;</c>
+/// (no <c>&lt;tool_call&gt;</c>) is accepted for a declared tool as the first call; <c>&lt;function=NAME&gt;{json}&lt;/function&gt;</c>
+/// (Llama 3.1's custom-tool style) is read by the same region.
+/// </summary>
+internal static class Qwen3CoderFormat
+{
+    public const string FunctionOpen = "<function=";
+    public const string FunctionClose = "</function>";
+    public const string ParameterOpen = "<parameter=";
+    public const string ParameterClose = "</parameter>";
+
+    public static void Register(FormatTable.Builder b)
+    {
+        b.Call(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c));
+        b.CallEndsReasoning(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c), lookahead: FunctionOpen);
+        b.Call(FunctionOpen, static c => new FunctionTagRegion(c, firstCallOnly: true));
+        b.Strip(HermesFormat.Close);
+    }
+
+    private enum State
+    {
+        FunctionName,
+        Between,
+        ParameterName,
+        ParameterValueStart,
+        ParameterValue,
+        JsonArguments,
+        AfterJsonArguments,
+        AfterFunction,
+        SeekClose,
+    }
+
+    /// <summary>Scans <c>&lt;function=…&gt;…&lt;/function&gt;</c> and, inside <c>&lt;tool_call&gt;</c>, the closing <c>&lt;/tool_call&gt;</c>.</summary>
+    internal sealed class XmlBody : HermesFormat.Body
+    {
+        private const int MaxNameLength = 256;
+        private readonly ParseContext _context;
+        private readonly bool _requireToolCallClose;
+        private readonly List<(int NameStart, int NameEnd, int ValueStart, int ValueEnd)> _params = [];
+        private readonly JsonScanner _json;
+        private State _state;
+        private bool _started;
+        private int _nameStart;
+        private int _nameEnd = -1;
+        private int _count;
+        private int _paramNameStart;
+        private int _paramNameEnd;
+        private int _valueStart;
+        private int _jsonStart;
+        private int _jsonEnd;
+        private string? _malformed;
+
+        public XmlBody(ParseContext context, bool requireToolCallClose)
+        {
+            _context = context;
+            _requireToolCallClose = requireToolCallClose;
+            _json = new JsonScanner(context.Options.MaxJsonDepth);
+        }
+
+        public override ToolCallFormat Format => _json.Started && !_requireToolCallClose ? ToolCallFormat.Llama3 : ToolCallFormat.Qwen3Coder;
+
+        /// <summary>Gets the function name once read, for the bare-function gate.</summary>
+        public string? Name { get; private set; }
+
+        /// <summary>Starts the body just after <c>&lt;function=</c> (the bare form).</summary>
+        public void StartAfterOpener(int pos)
+        {
+            _started = true;
+            _nameStart = pos;
+            _state = State.FunctionName;
+        }
+
+        public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+        {
+            if (!_started)
+            {
+                StartAfterOpener(pos + FunctionOpen.Length);
+                pos = _nameStart;
+            }
+
+            while (true)
+            {
+                switch (_state)
+                {
+                    case State.FunctionName:
+                        while (pos < region.Length && region[pos] != '>')
+                        {
+                            if (region[pos] is '\n' or '<' || ++_count > MaxNameLength)
+                            {
+                                return Malformed("the function name is not closed by '>'", region, ref pos);
+                            }
+
+                            pos++;
+                        }
+
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        _nameEnd = pos;
+                        Name = region[_nameStart.._nameEnd].Trim().ToString();
+                        pos++;
+                        _state = State.Between;
+                        break;
+
+                    case State.Between:
+                        pos = Spans.SkipWhitespace(region, pos);
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        if (region[pos] == '{' && _params.Count == 0 && !_json.Started)
+                        {
+                            _jsonStart = pos;
+                            _state = State.JsonArguments;
+                            break;
+                        }
+
+                        if (region[pos] != '<')
+                        {
+                            return Malformed("text between parameters", region, ref pos);
+                        }
+
+                        var p = Spans.MatchAt(region, pos, ParameterOpen);
+                        var f = Spans.MatchAt(region, pos, FunctionClose);
+                        var t = Spans.MatchAt(region, pos, HermesFormat.Close);
+                        if (p == MatchKind.Full)
+                        {
+                            pos += ParameterOpen.Length;
+                            _paramNameStart = pos;
+                            _count = 0;
+                            _state = State.ParameterName;
+                        }
+                        else if (f == MatchKind.Full)
+                        {
+                            pos += FunctionClose.Length;
+                            _state = State.AfterFunction;
+                        }
+                        else if (t == MatchKind.Full)
+                        {
+                            // </function> missing: the call still ends here.
+                            pos += HermesFormat.Close.Length;
+                            return RegionStatus.Complete;
+                        }
+                        else if (p == MatchKind.Partial || f == MatchKind.Partial || t == MatchKind.Partial)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+                        else
+                        {
+                            return Malformed("unexpected markup between parameters", region, ref pos);
+                        }
+
+                        break;
+
+                    case State.ParameterName:
+                        while (pos < region.Length && region[pos] != '>')
+                        {
+                            if (region[pos] == '\n' || ++_count > MaxNameLength)
+                            {
+                                return Malformed("a parameter name is not closed by '>'", region, ref pos);
+                            }
+
+                            pos++;
+                        }
+
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        _paramNameEnd = pos;
+                        pos++;
+                        _state = State.ParameterValueStart;
+                        break;
+
+                    case State.ParameterValueStart:
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        // Exactly one newline after '>' is structure; indentation after it is value.
+                        if (region[pos] == '\n')
+                        {
+                            pos++;
+                        }
+
+                        _valueStart = pos;
+                        _state = State.ParameterValue;
+                        break;
+
+                    case State.ParameterValue:
+                        if (!FindValueEnd(region, ref pos, out var valueEnd))
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        _params.Add((_paramNameStart, _paramNameEnd, _valueStart, valueEnd));
+                        _state = State.Between;
+                        break;
+
+                    case State.JsonArguments:
+                        if (!_json.Feed(region, ref pos))
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        _jsonEnd = pos;
+                        _state = State.AfterJsonArguments;
+                        break;
+
+                    case State.AfterJsonArguments:
+                        pos = Spans.SkipWhitespace(region, pos);
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
+                        switch (Spans.MatchAt(region, pos, FunctionClose))
+                        {
+                            case MatchKind.Full:
+                                pos += FunctionClose.Length;
+                                _state = State.AfterFunction;
+                                break;
+                            case MatchKind.Partial:
+                                return RegionStatus.NeedMore;
+                            default:
+                                return Malformed("the JSON arguments are not followed by </function>", region, ref pos);
+                        }
+
+                        break;
+
+                    case State.AfterFunction:
+                        var afterFunction = pos;
+                        pos = Spans.SkipWhitespace(region, pos);
+                        if (pos >= region.Length)
+                        {
+                            pos = afterFunction;
+                            return _requireToolCallClose ? RegionStatus.NeedMore : RegionStatus.Complete;
+                        }
+
+                        switch (Spans.MatchAt(region, pos, HermesFormat.Close))
+                        {
+                            case MatchKind.Full:
+                                pos += HermesFormat.Close.Length;
+                                return RegionStatus.Complete;
+                            case MatchKind.Partial:
+                                return RegionStatus.NeedMore;
+                        }
+
+                        // No </tool_call>: the call ends after </function>.
+                        pos = afterFunction;
+                        return RegionStatus.Complete;
+
+                    case State.SeekClose:
+                        return SeekClose(region, ref pos);
+                }
+            }
+        }
+
+        /// <summary>
+        /// A value ends at the first <c>\n&lt;/parameter&gt;</c>, or at a <c>&lt;/parameter&gt;</c> that is followed (after
+        /// whitespace) by the next parameter, <c>&lt;/function&gt;</c> or <c>&lt;/tool_call&gt;</c>.
+        /// </summary>
+        private bool FindValueEnd(ReadOnlySpan<char> region, ref int pos, out int valueEnd)
+        {
+            valueEnd = -1;
+            while (true)
+            {
+                var at = Spans.Find(region, pos, ParameterClose);
+                if (at < 0)
+                {
+                    // Keep a trailing newline unexamined: it may be the start of "\n</parameter>".
+                    pos = Math.Max(_valueStart, -1 - at);
+                    if (pos > _valueStart && pos == region.Length && region[pos - 1] == '\n')
+                    {
+                        pos--;
+                    }
+
+                    return false;
+                }
+
+                if (at > _valueStart && region[at - 1] == '\n')
+                {
+                    valueEnd = at - 1;
+                    pos = at + ParameterClose.Length;
+                    return true;
+                }
+
+                var next = Spans.SkipWhitespace(region, at + ParameterClose.Length);
+                if (next >= region.Length)
+                {
+                    pos = at;
+                    return false;
+                }
+
+                var kinds = (Spans.MatchAt(region, next, ParameterOpen), Spans.MatchAt(region, next, FunctionClose), Spans.MatchAt(region, next, HermesFormat.Close));
+                if (kinds.Item1 == MatchKind.Full || kinds.Item2 == MatchKind.Full || kinds.Item3 == MatchKind.Full)
+                {
+                    valueEnd = at;
+                    pos = at + ParameterClose.Length;
+                    return true;
+                }
+
+                if (kinds.Item1 == MatchKind.Partial || kinds.Item2 == MatchKind.Partial || kinds.Item3 == MatchKind.Partial)
+                {
+                    pos = at;
+                    return false;
+                }
+
+                // "</parameter>" inside the value: keep going.
+                pos = at + 1;
+            }
+        }
+
+        public bool IsMalformed => _malformed is not null;
+
+        private RegionStatus Malformed(string why, ReadOnlySpan<char> region, ref int pos)
+        {
+            _malformed ??= why;
+            _state = State.SeekClose;
+            return SeekClose(region, ref pos);
+        }
+
+        private RegionStatus SeekClose(ReadOnlySpan<char> region, ref int pos)
+        {
+            var close = _requireToolCallClose ? HermesFormat.Close : FunctionClose;
+            var at = Spans.Find(region, pos, close);
+            if (at < 0)
+            {
+                pos = -1 - at;
+                return RegionStatus.NeedMore;
+            }
+
+            pos = at + close.Length;
+            return RegionStatus.Complete;
+        }
+
+        public override void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
+        {
+            if (_malformed is not null)
+            {
+                context.EmitProblem(ToolCallProblemKind.Malformed, "The tool call cannot be read: " + _malformed + ".", region, Name);
+                return;
+            }
+
+            var healed = false;
+            if (endOfStream)
+            {
+                switch (_state)
+                {
+                    case State.FunctionName or State.ParameterName:
+                        context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a tool-call tag.", region, Name);
+                        return;
+                    case State.ParameterValueStart:
+                        _params.Add((_paramNameStart, _paramNameEnd, region.Length, region.Length));
+                        healed = true;
+                        break;
+                    case State.ParameterValue:
+                        var end = _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], "\n" + ParameterClose);
+                        end = _valueStart + Spans.WithoutPartialMarker(region[_valueStart..end], ParameterClose);
+                        if (end > _valueStart && region[end - 1] == '\n')
+                        {
+                            end--;
+                        }
+
+                        _params.Add((_paramNameStart, _paramNameEnd, _valueStart, end));
+                        healed = true;
+                        break;
+                    case State.JsonArguments:
+                        var h = JsonCalls.Heal(region[_jsonStart..], _json);
+                        if (h is null)
+                        {
+                            context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside this tool call and it cannot be completed.", region, Name);
+                            return;
+                        }
+
+                        EmitJsonArguments(context, h, healed: true, region);
+                        return;
+                    case State.Between:
+                        healed = true;
+                        break;
+                }
+            }
+
+            if (Name is null || Name.Length == 0)
+            {
+                context.EmitProblem(ToolCallProblemKind.Malformed, "The tool call has no function name.", region);
+                return;
+            }
+
+            if (_json.Started)
+            {
+                EmitJsonArguments(context, region[_jsonStart.._jsonEnd].ToString(), healed, region);
+                return;
+            }
+
+            var args = new List<(string, string)>(_params.Count);
+            foreach (var (ns, ne, vs, ve) in _params)
+            {
+                args.Add((region[ns..ne].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
+            }
+
+            context.EmitCall(null, Name, TaggedValues.BuildArguments(context, Name, args), healed, ToolCallFormat.Qwen3Coder);
+        }
+
+        private void EmitJsonArguments(ParseContext context, string json, bool healed, ReadOnlySpan<char> raw)
+        {
+            if (_json.TooDeep)
+            {
+                context.EmitProblem(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", raw, Name);
+                return;
+            }
+
+            using var doc = JsonCalls.TryParse(json, context, out var error);
+            if (doc is null || !JsonCalls.TryArguments(doc.RootElement, out var args, out error))
+            {
+                context.EmitProblem(healed ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed, "The tool call's arguments cannot be read: " + error, raw, Name);
+                return;
+            }
+
+            context.EmitCall(null, Name!, args, healed, _requireToolCallClose ? ToolCallFormat.Qwen3Coder : ToolCallFormat.Llama3);
+        }
+    }
+
+    /// <summary>A bare <c>&lt;function=NAME&gt;</c> call, accepted only for a declared tool.</summary>
+    internal sealed class FunctionTagRegion : CallRegion
+    {
+        private readonly XmlBody _body;
+        private readonly ParseContext _context;
+        private readonly bool _firstCallOnly;
+        private bool _checked;
+
+        public FunctionTagRegion(ParseContext context, bool firstCallOnly)
+        {
+            _context = context;
+            _firstCallOnly = firstCallOnly;
+            _body = new XmlBody(context, requireToolCallClose: false);
+        }
+
+        public override ToolCallFormat Format => _body.Format;
+
+        public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+        {
+            if (!_checked && _firstCallOnly && _context.CallCount > 0)
+            {
+                return RegionStatus.Reject;
+            }
+
+            if (!_checked && pos == FunctionOpen.Length)
+            {
+                _body.StartAfterOpener(pos);
+            }
+
+            var status = _body.Scan(region, ref pos);
+            if (!_checked && _body.IsMalformed)
+            {
+                return RegionStatus.Reject;
+            }
+
+            if (!_checked && _body.Name is not null)
+            {
+                // Bare '<function' also starts C++ '#include <functional>' and prose: only declared tools count.
+                if (!_context.IsDeclared(_body.Name))
+                {
+                    return RegionStatus.Reject;
+                }
+
+                _checked = true;
+            }
+
+            return !_checked && status == RegionStatus.Complete ? RegionStatus.Reject : status;
+        }
+
+        public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
+        {
+            if (!_checked)
+            {
+                // The output ended before the name could be checked: the text was not a call.
+                context.EmitContent(region);
+                return region.Length;
+            }
+
+            _body.Finish(region, endOfStream, context);
+            return region.Length;
+        }
+    }
+}

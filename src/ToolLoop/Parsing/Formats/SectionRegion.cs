@@ -1,0 +1,128 @@
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// A region that runs from its opener to the first of its closers (consumed) or stop markers (left for the text
+/// scanner), then hands the body to the family's reader. DeepSeek and Kimi sections and single calls use it: their
+/// markers are special tokens, so they do not occur inside argument text.
+/// </summary>
+internal sealed class SectionRegion(ToolCallFormat format, int openerLength, string[] closers, string[] stops, SectionRegion.Reader reader) : CallRegion
+{
+    /// <summary>Reads the body (between the opener and the closer, or to the end of output when <paramref name="truncated"/>).</summary>
+    public delegate void Reader(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw);
+
+    private int _bodyEnd = -1;
+
+    public override ToolCallFormat Format => format;
+
+    public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+    {
+        var earliest = int.MaxValue;
+        var earliestPartial = region.Length;
+        var length = 0;
+        var consume = false;
+        foreach (var (markers, consumes) in (ReadOnlySpan<(string[], bool)>)[(closers, true), (stops, false)])
+        {
+            foreach (var m in markers)
+            {
+                var at = Spans.Find(region, pos, m);
+                if (at >= 0 && at < earliest)
+                {
+                    earliest = at;
+                    length = m.Length;
+                    consume = consumes;
+                }
+                else if (at < 0)
+                {
+                    earliestPartial = Math.Min(earliestPartial, -1 - at);
+                }
+            }
+        }
+
+        if (earliest != int.MaxValue)
+        {
+            _bodyEnd = earliest;
+            pos = consume ? earliest + length : earliest;
+            return RegionStatus.Complete;
+        }
+
+        pos = earliestPartial;
+        return RegionStatus.NeedMore;
+    }
+
+    public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
+    {
+        var body = region[openerLength..(_bodyEnd >= 0 ? _bodyEnd : region.Length)];
+        if (_bodyEnd < 0)
+        {
+            foreach (var m in closers)
+            {
+                body = body[..Spans.WithoutPartialMarker(body, m)];
+            }
+        }
+
+        reader(context, body, _bodyEnd < 0 && endOfStream, region);
+        return region.Length;
+    }
+
+    /// <summary>Splits a section body into the calls between <paramref name="callOpen"/> and one of <paramref name="callCloses"/> and reads each.</summary>
+    public static void ReadCalls(ParseContext context, ReadOnlySpan<char> body, bool truncated, string callOpen, string[] callCloses, Reader readCall)
+    {
+        var p = 0;
+        while (true)
+        {
+            var start = body[p..].IndexOf(callOpen, StringComparison.Ordinal);
+            if (start < 0)
+            {
+                ReportJunk(context, body[p..]);
+                return;
+            }
+
+            ReportJunk(context, body[p..(p + start)]);
+            start += p;
+            var inner = start + callOpen.Length;
+            var end = -1;
+            var closeLength = 0;
+            foreach (var close in callCloses)
+            {
+                var e = body[inner..].IndexOf(close, StringComparison.Ordinal);
+                if (e >= 0 && (end < 0 || inner + e < end))
+                {
+                    end = inner + e;
+                    closeLength = close.Length;
+                }
+            }
+
+            // A call without its closer ends at the next call's opener, or at the end of the section.
+            var next = body[inner..].IndexOf(callOpen, StringComparison.Ordinal);
+            if (next >= 0 && (end < 0 || inner + next < end))
+            {
+                readCall(context, body[inner..(inner + next)], false, body[start..(inner + next)]);
+                p = inner + next;
+                continue;
+            }
+
+            if (end < 0)
+            {
+                var rest = body[inner..];
+                foreach (var close in callCloses)
+                {
+                    rest = rest[..Spans.WithoutPartialMarker(rest, close)];
+                }
+
+                readCall(context, rest, truncated, body[start..]);
+                return;
+            }
+
+            readCall(context, body[inner..end], false, body[start..(end + closeLength)]);
+            p = end + closeLength;
+        }
+    }
+
+    private static void ReportJunk(ParseContext context, ReadOnlySpan<char> text)
+    {
+        if (!text.IsWhiteSpace())
+        {
+            context.EmitProblem(ToolCallProblemKind.Malformed, "Text inside a tool-call section that is not a call.", text);
+        }
+    }
+}

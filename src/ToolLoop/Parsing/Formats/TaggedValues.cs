@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// Builds the arguments object of the tagged families (Qwen3-Coder, GLM), whose values are raw text typed by the tool's
+/// JSON schema: <c>string</c> keeps the text; other types parse it as JSON (with case-insensitive true/false/null);
+/// a union with <c>string</c> tries its other types first; a parameter the schema does not list stays a string. With no
+/// schema for the tool at all, a value that parses as a JSON number, boolean, null, object or array is taken as such.
+/// </summary>
+internal static class TaggedValues
+{
+    
+
+    public static string BuildArguments(ParseContext context, string toolName, IReadOnlyList<(string Key, string Value)> args)
+    {
+        var schema = context.SchemaFor(toolName);
+        JsonElement properties = default;
+        var hasProperties = schema is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty("properties", out properties) && properties.ValueKind == JsonValueKind.Object;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
+        {
+            w.WriteStartObject();
+            foreach (var (key, value) in args)
+            {
+                w.WritePropertyName(key);
+                if (!hasProperties)
+                {
+                    WriteUntyped(w, value);
+                }
+                else if (properties.TryGetProperty(key, out var prop))
+                {
+                    WriteTyped(w, value, prop);
+                }
+                else
+                {
+                    w.WriteStringValue(value);
+                }
+            }
+
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteUntyped(Utf8JsonWriter w, string value)
+    {
+        if (TryParseLiteral(value, out var doc))
+        {
+            using (doc)
+            {
+                if (doc!.RootElement.ValueKind != JsonValueKind.String)
+                {
+                    doc.RootElement.WriteTo(w);
+                    return;
+                }
+            }
+        }
+
+        w.WriteStringValue(value);
+    }
+
+    private static void WriteTyped(Utf8JsonWriter w, string value, JsonElement propertySchema)
+    {
+        var types = TypesOf(propertySchema);
+        if (types.Count == 0 || (types.Count == 1 && types.Contains("string")))
+        {
+            w.WriteStringValue(value);
+            return;
+        }
+
+        if (TryParseLiteral(value, out var doc))
+        {
+            using (doc)
+            {
+                var kind = doc!.RootElement.ValueKind;
+                if (!types.Contains("string") || Matches(kind, types))
+                {
+                    doc.RootElement.WriteTo(w);
+                    return;
+                }
+            }
+        }
+
+        w.WriteStringValue(value);
+    }
+
+    private static bool Matches(JsonValueKind kind, HashSet<string> types) => kind switch
+    {
+        JsonValueKind.Object => types.Contains("object"),
+        JsonValueKind.Array => types.Contains("array"),
+        JsonValueKind.Number => types.Contains("number") || types.Contains("integer"),
+        JsonValueKind.True or JsonValueKind.False => types.Contains("boolean"),
+        JsonValueKind.Null => types.Contains("null"),
+        _ => false,
+    };
+
+    private static HashSet<string> TypesOf(JsonElement schema)
+    {
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            return types;
+        }
+
+        if (schema.TryGetProperty("type", out var t))
+        {
+            if (t.ValueKind == JsonValueKind.String)
+            {
+                types.Add(t.GetString()!);
+            }
+            else if (t.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var x in t.EnumerateArray())
+                {
+                    if (x.ValueKind == JsonValueKind.String)
+                    {
+                        types.Add(x.GetString()!);
+                    }
+                }
+            }
+        }
+
+        foreach (var union in (ReadOnlySpan<string>)["anyOf", "oneOf"])
+        {
+            if (schema.TryGetProperty(union, out var alts) && alts.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var alt in alts.EnumerateArray())
+                {
+                    types.UnionWith(TypesOf(alt));
+                }
+            }
+        }
+
+        if (types.Count == 0 && schema.TryGetProperty("enum", out _))
+        {
+            types.Add("string");
+        }
+
+        return types;
+    }
+
+    /// <summary>Parses a raw value as JSON, accepting Python-style and any-case <c>true</c>/<c>false</c>/<c>null</c>.</summary>
+    private static bool TryParseLiteral(string value, out JsonDocument? doc)
+    {
+        var trimmed = value.AsSpan().Trim();
+        doc = null;
+        if (trimmed.IsEmpty)
+        {
+            return false;
+        }
+
+        string? literal = trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) ? "true"
+            : trimmed.Equals("false", StringComparison.OrdinalIgnoreCase) ? "false"
+            : trimmed.Equals("null", StringComparison.OrdinalIgnoreCase) || trimmed.SequenceEqual("None") ? "null"
+            : null;
+        try
+        {
+            doc = JsonDocument.Parse(literal ?? trimmed.ToString());
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

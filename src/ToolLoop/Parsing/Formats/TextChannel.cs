@@ -1,0 +1,73 @@
+using System.Text;
+
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// Visible or reasoning text on its way out. Whitespace at a boundary with markup (and at the ends of the output)
+/// belongs to the markup: leading whitespace after a boundary is dropped, and trailing whitespace is held until
+/// more text shows it was inner whitespace, or a boundary drops it.
+/// </summary>
+internal sealed class TextChannel
+{
+    // Held whitespace beyond this is released (oldest first) so that memory stays bounded however long the run.
+    private const int MaxHeldWhitespace = 16 * 1024;
+    private readonly StringBuilder _heldWhitespace = new();
+    private bool _atBoundary = true;
+
+    /// <summary>Gets a value indicating whether any non-whitespace text went out.</summary>
+    public bool HasText { get; private set; }
+
+    public void Write(ReadOnlySpan<char> text, StringBuilder output)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        if (_atBoundary)
+        {
+            text = text.TrimStart();
+            if (text.IsEmpty)
+            {
+                return;
+            }
+
+            _atBoundary = false;
+        }
+
+        var end = text.Length;
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        if (end == 0)
+        {
+            Hold(text, output);
+            return;
+        }
+
+        output.Append(_heldWhitespace);
+        _heldWhitespace.Clear();
+        output.Append(text[..end]);
+        HasText = true;
+        Hold(text[end..], output);
+    }
+
+    private void Hold(ReadOnlySpan<char> whitespace, StringBuilder output)
+    {
+        _heldWhitespace.Append(whitespace);
+        if (_heldWhitespace.Length > MaxHeldWhitespace)
+        {
+            var excess = _heldWhitespace.Length - MaxHeldWhitespace;
+            output.Append(_heldWhitespace, 0, excess);
+            _heldWhitespace.Remove(0, excess);
+        }
+    }
+
+    public void Boundary()
+    {
+        _heldWhitespace.Clear();
+        _atBoundary = true;
+    }
+}
