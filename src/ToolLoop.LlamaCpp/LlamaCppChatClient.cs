@@ -36,7 +36,7 @@ public sealed class LlamaCppChatClient : IChatClient
     private readonly LlamaSession _session;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly IPromptRenderer _renderer;
-    private readonly Func<RenderedPrompt, IModelOutputParser> _parserFactory;
+    private readonly Func<RenderedPrompt, IReadOnlyList<AIFunctionDeclaration>, IModelOutputParser> _parserFactory;
     private readonly int? _defaultMaxOutputTokens;
     private readonly string _modelId;
     private LlamaCppStatistics _statistics = new(0, 0, 0, 0, 0);
@@ -66,7 +66,7 @@ public sealed class LlamaCppChatClient : IChatClient
         LlamaCppChatClientOptions options,
         bool ownsModel,
         IPromptRenderer? renderer,
-        Func<RenderedPrompt, IModelOutputParser>? parserFactory)
+        Func<RenderedPrompt, IReadOnlyList<AIFunctionDeclaration>, IModelOutputParser>? parserFactory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -92,7 +92,7 @@ public sealed class LlamaCppChatClient : IChatClient
         ChatTemplate = options.ChatTemplate ?? model.ChatTemplate;
         ToolCallFormat = options.ToolCallFormat ?? ToolCallFormatDetector.Detect(ChatTemplate);
         _renderer = renderer ?? new ChatMlToolPromptRenderer();
-        _parserFactory = parserFactory ?? (prompt => new HermesOutputParser(prompt.GenerationPrefix));
+        _parserFactory = parserFactory ?? ((prompt, tools) => new ToolLoopOutputParser(ToolCallFormat, tools, prompt.GenerationPrefix));
         _defaultMaxOutputTokens = options.MaxOutputTokens;
         _modelId = options.ModelId ?? model.GetMetadata("general.name") ?? Path.GetFileNameWithoutExtension(model.Path);
         Metadata = new ChatClientMetadata("llama.cpp", null, _modelId);
@@ -142,7 +142,7 @@ public sealed class LlamaCppChatClient : IChatClient
             options?.Seed,
             options?.MaxOutputTokens ?? _defaultMaxOutputTokens,
             options?.StopSequences);
-        IModelOutputParser parser = _parserFactory(prompt);
+        using IModelOutputParser parser = _parserFactory(prompt, tools);
         string responseId = "llamacpp-" + Guid.NewGuid().ToString("N");
         DateTimeOffset created = DateTimeOffset.UtcNow;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace ToolLoop.LlamaCpp.Internal;
 
 /// <summary>Turns streamed model text into contents: text, reasoning and tool calls.</summary>
-internal interface IModelOutputParser
+internal interface IModelOutputParser : IDisposable
 {
     /// <summary>Consumes a chunk of model text; adds the contents it completes to <paramref name="output"/>.</summary>
     void Append(string text, List<AIContent> output);
