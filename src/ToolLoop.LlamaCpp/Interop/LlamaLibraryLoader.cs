@@ -180,8 +180,9 @@ internal static unsafe class LlamaLibraryLoader
             throw LoadFailure($"The llama.cpp library folder '{directory}' (from {source}) does not exist.", tried, reasons);
         }
 
-        if (!TryLoadFrom(directory, GgmlFileNames(), tried, reasons, load, out ggml) ||
-            !TryLoadFrom(directory, LlamaFileNames(), tried, reasons, load, out llama))
+        bool foundGgml = TryLoadFrom(directory, GgmlFileNames(), tried, reasons, load, out ggml);
+        bool foundLlama = TryLoadFrom(directory, LlamaFileNames(), tried, reasons, load, out llama);
+        if (!foundGgml || !foundLlama)
         {
             throw LoadFailure($"The llama.cpp native libraries were not found in '{directory}' (from {source}).", tried, reasons);
         }
@@ -199,8 +200,9 @@ internal static unsafe class LlamaLibraryLoader
         ];
         foreach (string directory in directories)
         {
-            if (TryLoadFrom(directory, GgmlFileNames(), tried, reasons, load: true, out ggml) &&
-                TryLoadFrom(directory, LlamaFileNames(), tried, reasons, load: true, out llama))
+            bool foundGgml = TryLoadFrom(directory, GgmlFileNames(), tried, reasons, load: true, out ggml);
+            bool foundLlama = TryLoadFrom(directory, LlamaFileNames(), tried, reasons, load: true, out llama);
+            if (foundGgml && foundLlama)
             {
                 loadedFrom = Path.GetFullPath(directory);
                 return;

@@ -18,6 +18,13 @@ public sealed class GgufWriter
 
     private readonly List<(string Key, uint Type, object Value)> _metadata = [];
     private readonly List<(string Name, ulong[] Shape, float[] Data)> _tensors = [];
+    private readonly IReadOnlyCollection<string> _omitted;
+
+    /// <param name="omittedKeys">Metadata keys to leave out (to build deliberately broken files).</param>
+    public GgufWriter(IReadOnlyCollection<string>? omittedKeys = null)
+    {
+        _omitted = omittedKeys ?? [];
+    }
 
     public GgufWriter Add(string key, uint value) => AddValue(key, TypeUInt32, value);
 
@@ -102,7 +109,11 @@ public sealed class GgufWriter
 
     private GgufWriter AddValue(string key, uint type, object value)
     {
-        _metadata.Add((key, type, value));
+        if (!_omitted.Contains(key))
+        {
+            _metadata.Add((key, type, value));
+        }
+
         return this;
     }
 

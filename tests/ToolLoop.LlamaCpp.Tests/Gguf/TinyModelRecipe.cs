@@ -39,6 +39,9 @@ public sealed record TinyModelRecipe
 
     public string ChatTemplate { get; init; } = ChatMlTemplate;
 
+    /// <summary>Metadata keys left out of the file, to provoke llama.cpp's load errors.</summary>
+    public IReadOnlyCollection<string> OmittedKeys { get; init; } = [];
+
     public string PlainText => string.Concat(Plain);
 
     public string ToolCallText => string.Concat(ToolCall);

@@ -164,7 +164,7 @@ public static class TinyScriptedModel
         }
 
         double[] ones = [.. Enumerable.Repeat(1.0, NEmbd)];
-        var writer = new GgufWriter()
+        var writer = new GgufWriter(recipe.OmittedKeys)
             .Add("general.architecture", "llama")
             .Add("general.name", recipe.Name)
             .Add("general.file_type", 0u)
