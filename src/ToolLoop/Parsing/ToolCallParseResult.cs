@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ToolLoop;
 
 /// <summary>The whole parse of one model output.</summary>
@@ -9,4 +11,65 @@ public sealed record ToolCallParseResult(
     string Content,
     string Reasoning,
     IReadOnlyList<ParsedToolCall> Calls,
-    IReadOnlyList<ToolCallParseProblem> Problems);
+    IReadOnlyList<ToolCallParseProblem> Problems)
+{
+    /// <summary>
+    /// Writes the result as <c>{"content", "reasoning", "calls": [{"id", "name", "arguments", "healed"}], "problems": [{"kind", "message", "raw", "tool"}]}</c>,
+    /// with each call's arguments as a JSON object. This is the shape the <c>toolloop parse</c> command prints.
+    /// </summary>
+    /// <param name="writer">The writer.</param>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString("content", Content);
+        writer.WriteString("reasoning", Reasoning);
+        writer.WriteStartArray("calls");
+        foreach (var call in Calls)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", call.Id);
+            writer.WriteString("name", call.Name);
+            writer.WritePropertyName("arguments");
+            using (var doc = JsonDocument.Parse(call.ArgumentsJson))
+            {
+                doc.RootElement.WriteTo(writer);
+            }
+
+            writer.WriteBoolean("healed", call.Healed);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("problems");
+        foreach (var problem in Problems)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", problem.Kind.ToString());
+            writer.WriteString("message", problem.Message);
+            writer.WriteString("raw", problem.RawText);
+            if (problem.ToolName is not null)
+            {
+                writer.WriteString("tool", problem.ToolName);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Returns the result as indented JSON (see <see cref="WriteTo"/>), non-ASCII kept as is.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, JsonText.Relaxed with { Indented = true }))
+        {
+            WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

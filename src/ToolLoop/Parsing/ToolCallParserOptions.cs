@@ -33,11 +33,11 @@ public sealed class ToolCallParserOptions
     public int MaxJsonDepth { get; set; } = DefaultMaxJsonDepth;
 
     /// <summary>
-    /// Gets or sets a function that makes the id of a call whose family does not write one, given the zero-based
-    /// index of the call in this output. Default: <see langword="null"/>, which gives <c>call_0</c>, <c>call_1</c>, …
-    /// (and <c>call00000</c>, … for Mistral, whose templates require nine alphanumerics).
+    /// Gets or sets a function that makes the id of a call whose family does not write one, given the family the call
+    /// was written in and the zero-based index of the call in this output. Default: <see langword="null"/>, which gives
+    /// <c>call_0</c>, <c>call_1</c>, … (and <c>call00000</c>, … for Mistral, whose templates require nine alphanumerics).
     /// </summary>
-    public Func<int, string>? CallIdFactory { get; set; }
+    public Func<ToolCallFormat, int, string>? CallIdFactory { get; set; }
 
     internal static ToolCallParserOptions Default { get; } = new();
 }

@@ -24,11 +24,12 @@ internal static class DeepSeekFormat
     {
         foreach (var opener in s_callsBeginVariants)
         {
-            b.Call(opener, c => new SectionRegion(ToolCallFormat.DeepSeek, opener.Length, s_callsEnd, s_stops, ReadSection));
+            b.Call(opener, c => new SectionRegion(ToolCallFormat.DeepSeek, opener.Length, s_callsEnd, s_stops, ReadSection, SectionRegion.StartsWithMarkup));
         }
 
-        b.Call(CallBegin, static c => new SectionRegion(ToolCallFormat.DeepSeek, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin], ReadCall));
-        b.Strip(EndOfSentence, CallsEnd, CallEnd, "<｜tool▁outputs▁end｜>");
+        b.Call(CallBegin, static c => new SectionRegion(ToolCallFormat.DeepSeek, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin], ReadCall, Spans.IsNameChar));
+        b.Strip(EndOfSentence);
+        b.StripInContent(CallsEnd, CallEnd, "<｜tool▁outputs▁end｜>");
     }
 
     private static void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)

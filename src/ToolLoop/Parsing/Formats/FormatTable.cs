@@ -104,6 +104,15 @@ internal sealed class FormatTable
             }
         }
 
+        /// <summary>Stray closing markup (a closer without its opener), removed from content; inside reasoning it is text.</summary>
+        public void StripInContent(params string[] markers)
+        {
+            foreach (var m in markers)
+            {
+                _content.TryAdd(m, new Marker(m, MarkerAction.Strip));
+            }
+        }
+
         /// <summary>A call opener in content.</summary>
         public void Call(string opener, Func<ParseContext, CallRegion> region)
             => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region };

@@ -23,7 +23,8 @@ internal static class Gemma4Format
         b.Call(Open, static c => new ToolCallRegion(c));
         b.Reasoning("<|channel>thought", "<channel|>");
         b.Reasoning("<|channel>", "<channel|>");
-        b.Strip(Close, "<|tool_response>", TurnEnd, "<end_of_turn>", "<eos>");
+        b.StripInContent(Close, "<|tool_response>");
+        b.Strip(TurnEnd, "<end_of_turn>", "<eos>");
     }
 
     private enum State
@@ -215,7 +216,8 @@ internal static class Gemma4Format
                 return region.Length;
             }
 
-            var healed = false;
+            // Ended before <tool_call|>: completed by its closer at least.
+            var healed = endOfStream;
             string body;
             if (_bodyEnd < 0 || _depth > 0)
             {

@@ -14,7 +14,8 @@ internal static class GlmFormat
     public static void Register(FormatTable.Builder b)
     {
         b.Call(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c));
-        b.Strip(HermesFormat.Close, "<|user|>", "<|observation|>");
+        b.StripInContent(HermesFormat.Close);
+        b.Strip("<|user|>", "<|observation|>");
     }
 
     private enum State

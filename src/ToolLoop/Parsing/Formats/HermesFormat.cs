@@ -12,7 +12,8 @@ internal static class HermesFormat
     public static void Register(FormatTable.Builder b)
     {
         b.Call(Open, static c => new ToolCallTagRegion(c));
-        b.Strip(Close, "<|im_start|>");
+        b.StripInContent(Close);
+        b.Strip("<|im_start|>");
     }
 
     /// <summary>A body grammar inside <c>&lt;tool_call&gt;…&lt;/tool_call&gt;</c>.</summary>
@@ -252,7 +253,8 @@ internal static class HermesFormat
                 return;
             }
 
-            JsonCalls.EmitCallObject(ctx, json, _json, truncated, region, ToolCallFormat.Hermes);
+            // The output ended before </tool_call>: the call was completed (if only by its closer), so it is marked healed.
+            JsonCalls.EmitCallObject(ctx, json, _json, truncated, region, ToolCallFormat.Hermes, unclosed: endOfStream);
         }
 
         private void EmitArray(ParseContext ctx, ReadOnlySpan<char> json, bool truncated, ReadOnlySpan<char> raw)

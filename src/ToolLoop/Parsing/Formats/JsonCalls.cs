@@ -137,7 +137,7 @@ internal static class JsonCalls
     /// Delivers one call object given as JSON text: parses it (healing it first at end of stream), and emits the
     /// call, or a problem carrying <paramref name="raw"/>.
     /// </summary>
-    public static void EmitCallObject(ParseContext context, ReadOnlySpan<char> json, JsonScanner? scanner, bool truncated, ReadOnlySpan<char> raw, ToolCallFormat format)
+    public static void EmitCallObject(ParseContext context, ReadOnlySpan<char> json, JsonScanner? scanner, bool truncated, ReadOnlySpan<char> raw, ToolCallFormat format, bool unclosed = false)
     {
         if (scanner is { TooDeep: true })
         {
@@ -183,7 +183,7 @@ internal static class JsonCalls
             return;
         }
 
-        context.EmitCall(id, name, args, healed, format);
+        context.EmitCall(id, name, args, healed || unclosed, format);
     }
 
     /// <summary>
@@ -209,11 +209,10 @@ internal static class JsonCalls
         }
 
         string? text;
-        var healed = false;
+        var healed = truncated;
         if (json.IsEmpty)
         {
             text = "{}";
-            healed = truncated;
         }
         else if (!done)
         {

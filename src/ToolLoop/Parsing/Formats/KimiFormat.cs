@@ -20,15 +20,15 @@ internal static class KimiFormat
     {
         foreach (var opener in (string[])[SectionBegin, SingularSectionBegin])
         {
-            CallRegion Make(ParseContext c) => new SectionRegion(ToolCallFormat.Kimi, opener.Length, s_sectionEnd, s_stops, ReadSection);
+            CallRegion Make(ParseContext c) => new SectionRegion(ToolCallFormat.Kimi, opener.Length, s_sectionEnd, s_stops, ReadSection, SectionRegion.StartsWithMarkup);
             b.Call(opener, Make);
             b.CallEndsReasoning(opener, Make);
         }
 
-        static CallRegion MakeCall(ParseContext c) => new SectionRegion(ToolCallFormat.Kimi, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin, SectionBegin], ReadCall);
+        static CallRegion MakeCall(ParseContext c) => new SectionRegion(ToolCallFormat.Kimi, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin, SectionBegin], ReadCall, Spans.IsNameChar);
         b.Call(CallBegin, MakeCall);
         b.CallEndsReasoning(CallBegin, MakeCall);
-        b.Strip([.. s_sectionEnd, CallEnd]);
+        b.StripInContent([.. s_sectionEnd, CallEnd]);
     }
 
     private static void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)

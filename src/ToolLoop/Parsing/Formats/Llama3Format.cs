@@ -280,7 +280,7 @@ internal static class Llama3Format
 
         if (truncated)
         {
-            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], chain.Current, truncated: true, region[chain.CurrentStart..], ToolCallFormat.Llama3);
+            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], chain.Current, truncated: true, chain.Objects.Count == 0 ? region : region[chain.CurrentStart..], ToolCallFormat.Llama3);
         }
 
         return true;

@@ -101,6 +101,11 @@ internal static class MistralFormat
                             }
                         }
 
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
                         _nameEnd = pos;
                         _state = State.BeforeArgs;
                         break;
@@ -113,6 +118,11 @@ internal static class MistralFormat
                             {
                                 return RegionStatus.Reject;
                             }
+                        }
+
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
                         }
 
                         _idEnd = pos;

@@ -40,7 +40,7 @@ internal sealed class ParseContext
     public void EmitCall(string? id, string name, string argumentsJson, bool healed, ToolCallFormat format)
     {
         var index = CallCount++;
-        id ??= Options.CallIdFactory?.Invoke(index)
+        id ??= Options.CallIdFactory?.Invoke(format, index)
             ?? (format == ToolCallFormat.Mistral
                 ? "call" + index.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)
                 : "call_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture));

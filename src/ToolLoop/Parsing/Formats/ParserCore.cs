@@ -157,9 +157,18 @@ internal sealed class ParserCore : IDisposable
                     continue;
                 }
 
-                if (match == MatchKind.Full && OnMarker(m, span, j, final, ref partial))
+                if (match == MatchKind.Full)
                 {
-                    return true;
+                    // A longer marker that may still complete here wins over this shorter one: wait.
+                    if (partial && !final)
+                    {
+                        break;
+                    }
+
+                    if (OnMarker(m, span, j, final, ref partial))
+                    {
+                        return true;
+                    }
                 }
             }
 

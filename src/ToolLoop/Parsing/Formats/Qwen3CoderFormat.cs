@@ -18,7 +18,7 @@ internal static class Qwen3CoderFormat
         b.Call(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c));
         b.CallEndsReasoning(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c), lookahead: FunctionOpen);
         b.Call(FunctionOpen, static c => new FunctionTagRegion(c, firstCallOnly: true));
-        b.Strip(HermesFormat.Close);
+        b.StripInContent(HermesFormat.Close);
     }
 
     private enum State
@@ -295,6 +295,7 @@ internal static class Qwen3CoderFormat
                 }
 
                 var next = Spans.SkipWhitespace(region, at + ParameterClose.Length);
+                var newline = region[(at + ParameterClose.Length)..next].Contains('\n');
                 if (next >= region.Length)
                 {
                     pos = at;
@@ -302,14 +303,14 @@ internal static class Qwen3CoderFormat
                 }
 
                 var kinds = (Spans.MatchAt(region, next, ParameterOpen), Spans.MatchAt(region, next, FunctionClose), Spans.MatchAt(region, next, HermesFormat.Close));
-                if (kinds.Item1 == MatchKind.Full || kinds.Item2 == MatchKind.Full || kinds.Item3 == MatchKind.Full)
+                if (newline && (kinds.Item1 == MatchKind.Full || kinds.Item2 == MatchKind.Full || kinds.Item3 == MatchKind.Full))
                 {
                     valueEnd = at;
                     pos = at + ParameterClose.Length;
                     return true;
                 }
 
-                if (kinds.Item1 == MatchKind.Partial || kinds.Item2 == MatchKind.Partial || kinds.Item3 == MatchKind.Partial)
+                if (newline && (kinds.Item1 == MatchKind.Partial || kinds.Item2 == MatchKind.Partial || kinds.Item3 == MatchKind.Partial))
                 {
                     pos = at;
                     return false;
@@ -384,7 +385,7 @@ internal static class Qwen3CoderFormat
 
                         EmitJsonArguments(context, h, healed: true, region);
                         return;
-                    case State.Between:
+                    case State.Between or State.AfterFunction or State.AfterJsonArguments:
                         healed = true;
                         break;
                 }

@@ -5,17 +5,38 @@ namespace ToolLoop.Parsing;
 /// scanner), then hands the body to the family's reader. DeepSeek and Kimi sections and single calls use it: their
 /// markers are special tokens, so they do not occur inside argument text.
 /// </summary>
-internal sealed class SectionRegion(ToolCallFormat format, int openerLength, string[] closers, string[] stops, SectionRegion.Reader reader) : CallRegion
+internal sealed class SectionRegion(ToolCallFormat format, int openerLength, string[] closers, string[] stops, SectionRegion.Reader reader, Func<char, bool> startsBody) : CallRegion
 {
     /// <summary>Reads the body (between the opener and the closer, or to the end of output when <paramref name="truncated"/>).</summary>
     public delegate void Reader(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw);
 
     private int _bodyEnd = -1;
+    private bool _started;
 
     public override ToolCallFormat Format => format;
 
+    /// <summary>A body that starts like a call: <c>&lt;</c> (the next special token).</summary>
+    public static bool StartsWithMarkup(char c) => c == '<';
+
     public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
     {
+        if (!_started)
+        {
+            // The opener spelled in prose ("wrap calls in `<｜tool▁calls▁begin｜>`") is not followed by a call.
+            var first = Spans.SkipWhitespace(region, openerLength);
+            if (first >= region.Length)
+            {
+                return RegionStatus.NeedMore;
+            }
+
+            if (!startsBody(region[first]))
+            {
+                return RegionStatus.Reject;
+            }
+
+            _started = true;
+        }
+
         var earliest = int.MaxValue;
         var earliestPartial = region.Length;
         var length = 0;
@@ -51,6 +72,12 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
 
     public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
     {
+        if (!_started)
+        {
+            context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended right after a tool-call opener.", region);
+            return region.Length;
+        }
+
         var body = region[openerLength..(_bodyEnd >= 0 ? _bodyEnd : region.Length)];
         if (_bodyEnd < 0)
         {

@@ -1,0 +1,190 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace ToolLoop;
+
+/// <summary>
+/// Reads tool calls that the inner client returns as text (local runtimes, raw completion endpoints) and returns them
+/// as <see cref="FunctionCallContent"/>, with the markup removed from <see cref="TextContent"/> and reasoning as
+/// <see cref="TextReasoningContent"/>. Structured contents from the inner client pass through untouched.
+/// </summary>
+/// <remarks>
+/// <para>Streaming: prose flows as it arrives; only the tail that may still become a marker waits, and a call is
+/// yielded when it is complete.</para>
+/// <para>The tools declared in <see cref="ChatOptions.Tools"/> are passed to the parser (names and schemas): bare JSON
+/// calls are recognised only for them, and Qwen3-Coder/GLM values are typed by their schemas. Whether a call names a
+/// declared tool is for the tool loop above to judge (it answers unknown tools with an error result).</para>
+/// <para>Malformed calls are never dropped: see <see cref="ParsedContent.ToContent"/>.</para>
+/// <para>Thread-safe: each request has its own parser.</para>
+/// </remarks>
+public sealed class ToolCallParsingChatClient : DelegatingChatClient
+{
+    /// <summary>Initializes a new instance of the <see cref="ToolCallParsingChatClient"/> class.</summary>
+    /// <param name="innerClient">The client whose text output to parse.</param>
+    /// <param name="options">Options; <see langword="null"/> for defaults.</param>
+    public ToolCallParsingChatClient(IChatClient innerClient, ToolCallParsingOptions? options = null)
+        : base(innerClient)
+    {
+        Options = options ?? new ToolCallParsingOptions();
+    }
+
+    /// <summary>Gets the options. Changing them affects later requests.</summary>
+    public ToolCallParsingOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        foreach (var message in response.Messages)
+        {
+            if (!message.Contents.Any(c => c is TextContent))
+            {
+                continue;
+            }
+
+            var (format, parserOptions) = Resolve(options);
+            using var parser = new StreamingToolCallParser(format, parserOptions);
+            var events = new List<ToolCallParseEvent>();
+            var contents = new List<AIContent>(message.Contents.Count);
+            foreach (var content in message.Contents)
+            {
+                if (content is TextContent text)
+                {
+                    parser.Append(text.Text.AsSpan(), events);
+                    Drain(events, contents);
+                }
+                else
+                {
+                    contents.Add(content);
+                }
+            }
+
+            parser.Complete(events);
+            Drain(events, contents);
+            message.Contents = contents;
+        }
+
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (format, parserOptions) = Resolve(options);
+        using var parser = new StreamingToolCallParser(format, parserOptions);
+        var events = new List<ToolCallParseEvent>();
+        ChatResponseUpdate? last = null;
+        await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            last = update;
+            if (!update.Contents.Any(c => c is TextContent))
+            {
+                yield return update;
+                continue;
+            }
+
+            var contents = new List<AIContent>(update.Contents.Count);
+            foreach (var content in update.Contents)
+            {
+                if (content is TextContent text)
+                {
+                    parser.Append(text.Text.AsSpan(), events);
+                    Drain(events, contents);
+                }
+                else
+                {
+                    contents.Add(content);
+                }
+            }
+
+            // An update whose text is all held back (a possible marker) carries nothing yet, unless it ends the response.
+            if (contents.Count > 0 || update.FinishReason is not null)
+            {
+                var copy = Copy(update);
+                copy.Contents = contents;
+                yield return copy;
+            }
+        }
+
+        parser.Complete(events);
+        if (events.Count > 0)
+        {
+            var tail = new List<AIContent>(events.Count);
+            Drain(events, tail);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, tail)
+            {
+                ResponseId = last?.ResponseId,
+                MessageId = last?.MessageId,
+                ConversationId = last?.ConversationId,
+                ModelId = last?.ModelId,
+                CreatedAt = last?.CreatedAt,
+            };
+        }
+    }
+
+    private static ChatResponseUpdate Copy(ChatResponseUpdate update) => new()
+    {
+        AuthorName = update.AuthorName,
+        Role = update.Role,
+        ResponseId = update.ResponseId,
+        MessageId = update.MessageId,
+        ConversationId = update.ConversationId,
+        CreatedAt = update.CreatedAt,
+        FinishReason = update.FinishReason,
+        ModelId = update.ModelId,
+        AdditionalProperties = update.AdditionalProperties,
+        RawRepresentation = update.RawRepresentation,
+    };
+
+    private static void Drain(List<ToolCallParseEvent> events, List<AIContent> contents)
+    {
+        foreach (var e in events)
+        {
+            contents.Add(ParsedContent.ToContent(e));
+        }
+
+        events.Clear();
+    }
+
+    private (ToolCallFormat Format, ToolCallParserOptions Options) Resolve(ChatOptions? chatOptions)
+    {
+        var format = Options.Format;
+        var reasoningOpen = Options.StartInReasoning;
+        if (chatOptions?.AdditionalProperties is { } props)
+        {
+            if (props.TryGetValue(ToolCallParsingOptions.FormatKey, out var f))
+            {
+                format = f switch
+                {
+                    ToolCallFormat tf => tf,
+                    string s when ToolCallFormats.TryParse(s, out var parsed) => parsed,
+                    _ => throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{ToolCallParsingOptions.FormatKey}\"] must be a ToolCallFormat or a format name; got '{f}'.", nameof(chatOptions)),
+                };
+            }
+
+            if (props.TryGetValue(ToolCallParsingOptions.ReasoningOpenKey, out var r))
+            {
+                reasoningOpen = r is bool b ? b : throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{ToolCallParsingOptions.ReasoningOpenKey}\"] must be a bool.", nameof(chatOptions));
+            }
+        }
+
+        var parserOptions = new ToolCallParserOptions
+        {
+            StartInReasoning = reasoningOpen,
+            MaxToolCallBytes = Options.MaxToolCallBytes,
+            MaxJsonDepth = Options.MaxJsonDepth,
+            CallIdFactory = Options.CallIdFactory ?? ((family, _) => ParsedContent.NewCallId(family)),
+        };
+
+        foreach (var tool in chatOptions?.Tools ?? [])
+        {
+            if (tool is AIFunctionDeclaration declaration)
+            {
+                parserOptions.Tools.Add(new DeclaredTool(declaration.Name, declaration.JsonSchema.ValueKind == JsonValueKind.Object ? declaration.JsonSchema : null));
+            }
+        }
+
+        return (format, parserOptions);
+    }
+}
