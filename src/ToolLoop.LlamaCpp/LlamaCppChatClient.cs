@@ -231,7 +231,8 @@ public sealed class LlamaCppChatClient : IChatClient
     }
 
     /// <summary>
-    /// Frees the context (after the running request, if any, ends) and, if this client loaded it, the model.
+    /// Frees the context and, if this client loaded it, the model. A request in progress finishes first:
+    /// the resources are freed when it ends.
     /// </summary>
     public void Dispose()
     {
@@ -245,12 +246,6 @@ public sealed class LlamaCppChatClient : IChatClient
         {
             DisposeSession();
             _gate.Release();
-        }
-
-        if (_ownsModel)
-        {
-            // The context's handle keeps the native model alive until the context is freed.
-            Model.Dispose();
         }
     }
 
@@ -326,6 +321,10 @@ public sealed class LlamaCppChatClient : IChatClient
         if (Interlocked.Exchange(ref _sessionDisposed, 1) == 0)
         {
             _session.Dispose();
+            if (_ownsModel)
+            {
+                Model.Dispose();
+            }
         }
     }
 }

@@ -8,7 +8,8 @@ namespace ToolLoop.LlamaCpp;
 /// <summary>
 /// A GGUF model loaded by llama.cpp. Weights and vocabulary are read-only once loaded, so one model can
 /// serve several <see cref="LlamaCppChatClient"/> instances at once, each with its own context.
-/// Dispose it after the clients that share it; a client still using it keeps the native model alive.
+/// Dispose it after the clients that share it: the native model is freed once the last context on it is
+/// freed, but a client whose model was disposed throws <see cref="ObjectDisposedException"/>.
 /// </summary>
 public sealed unsafe class LlamaModel : IDisposable
 {
@@ -117,6 +118,7 @@ public sealed unsafe class LlamaModel : IDisposable
 
     internal int[] Tokenize(ReadOnlySpan<char> text, bool addSpecial, bool parseSpecial)
     {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         if (text.IsEmpty && !addSpecial)
         {
             return [];
@@ -160,6 +162,7 @@ public sealed unsafe class LlamaModel : IDisposable
     /// <summary>Writes the UTF-8 bytes of one token into <paramref name="buffer"/> (grown when needed); returns the byte count.</summary>
     internal int TokenToPiece(int token, ref byte[] buffer, bool special)
     {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         fixed (byte* b = buffer)
         {
             int n = NativeMethods.llama_token_to_piece(_vocab, token, b, buffer.Length, 0, special);
@@ -185,10 +188,15 @@ public sealed unsafe class LlamaModel : IDisposable
         return Encoding.UTF8.GetString(buffer, 0, n);
     }
 
-    internal bool IsEndOfGeneration(int token) => NativeMethods.llama_vocab_is_eog(_vocab, token);
+    internal bool IsEndOfGeneration(int token)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        return NativeMethods.llama_vocab_is_eog(_vocab, token);
+    }
 
     private string? ReadChatTemplate(string? name)
     {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         byte[]? nameBytes = name is null ? null : LlamaLibraryLoader.NullTerminated(name);
         fixed (byte* n = nameBytes)
         {
