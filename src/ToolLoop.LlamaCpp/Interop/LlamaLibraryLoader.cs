@@ -299,7 +299,7 @@ internal static unsafe class LlamaLibraryLoader
         }
 
         string version = Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)export)()) ?? string.Empty;
-        if (!version.StartsWith(LlamaCppRuntime.ExpectedVersion, StringComparison.Ordinal))
+        if (!IsSupportedVersion(version))
         {
             throw new LlamaCppException(
                 $"The llama.cpp library from '{where}' reports version '{version}', but ToolLoop.LlamaCpp is built against " +
@@ -308,6 +308,11 @@ internal static unsafe class LlamaLibraryLoader
 
         return version;
     }
+
+    /// <summary>True for <c>0.5.0</c> and its suffixed builds such as <c>0.5.0-dev</c>; false for any other release.</summary>
+    internal static bool IsSupportedVersion(string version)
+        => version == LlamaCppRuntime.ExpectedVersion ||
+           version.StartsWith(LlamaCppRuntime.ExpectedVersion + "-", StringComparison.Ordinal);
 
     internal static byte[] NullTerminated(string text)
     {
