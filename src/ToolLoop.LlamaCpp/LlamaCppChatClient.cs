@@ -133,7 +133,9 @@ public sealed class LlamaCppChatClient : IChatClient
         IReadOnlyList<AIFunctionDeclaration> tools = options?.ToolMode is NoneChatToolMode
             ? []
             : [.. options?.Tools?.OfType<AIFunctionDeclaration>() ?? []];
-        RenderedPrompt prompt = _renderer.Render(history, tools);
+        ChatOptions renderOptions = options?.Clone() ?? new ChatOptions();
+        renderOptions.Tools = tools.Count == 0 ? null : [.. tools];
+        RenderedPrompt prompt = _renderer.Render(history, renderOptions);
         int[] tokens = Tokenize(prompt);
         var settings = new GenerationSettings(
             options?.Temperature,

@@ -17,8 +17,9 @@ internal sealed class ChatMlToolPromptRenderer : IPromptRenderer
 
     private static readonly JsonSerializerOptions s_json = CreateJsonOptions();
 
-    public RenderedPrompt Render(IReadOnlyList<ChatMessage> messages, IReadOnlyList<AIFunctionDeclaration> tools)
+    public RenderedPrompt Render(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
+        List<AIFunctionDeclaration> tools = [.. options?.Tools?.OfType<AIFunctionDeclaration>() ?? []];
         var segments = new List<PromptSegment>();
         void Frame(string text) => Add(segments, text, isData: false);
         void Data(string text) => Add(segments, text, isData: true);

@@ -5,5 +5,6 @@ namespace ToolLoop.LlamaCpp.Internal;
 /// <summary>Turns a conversation and its declared tools into the prompt the model was trained on.</summary>
 internal interface IPromptRenderer
 {
-    RenderedPrompt Render(IReadOnlyList<ChatMessage> messages, IReadOnlyList<AIFunctionDeclaration> tools);
+    /// <summary>Renders <paramref name="messages"/>; the tools to declare are <paramref name="options"/>' <see cref="ChatOptions.Tools"/>.</summary>
+    RenderedPrompt Render(IReadOnlyList<ChatMessage> messages, ChatOptions? options);
 }
