@@ -33,19 +33,28 @@ internal sealed class CallIdAllocator
     {
         if (proposed is { Length: 9 } && proposed.All(char.IsAsciiLetterOrDigit))
         {
-            string candidate;
-            do
+            // Deterministic (FNV-1a of the colliding id and an attempt number), so a replay yields the same ids.
+            for (var attempt = 1; ; attempt++)
             {
-                candidate = string.Create(9, 0, static (span, _) =>
+                var hash = 14695981039346656037UL;
+                foreach (var c in proposed + "#" + attempt.ToString(CultureInfo.InvariantCulture))
+                {
+                    hash = (hash ^ c) * 1099511628211UL;
+                }
+
+                var candidate = string.Create(9, hash, static (span, h) =>
                 {
                     for (var i = 0; i < span.Length; i++)
                     {
-                        span[i] = Alphanumerics[Random.Shared.Next(Alphanumerics.Length)];
+                        span[i] = Alphanumerics[(int)(h % (ulong)Alphanumerics.Length)];
+                        h /= (ulong)Alphanumerics.Length;
                     }
                 });
+                if (!_used.Contains(candidate))
+                {
+                    return candidate;
+                }
             }
-            while (_used.Contains(candidate));
-            return candidate;
         }
 
         string prefix;

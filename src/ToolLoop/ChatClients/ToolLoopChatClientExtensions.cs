@@ -15,5 +15,4 @@ public static class ToolLoopChatClientExtensions
         ArgumentNullException.ThrowIfNull(client);
         return new ToolLoopChatClient(client, options);
     }
-
 }

@@ -10,7 +10,10 @@ internal static class ToolLoopJson
 {
     private static readonly JsonElement s_null = JsonDocument.Parse("null").RootElement.Clone();
 
-    public static JsonSerializerOptions Options => AIJsonUtilities.DefaultOptions;
+    private static readonly JsonSerializerOptions s_options = CreateOptions();
+
+    /// <summary>M.E.AI's default options without indentation: results and notes go to the model compactly.</summary>
+    public static JsonSerializerOptions Options => s_options;
 
     public static JsonElement ToElement(object? value) => value switch
     {
@@ -25,6 +28,13 @@ internal static class ToolLoopJson
         JsonElement e => e.GetRawText(),
         _ => JsonSerializer.Serialize(value, Options.GetTypeInfo(typeof(object))),
     };
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+        options.MakeReadOnly();
+        return options;
+    }
 
     /// <summary>The text a model sees for a tool result (strings as-is, anything else as JSON).</summary>
     public static string ResultText(object? result) => result switch

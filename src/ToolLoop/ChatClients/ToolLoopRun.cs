@@ -31,6 +31,7 @@ internal sealed class ToolLoopRun
     private string? _lastMessageId;
     private ChatRole? _lastRole;
     private bool _lastHasText;
+    private Activity? _orchestrate;
 
     public ToolLoopRun(IChatClient inner, ToolLoopOptions options, ILogger logger, ActivitySource source, IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, bool streaming)
     {
@@ -72,6 +73,7 @@ internal sealed class ToolLoopRun
     {
         using var orchestrate = _source.StartActivity("orchestrate_tools", ActivityKind.Internal);
         orchestrate?.SetTag("gen_ai.operation.name", "orchestrate_tools");
+        _orchestrate = orchestrate;
 
         var history = ToolLoopHistory.Prepare(_messages, _options.ReasoningCarry, _ids);
         _outgoing = history.Messages;
@@ -113,6 +115,12 @@ internal sealed class ToolLoopRun
             }
 
             var turn = new TurnState();
+            if (orchestrate is not null)
+            {
+                // An async iterator does not keep Activity.Current across yields; the model call belongs under this span.
+                Activity.Current = orchestrate;
+            }
+
             if (!cancelled && _streaming)
             {
                 IAsyncEnumerator<ChatResponseUpdate>? updates = null;
@@ -776,7 +784,7 @@ internal sealed class ToolLoopRun
         var context = new ToolInvocationContext(function, pc.Call, arguments, Iterations + 1, index);
         arguments.Context = new Dictionary<object, object?> { [typeof(ToolInvocationContext)] = context };
 
-        using var activity = _source.StartActivity("execute_tool " + function.Name, ActivityKind.Internal);
+        using var activity = _source.StartActivity("execute_tool " + function.Name, ActivityKind.Internal, _orchestrate?.Context ?? default);
         if (activity is not null)
         {
             activity.SetTag("gen_ai.operation.name", "execute_tool");
