@@ -50,6 +50,9 @@ public sealed class ToolLoopOptions
     /// <summary>The time one tool call may take before it is cancelled and the model gets a timeout error; <see langword="null"/> means no limit. Default: <see langword="null"/>.</summary>
     public TimeSpan? ToolTimeout { get; set; }
 
+    /// <summary>Per-tool timeouts by tool name (ordinal); an entry overrides <see cref="ToolTimeout"/> for that tool. Default: empty.</summary>
+    public IDictionary<string, TimeSpan> ToolTimeouts { get; private set; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
     /// <summary>
     /// Called after every round with the round's calls and results; it may set
     /// <see cref="ToolLoopRound.StopRequested"/> to end the loop (<see cref="ToolLoopStopReasons.StoppedByHook"/>).
@@ -92,5 +95,10 @@ public sealed class ToolLoopOptions
     /// <summary>When <see langword="true"/>, tool arguments and results are added to spans as <c>gen_ai.tool.call.arguments</c> / <c>gen_ai.tool.call.result</c>. Default: <see langword="false"/>.</summary>
     public bool EnableSensitiveData { get; set; }
 
-    internal ToolLoopOptions Clone() => (ToolLoopOptions)MemberwiseClone();
+    internal ToolLoopOptions Clone()
+    {
+        var clone = (ToolLoopOptions)MemberwiseClone();
+        clone.ToolTimeouts = new Dictionary<string, TimeSpan>(ToolTimeouts, StringComparer.Ordinal);
+        return clone;
+    }
 }

@@ -804,7 +804,7 @@ internal sealed class ToolLoopRun
             ToolLoopLog.InvokingToolSensitive(_logger, function.Name, callId, ToolLoopJson.Serialize(pc.Call.Arguments));
         }
 
-        var timeout = _settings.ToolTimeout;
+        var timeout = _options.ToolTimeouts.TryGetValue(function.Name, out var perTool) ? perTool : _settings.ToolTimeout;
         using var timeoutSource = timeout is { } t && t != Timeout.InfiniteTimeSpan ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
         timeoutSource?.CancelAfter(timeout!.Value);
         var previous = ToolInvocationContext.Current;

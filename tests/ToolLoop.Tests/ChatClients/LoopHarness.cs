@@ -51,6 +51,7 @@ public static class LoopHarness
     {
         var seen = new HashSet<string>();
         var open = new HashSet<string>();
+        var serverSide = new HashSet<string>();
         foreach (var content in messages.SelectMany(m => m.Contents))
         {
             if (content is FunctionCallContent { InformationalOnly: false } call)
@@ -58,7 +59,11 @@ public static class LoopHarness
                 Assert.True(seen.Add(call.CallId), $"call id {call.CallId} used twice");
                 open.Add(call.CallId);
             }
-            else if (content is FunctionResultContent result)
+            else if (content is FunctionCallContent { InformationalOnly: true } informational)
+            {
+                serverSide.Add(informational.CallId);
+            }
+            else if (content is FunctionResultContent result && !serverSide.Contains(result.CallId))
             {
                 Assert.True(open.Remove(result.CallId), $"result {result.CallId} has no open call");
             }

@@ -47,13 +47,14 @@ public sealed class ToolLoopErrorTests
     {
         foreach (var detailed in new[] { false, true })
         {
+            var logs = new CapturingLoggerFactory(Microsoft.Extensions.Logging.LogLevel.Debug);
             var run = await LoopHarness.RunBothAsync(streaming, () =>
             {
                 var boom = new TestFunction("boom", (_, _) => throw new InvalidOperationException("secret connection string"));
                 return new LoopScenario(
                     new ScriptedChatClient(ScriptedTurn.Calls(ScriptedTurn.Call("b1", "boom")), ScriptedTurn.Text("It failed.")),
                     chatOptions: LoopScenario.WithTools(boom),
-                    options: new ToolLoopOptions { IncludeDetailedErrors = detailed });
+                    options: new ToolLoopOptions { IncludeDetailedErrors = detailed, LoggerFactory = logs });
             });
 
             var text = run.ResultText("b1");
@@ -61,6 +62,7 @@ public sealed class ToolLoopErrorTests
             Assert.Equal(detailed, text.Contains("secret connection string", StringComparison.Ordinal));
             Assert.IsType<InvalidOperationException>(run.Results.Single().Exception);
             Assert.Equal(ToolLoopStopReasons.Completed, run.StopReason);
+            Assert.Contains(logs.Entries, e => e.Exception?.Message == "secret connection string"); // the detail always reaches the log
         }
     }
 

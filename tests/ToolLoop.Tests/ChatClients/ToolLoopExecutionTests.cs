@@ -65,6 +65,44 @@ public sealed class ToolLoopExecutionTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task F18_ConcurrentInvocation_RespectsTheDegreeCap(bool streaming)
+    {
+        var active = 0;
+        var maximum = 0;
+        var run = await LoopHarness.RunBothAsync(streaming, () =>
+        {
+            var work = new TestFunction("work", async (a, ct) =>
+            {
+                var now = Interlocked.Increment(ref active);
+                InterlockedMax(ref maximum, now);
+                await Task.Yield();
+                await Task.Delay(5, ct);
+                Interlocked.Decrement(ref active);
+                return "done " + a["n"];
+            }, """{"type":"object","properties":{"n":{"type":"integer"}}}""");
+            return new LoopScenario(
+                new ScriptedChatClient(
+                    ScriptedTurn.Calls(Enumerable.Range(1, 6).Select(i => ScriptedTurn.Call("w" + i, "work", new { n = i })).ToArray()),
+                    ScriptedTurn.Text("ok")),
+                chatOptions: LoopScenario.WithTools(work),
+                options: new ToolLoopOptions { AllowConcurrentInvocation = true, MaxDegreeOfParallelism = 2 });
+        });
+
+        Assert.InRange(maximum, 1, 2);
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => "done " + i), run.Results.Select(r => ToolLoopJson.ResultText(r.Result)));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task F19_ATool_CanTerminateTheLoop(bool streaming)
     {
         var run = await LoopHarness.RunBothAsync(streaming, () =>

@@ -36,6 +36,26 @@ public sealed class ToolLoopGettingCallsTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task F01_InformationalOnlyCalls_PassThroughAndAreNotExecuted(bool streaming)
+    {
+        var run = await LoopHarness.RunBothAsync(streaming, () =>
+        {
+            var search = TestFunction.Returning("web_search", "should not run");
+            var informational = ScriptedTurn.Call("srv1", "web_search", new { q = "news" });
+            informational.InformationalOnly = true;
+            var script = new ScriptedChatClient(new ScriptedTurn(informational, new FunctionResultContent("srv1", "server-side results"), new TextContent("Here is the news.")));
+            return new LoopScenario(script, chatOptions: LoopScenario.WithTools(search)) { Items = { ["search"] = search } };
+        });
+
+        Assert.Equal(0, run.Scenario.Item<TestFunction>("search").Count);
+        Assert.Single(run.Scenario.Script.Requests);
+        Assert.Equal(ToolLoopStopReasons.Completed, run.StopReason);
+        Assert.Contains("call[srv1:web_search{\"q\":\"news\"}]", run.History, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task F02_UndeclaredToolName_GetsUnknownToolResult_AndIsNotExecuted(bool streaming)
     {
         var run = await LoopHarness.RunBothAsync(streaming, () =>

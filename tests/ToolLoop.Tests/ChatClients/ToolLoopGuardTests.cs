@@ -129,6 +129,28 @@ public sealed class ToolLoopGuardTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task F17_PerToolTimeout_OverridesTheDefaultForThatToolOnly(bool streaming)
+    {
+        var run = await LoopHarness.RunBothAsync(streaming, () =>
+        {
+            var gate = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var slow = new TestFunction("slow", async (_, ct) => await gate.Task.WaitAsync(ct));
+            var fast = TestFunction.Returning("fast", "quick");
+            var options = new ToolLoopOptions { ToolTimeout = TimeSpan.FromMinutes(5) };
+            options.ToolTimeouts["slow"] = TimeSpan.FromMilliseconds(50);
+            return new LoopScenario(
+                new ScriptedChatClient(ScriptedTurn.Calls(ScriptedTurn.Call("t1", "slow"), ScriptedTurn.Call("t2", "fast")), ScriptedTurn.Text("ok")),
+                chatOptions: LoopScenario.WithTools(slow, fast),
+                options: options);
+        });
+
+        Assert.Contains("did not finish within 0.05 s", run.ResultText("t1"), StringComparison.Ordinal);
+        Assert.Equal("quick", run.ResultText("t2"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task F17_RoundHook_SeesTheRound_AndCanStopTheLoop(bool streaming)
     {
         var rounds = new List<string>();

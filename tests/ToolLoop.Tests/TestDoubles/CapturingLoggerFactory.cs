@@ -6,7 +6,7 @@ namespace ToolLoop.Tests;
 /// <summary>An <see cref="ILoggerFactory"/> that records formatted log messages at or above a minimum level.</summary>
 public sealed class CapturingLoggerFactory(LogLevel minimum) : ILoggerFactory
 {
-    public ConcurrentQueue<(LogLevel Level, EventId Id, string Message)> Entries { get; } = new();
+    public ConcurrentQueue<(LogLevel Level, EventId Id, string Message, Exception? Exception)> Entries { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -29,7 +29,7 @@ public sealed class CapturingLoggerFactory(LogLevel minimum) : ILoggerFactory
         {
             if (IsEnabled(logLevel))
             {
-                owner.Entries.Enqueue((logLevel, eventId, formatter(state, exception)));
+                owner.Entries.Enqueue((logLevel, eventId, formatter(state, exception), exception));
             }
         }
     }
