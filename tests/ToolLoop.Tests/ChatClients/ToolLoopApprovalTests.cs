@@ -111,6 +111,33 @@ public sealed class ToolLoopApprovalTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task F22_ReplayingAnAnsweredApproval_NeverRunsTheCallAgain(bool streaming)
+    {
+        var scenario = Make(ScriptedTurn.Text("Deleted."), ScriptedTurn.Text("You're welcome."));
+        var history = new List<ChatMessage>(scenario.Messages);
+        var first = await LoopHarness.RunAsync(scenario, streaming, cancellationToken: TestContext.Current.CancellationToken);
+        history.AddRange(first.Response.Messages);
+        var request = first.Response.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().Single();
+        history.Add(new ChatMessage(ChatRole.User, [request.CreateResponse(true, null)]));
+        var second = await LoopHarness.RunAsync(scenario, streaming, history, TestContext.Current.CancellationToken);
+        history.AddRange(second.Response.Messages);
+        history.Add(new ChatMessage(ChatRole.User, "Thanks!"));
+        var third = await LoopHarness.RunAsync(scenario, streaming, history, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, scenario.Item<TestFunction>("delete").Count);
+        Assert.Equal(1, scenario.Item<TestFunction>("read").Count);
+        Assert.Empty(third.Results);
+        var sent = scenario.Script.Requests[^1].Messages;
+        LoopHarness.AssertWellFormed(sent);
+        Assert.Equal(
+            ["user", "assistant", "tool", "assistant", "tool", "assistant", "user"],
+            sent.Select(m => m.Role.Value));
+        Assert.Equal("You're welcome.", third.Response.Text);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task F22_Rejection_SendsTheReasonToTheModel(bool streaming)
     {
         var run = await AnswerBothModesAsync(

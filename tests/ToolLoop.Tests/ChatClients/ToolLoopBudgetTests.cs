@@ -84,6 +84,30 @@ public sealed class ToolLoopBudgetTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task F06_CallsInTheToolLessFinalAnswer_AreNotRun_AndStillGetAResult(bool streaming)
+    {
+        var run = await LoopHarness.RunBothAsync(streaming, () =>
+        {
+            var step = Counter();
+            var script = new ScriptedChatClient(
+                ScriptedTurn.Calls(ScriptedTurn.Call("s1", "step", new { n = 1 })),
+                ScriptedTurn.Calls(ScriptedTurn.Call("s2", "step", new { n = 2 })));
+            return new LoopScenario(script, chatOptions: LoopScenario.WithTools(step), options: new ToolLoopOptions { MaximumIterations = 1 })
+            {
+                Items = { ["step"] = step },
+            };
+        });
+
+        Assert.Equal(1, run.Scenario.Item<TestFunction>("step").Count);
+        Assert.Contains("no longer available", run.ResultText("s2"), StringComparison.Ordinal);
+        Assert.Equal(2, run.Scenario.Script.Requests.Count);
+        Assert.Equal(ToolLoopStopReasons.IterationBudget, run.StopReason);
+        Assert.False(string.IsNullOrWhiteSpace(run.Response.Messages[^1].Text));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task F06_ZeroIterations_OneCallWithoutTools(bool streaming)
     {
         var run = await LoopHarness.RunBothAsync(streaming, () =>
