@@ -19,7 +19,13 @@ internal static class ToolArgumentHealer
         }
         catch (JsonException)
         {
-            // Not JSON at all: a bare word or sentence can still be the single string parameter.
+            // Broken JSON (a cut-off object or array) is not a bare value; anything else that is not JSON at all
+            // (a bare word or sentence) can still be the single string parameter.
+            if (text.Length == 0 || text[0] is '{' or '[' or '"')
+            {
+                return false;
+            }
+
             return TryPutUnderTarget(schema, JsonSerializer.SerializeToElement(text, ToolLoopJson.Options.GetTypeInfo(typeof(string))), arguments);
         }
 

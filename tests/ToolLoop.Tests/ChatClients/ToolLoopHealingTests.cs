@@ -50,6 +50,23 @@ public sealed class ToolLoopHealingTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task F12_BrokenJson_IsNotHealedIntoABareString(bool streaming)
+    {
+        var run = await LoopHarness.RunBothAsync(streaming, () =>
+        {
+            var weather = TestFunction.Returning("weather", "ok", CitySchema);
+            return new LoopScenario(
+                new ScriptedChatClient(ScriptedTurn.Calls(Unparsed("b1", "weather", "{\"city\": \"Ber")), ScriptedTurn.Text("done")),
+                chatOptions: LoopScenario.WithTools(weather)) { Items = { ["weather"] = weather } };
+        });
+
+        Assert.Equal(0, run.Scenario.Item<TestFunction>("weather").Count);
+        Assert.Contains("could not be parsed", run.ResultText("b1"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task F12_HealingCanBeTurnedOff(bool streaming)
     {
         var run = await LoopHarness.RunBothAsync(streaming, () =>
