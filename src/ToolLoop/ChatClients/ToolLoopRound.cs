@@ -23,7 +23,7 @@ public sealed class ToolLoopRound
     /// <summary>The results of this round, in call order.</summary>
     public IReadOnlyList<FunctionResultContent> Results { get; }
 
-    /// <summary>The history as it will be sent to the model next.</summary>
+    /// <summary>A snapshot of the history as it will be sent to the model next (before any reducer runs).</summary>
     public IReadOnlyList<ChatMessage> Messages { get; }
 
     /// <summary>Set to <see langword="true"/> to end the loop after this round (<see cref="ToolLoopStopReasons.StoppedByHook"/>). Default: <see langword="false"/>.</summary>

@@ -324,7 +324,7 @@ internal sealed class ToolLoopRun
 
             if (_options.RoundCompleted is { } hook)
             {
-                var round = new ToolLoopRound(Iterations, calls.Select(c => c.Call).ToList(), roundResults, _outgoing.AsReadOnly());
+                var round = new ToolLoopRound(Iterations, calls.Select(c => c.Call).ToList(), roundResults, _outgoing.ToList());
                 try
                 {
                     await hook(round, cancellationToken).ConfigureAwait(false);
