@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ToolLoop;
+
+/// <summary>
+/// The agent loop as <see cref="IChatClient"/> middleware: calls the inner client, runs the
+/// <see cref="AIFunction"/>s the model asks for (from <c>ChatOptions.Tools</c>), appends their results and calls
+/// the model again, until the model answers or the loop stops for a stated reason
+/// (<see cref="ToolLoopPropertyNames.StopReason"/>, one of <see cref="ToolLoopStopReasons"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The inner client must return tool calls as <see cref="FunctionCallContent"/>; for models that write calls as
+/// text, put a <c>ToolCallParsingChatClient</c> under this one. Calls with
+/// <see cref="FunctionCallContent.InformationalOnly"/> set are passed through and not run.
+/// </para>
+/// <para>
+/// Stateless between requests: pending approvals live in the messages (a <see cref="ToolApprovalRequestContent"/>
+/// in the response; the next request carries a <see cref="ToolApprovalResponseContent"/>). Instances are
+/// thread-safe: concurrent requests share nothing but the immutable options.
+/// </para>
+/// </remarks>
+public sealed class ToolLoopChatClient : DelegatingChatClient
+{
+    private readonly ToolLoopOptions _options;
+    private readonly ILogger _logger;
+    private readonly ActivitySource _activitySource;
+
+    /// <summary>Creates the loop over <paramref name="innerClient"/>.</summary>
+    /// <param name="innerClient">The client that talks to the model. Owned: disposed with this client.</param>
+    /// <param name="options">The settings, copied now; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
+    public ToolLoopChatClient(IChatClient innerClient, ToolLoopOptions? options = null)
+        : base(innerClient)
+    {
+        _options = options?.Clone() ?? new ToolLoopOptions();
+        _logger = (ILogger?)_options.LoggerFactory?.CreateLogger<ToolLoopChatClient>() ?? NullLogger.Instance;
+        _activitySource = new ActivitySource(string.IsNullOrEmpty(_options.ActivitySourceName) ? ToolLoopOptions.DefaultActivitySourceName : _options.ActivitySourceName);
+    }
+
+    /// <summary>
+    /// A factory for <c>ChatClientBuilder.Use(Func&lt;IChatClient, IServiceProvider, IChatClient&gt;)</c> in apps that
+    /// reference Microsoft.Extensions.AI. When <see cref="ToolLoopOptions.LoggerFactory"/> or
+    /// <see cref="ToolLoopOptions.Services"/> is not set, it is taken from the builder's service provider.
+    /// </summary>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <returns>A delegate that wraps its inner client in a <see cref="ToolLoopChatClient"/>.</returns>
+    public static Func<IChatClient, IServiceProvider, IChatClient> CreateFactory(ToolLoopOptions? options = null)
+    {
+        var captured = options?.Clone() ?? new ToolLoopOptions();
+        return (inner, services) =>
+        {
+            var effective = captured.Clone();
+            effective.LoggerFactory ??= services?.GetService(typeof(ILoggerFactory)) as ILoggerFactory;
+            effective.Services ??= services;
+            return new ToolLoopChatClient(inner, effective);
+        };
+    }
+
+    /// <inheritdoc />
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var run = new ToolLoopRun(InnerClient, _options, _logger, _activitySource, messages, options, streaming: false);
+        var output = new List<ChatMessage>();
+        await foreach (var emission in run.RunAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (emission.Messages is { } turnMessages)
+            {
+                output.AddRange(turnMessages);
+            }
+            else if (emission.Content is { } content)
+            {
+                if (output.Count > 0 && output[^1].MessageId == emission.MessageId)
+                {
+                    output[^1].Contents.Add(content);
+                }
+                else
+                {
+                    output.Add(new ChatMessage(emission.Role, [content]) { MessageId = emission.MessageId });
+                }
+            }
+        }
+
+        return new ChatResponse(output)
+        {
+            FinishReason = run.FinishReason,
+            Usage = run.Usage,
+            ModelId = run.ModelId,
+            ResponseId = run.ResponseId,
+            AdditionalProperties = StopProperties(run),
+        };
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var run = new ToolLoopRun(InnerClient, _options, _logger, _activitySource, messages, options, streaming: true);
+        await foreach (var emission in run.RunAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (emission.Update is { } update)
+            {
+                yield return update;
+            }
+            else if (emission.Content is { } content)
+            {
+                yield return new ChatResponseUpdate(emission.Role, [content]) { MessageId = emission.MessageId };
+            }
+        }
+
+        var final = new ChatResponseUpdate
+        {
+            FinishReason = run.FinishReason,
+            ModelId = run.ModelId,
+            ResponseId = run.ResponseId,
+            AdditionalProperties = StopProperties(run),
+        };
+        if (run.Usage is { } usage)
+        {
+            final.Contents.Add(new UsageContent(usage));
+        }
+
+        yield return final;
+    }
+
+    /// <inheritdoc />
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType == typeof(ActivitySource) ? _activitySource : base.GetService(serviceType, serviceKey);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _activitySource.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static AdditionalPropertiesDictionary StopProperties(ToolLoopRun run) => new()
+    {
+        [ToolLoopPropertyNames.StopReason] = run.StopReason,
+        [ToolLoopPropertyNames.Iterations] = run.Iterations,
+    };
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.AI;
+
+namespace ToolLoop;
+
+/// <summary>What one model call produced, as the loop sees it.</summary>
+internal sealed class TurnState
+{
+    public List<ChatResponseUpdate> Updates { get; } = [];
+
+    public List<ChatMessage> Messages { get; } = [];
+
+    public List<PreparedCall> Calls { get; } = [];
+
+    public ChatFinishReason? FinishReason { get; set; }
+
+    public string? ModelId { get; set; }
+
+    public string? ResponseId { get; set; }
+
+    public string? LastMessageId { get; set; }
+
+    public ChatRole? LastRole { get; set; }
+}
