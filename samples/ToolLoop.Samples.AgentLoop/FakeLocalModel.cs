@@ -4,9 +4,9 @@ using Microsoft.Extensions.AI;
 namespace ToolLoop.Samples.AgentLoop;
 
 /// <summary>
-/// Stands in for a small local model: it streams prose in small pieces and asks for tools. A real local runtime
-/// writes Hermes markup (<c>&lt;tool_call&gt;{"name": …}&lt;/tool_call&gt;</c>) as text and needs
-/// <c>AsToolCallParsing()</c> under the loop; this stand-in already returns <see cref="FunctionCallContent"/>.
+/// Stands in for a small local model: like a real local runtime it streams raw text in small pieces, tool calls
+/// included, written in Hermes markup (<c>&lt;tool_call&gt;{"name": …}&lt;/tool_call&gt;</c>). <c>AsToolCallParsing()</c>
+/// turns that markup into <see cref="FunctionCallContent"/> under the loop.
 /// </summary>
 internal sealed class FakeLocalModel : IChatClient
 {
@@ -25,17 +25,23 @@ internal sealed class FakeLocalModel : IChatClient
 
         if (results.Count == 0 && toolsOffered)
         {
-            foreach (var piece in new[] { "Let me check ", "the weather ", "and tidy up ", "the old file." })
+            // Local runtimes restart their ids at call_0 on every request (Hermes has none at all); the loop keeps them unique.
+            const string Output = """
+                Let me check the weather and tidy up the old file.
+                <tool_call>
+                {"name": "get_weather", "arguments": {"city": "Bergen"}}
+                </tool_call>
+                <tool_call>
+                {"name": "delete_file", "arguments": {"path": "/tmp/forecast-cache.json"}}
+                </tool_call>
+                """;
+            foreach (var piece in Output.Chunk(7))
             {
-                await Task.Delay(40, cancellationToken);
-                yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { MessageId = messageId };
+                await Task.Delay(5, cancellationToken);
+                yield return new ChatResponseUpdate(ChatRole.Assistant, new string(piece)) { MessageId = messageId };
             }
 
-            // Local runtimes restart their ids at call_0 on every request; the loop renumbers them.
-            yield return new ChatResponseUpdate(ChatRole.Assistant, [
-                new FunctionCallContent("call_0", "get_weather", new Dictionary<string, object?> { ["city"] = "Bergen" }),
-                new FunctionCallContent("call_1", "delete_file", new Dictionary<string, object?> { ["path"] = "/tmp/forecast-cache.json" }),
-            ]) { MessageId = messageId, FinishReason = ChatFinishReason.ToolCalls };
+            yield return new ChatResponseUpdate { MessageId = messageId, FinishReason = ChatFinishReason.Stop };
             yield break;
         }
 

@@ -13,8 +13,10 @@ var deleteFile = new ApprovalRequiredAIFunction(AIFunctionFactory.Create(
     "delete_file",
     "Deletes a file."));
 
-// TODO(lead): once ToolCallParsingChatClient lands, emit Hermes text from FakeLocalModel and insert .AsToolCallParsing() here.
-using var agent = new FakeLocalModel().AsToolLoop(new ToolLoopOptions { MaximumIterations = 5 });
+// The model writes tool calls as text: parse them (Hermes markup), then run the loop over the parsed calls.
+using var agent = new FakeLocalModel()
+    .AsToolCallParsing(ToolCallFormat.Hermes)
+    .AsToolLoop(new ToolLoopOptions { MaximumIterations = 5 });
 
 var options = new ChatOptions { Tools = [getWeather, deleteFile] };
 List<ChatMessage> history = [new(ChatRole.User, "What's the weather in Bergen? Also delete the forecast cache.")];

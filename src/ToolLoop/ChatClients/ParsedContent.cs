@@ -7,21 +7,14 @@ namespace ToolLoop;
 /// <summary>Turns parser events into Microsoft.Extensions.AI contents; shared by the parsing client and the local-runtime adapters.</summary>
 public static class ParsedContent
 {
-    /// <summary>The <see cref="AIContent.AdditionalProperties"/> key set to <see langword="true"/> on a <see cref="FunctionCallContent"/> that was healed (see <see cref="ParsedToolCall.Healed"/>).</summary>
-    public const string HealedKey = "toolloop.healed";
-
-    /// <summary>The <see cref="AIContent.AdditionalProperties"/> key holding the raw model text of a call that could not be read.</summary>
-    public const string RawTextKey = "toolloop.raw";
-
-    /// <summary>The <see cref="AIContent.AdditionalProperties"/> key holding the <see cref="ToolCallProblemKind"/> name of a call that could not be read.</summary>
-    public const string ProblemKey = "toolloop.problem";
-
     /// <summary>
     /// Converts one event: content to <see cref="TextContent"/>, reasoning to <see cref="TextReasoningContent"/>, a call
     /// to <see cref="FunctionCallContent"/> (built with <see cref="FunctionCallContent.CreateFromParsedArguments{TEncoding}"/>,
-    /// so argument errors land in <see cref="FunctionCallContent.Exception"/>). A problem whose tool name is known
+    /// so argument errors land in <see cref="FunctionCallContent.Exception"/>; a healed call carries
+    /// <see cref="ToolLoopPropertyNames.Healed"/>). A problem whose tool name is known
     /// becomes a <see cref="FunctionCallContent"/> whose <see cref="FunctionCallContent.Exception"/> explains it (so a
-    /// tool loop can tell the model); otherwise an <see cref="ErrorContent"/> whose <see cref="ErrorContent.Details"/>
+    /// tool loop can tell the model, with <see cref="ToolLoopPropertyNames.RawArguments"/> when the arguments were
+    /// readable text but not an object, so the loop can heal them); otherwise an <see cref="ErrorContent"/> whose <see cref="ErrorContent.Details"/>
     /// holds the raw text. Nothing is dropped.
     /// </summary>
     /// <param name="e">The event.</param>
@@ -39,7 +32,7 @@ public static class ParsedContent
                 var fcc = FunctionCallContent.CreateFromParsedArguments(call.ArgumentsJson, call.Id, call.Name, ParseArguments);
                 if (call.Healed)
                 {
-                    (fcc.AdditionalProperties ??= [])[HealedKey] = true;
+                    (fcc.AdditionalProperties ??= [])[ToolLoopPropertyNames.Healed] = true;
                 }
 
                 return fcc;
@@ -47,18 +40,24 @@ public static class ParsedContent
                 var problem = e.Problem!;
                 if (problem.ToolName is { Length: > 0 } name)
                 {
-                    return new FunctionCallContent(NewCallId(ToolCallFormat.Auto), name)
+                    var failed = new FunctionCallContent(NewCallId(ToolCallFormat.Auto), name)
                     {
                         Exception = new InvalidDataException(problem.Message),
-                        AdditionalProperties = new() { [RawTextKey] = problem.RawText, [ProblemKey] = problem.Kind.ToString() },
+                        AdditionalProperties = new() { [ToolLoopPropertyNames.RawText] = problem.RawText, [ToolLoopPropertyNames.ParseProblem] = problem.Kind.ToString() },
                     };
+                    if (problem.RawArguments is not null)
+                    {
+                        failed.AdditionalProperties[ToolLoopPropertyNames.RawArguments] = problem.RawArguments;
+                    }
+
+                    return failed;
                 }
 
                 return new ErrorContent(problem.Message)
                 {
                     ErrorCode = "toolloop." + problem.Kind.ToString().ToLowerInvariant(),
                     Details = problem.RawText,
-                    AdditionalProperties = new() { [RawTextKey] = problem.RawText, [ProblemKey] = problem.Kind.ToString() },
+                    AdditionalProperties = new() { [ToolLoopPropertyNames.RawText] = problem.RawText, [ToolLoopPropertyNames.ParseProblem] = problem.Kind.ToString() },
                 };
         }
     }

@@ -25,6 +25,12 @@ public static class ToolLoopPropertyNames
     /// <summary>Read from a <c>FunctionCallContent</c>: the raw argument text as the model wrote it, used to heal arguments that failed to parse.</summary>
     public const string RawArguments = "toolloop.raw_arguments";
 
+    /// <summary>Written on a <c>FunctionCallContent</c> or <c>ErrorContent</c> made from model text that could not be read as a call: the call's raw text.</summary>
+    public const string RawText = "toolloop.raw";
+
+    /// <summary>Written next to <see cref="RawText"/>: the <see cref="ToolCallProblemKind"/> name.</summary>
+    public const string ParseProblem = "toolloop.problem";
+
     /// <summary>Per-request override of <see cref="ToolLoopOptions.MaximumIterations"/>.</summary>
     public const string MaximumIterations = "toolloop.max_iterations";
 

@@ -48,7 +48,12 @@ internal static class JsonCalls
 
     /// <summary>Reads a call object. Returns <see langword="false"/> with a message when it is not one.</summary>
     public static bool TryReadCall(JsonElement obj, out string name, out string argumentsJson, out string? id, out string error)
+        => TryReadCall(obj, out name, out argumentsJson, out id, out error, out _);
+
+    /// <summary>Reads a call object; on an arguments error, <paramref name="rawArguments"/> holds the arguments' JSON text.</summary>
+    public static bool TryReadCall(JsonElement obj, out string name, out string argumentsJson, out string? id, out string error, out string? rawArguments)
     {
+        rawArguments = null;
         name = string.Empty;
         argumentsJson = "{}";
         id = null;
@@ -67,7 +72,7 @@ internal static class JsonCalls
                 id = outerId.GetString();
             }
 
-            var ok = TryReadCall(fn, out name, out argumentsJson, out var innerId, out error);
+            var ok = TryReadCall(fn, out name, out argumentsJson, out var innerId, out error, out rawArguments);
             id ??= innerId;
             return ok;
         }
@@ -91,7 +96,13 @@ internal static class JsonCalls
             return true;
         }
 
-        return TryArguments(args, out argumentsJson, out error);
+        if (TryArguments(args, out argumentsJson, out error))
+        {
+            return true;
+        }
+
+        rawArguments = args.GetRawText();
+        return false;
     }
 
     /// <summary>Turns an arguments value into a JSON object text: an object as written, or a string holding a JSON object.</summary>
@@ -171,9 +182,9 @@ internal static class JsonCalls
             return;
         }
 
-        if (!TryReadCall(doc.RootElement, out var name, out var args, out var id, out error))
+        if (!TryReadCall(doc.RootElement, out var name, out var args, out var id, out error, out var rawArguments))
         {
-            context.EmitProblem(ToolCallProblemKind.Malformed, "The tool call cannot be read: " + error + ".", raw, name.Length > 0 ? name : null);
+            context.EmitProblem(ToolCallProblemKind.Malformed, "The tool call cannot be read: " + error + ".", raw, name.Length > 0 ? name : null, rawArguments);
             return;
         }
 

@@ -47,8 +47,8 @@ internal sealed class ParseContext
         _core.EmitCall(new ParsedToolCall(id, name, argumentsJson, healed, format));
     }
 
-    public void EmitProblem(ToolCallProblemKind kind, string message, ReadOnlySpan<char> raw, string? toolName = null)
-        => _core.EmitProblem(new ToolCallParseProblem(kind, message, raw.ToString(), toolName));
+    public void EmitProblem(ToolCallProblemKind kind, string message, ReadOnlySpan<char> raw, string? toolName = null, string? rawArguments = null)
+        => _core.EmitProblem(new ToolCallParseProblem(kind, message, raw.ToString(), toolName, rawArguments));
 
     /// <summary>Delivers text of a speculative region that proved not to be a call.</summary>
     public void EmitContent(ReadOnlySpan<char> text) => _core.EmitContentText(text);
