@@ -25,6 +25,9 @@ internal static class HermesFormat
         public abstract RegionStatus Scan(ReadOnlySpan<char> region, ref int pos);
 
         public abstract void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context);
+
+        /// <summary>See <see cref="CallRegion.Rebase"/>.</summary>
+        public abstract void Rebase(int shift);
     }
 
     /// <summary>The <c>&lt;tool_call&gt;</c> region: picks JSON, Qwen3-Coder XML or GLM by the first characters of the body.</summary>
@@ -54,8 +57,8 @@ internal static class HermesFormat
         {
             if (_body is null)
             {
-                // Only whitespace (or an immediate closer) followed the opener.
-                if (endOfStream && region[Open.Length..].IsWhiteSpace())
+                // The output ended before the body could be told apart (whitespace, or a GLM name being read).
+                if (endOfStream)
                 {
                     ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended right after a tool-call opener.", region);
                 }
@@ -70,6 +73,8 @@ internal static class HermesFormat
             _body.Finish(region, endOfStream, ctx);
             return region.Length;
         }
+
+        public override void Rebase(int shift) => _body?.Rebase(shift);
 
         /// <summary>Chooses the body grammar. Returns Complete when chosen (pos where the body starts), NeedMore or Reject otherwise.</summary>
         private RegionStatus Dispatch(ReadOnlySpan<char> region, ref int pos)
@@ -135,7 +140,7 @@ internal static class HermesFormat
             if (region[pos] is '\n' or '\r' || key == MatchKind.Full || closer == MatchKind.Full)
             {
                 // Re-read the name in the GLM body (at most MaxGlmName characters again).
-                pos -= _nameLength;
+                pos = Math.Max(0, pos - _nameLength);
                 _body = new GlmFormat.GlmBody(context);
                 return RegionStatus.Complete;
             }
@@ -153,6 +158,10 @@ internal static class HermesFormat
 
         public override void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
             => context.EmitProblem(ToolCallProblemKind.Malformed, "The tool call is empty.", region);
+
+        public override void Rebase(int shift)
+        {
+        }
     }
 
     /// <summary>Hermes JSON body: one object (or a Granite-style array of objects), then <c>&lt;/tool_call&gt;</c>.</summary>
@@ -255,6 +264,13 @@ internal static class HermesFormat
 
             // The output ended before </tool_call>: the call was completed (if only by its closer), so it is marked healed.
             JsonCalls.EmitCallObject(ctx, json, _json, truncated, region, ToolCallFormat.Hermes, unclosed: endOfStream);
+        }
+
+        public override void Rebase(int shift)
+        {
+            _jsonStart = CallRegion.Shift(_jsonStart, shift);
+            _jsonEnd = CallRegion.Shift(_jsonEnd, shift);
+            _trailingStart = CallRegion.Shift(_trailingStart, shift);
         }
 
         private void EmitArray(ParseContext ctx, ReadOnlySpan<char> json, bool truncated, ReadOnlySpan<char> raw)
