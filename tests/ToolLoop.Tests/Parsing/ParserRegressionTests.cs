@@ -118,4 +118,19 @@ public sealed class ParserRegressionTests
         Assert.Equal("""{"code":"print(1)"}""", Assert.Single(r.Calls).ArgumentsJson);
         Assert.Equal("<|eom_i", r.Content);
     }
+
+    [Fact]
+    public void Compact_qwen3_coder_xml_without_newlines_is_read_at_the_end_of_output()
+    {
+        // Values written without the newline before </parameter> never meet the strict terminator; at the end of the
+        // output the call is read again, each value ending at its first </parameter>, and the text after it is content.
+        var options = new ToolCallParserOptions { Tools = [new DeclaredTool("get_weather")] };
+        var r = ParseEveryWay("<tool_call><function=get_weather><parameter=city>Paris</parameter><parameter=days>3</parameter></function></tool_call>\nDone.", ToolCallFormat.Qwen3Coder, options);
+        var call = Assert.Single(r.Calls);
+        Assert.Equal("get_weather", call.Name);
+        Assert.Equal("""{"city":"Paris","days":3}""", call.ArgumentsJson);
+        Assert.False(call.Healed);
+        Assert.Equal("Done.", r.Content);
+        Assert.Empty(r.Problems);
+    }
 }

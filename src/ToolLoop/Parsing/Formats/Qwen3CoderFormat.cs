@@ -40,6 +40,7 @@ internal static class Qwen3CoderFormat
         private const int MaxNameLength = 256;
         private readonly ParseContext _context;
         private readonly bool _requireToolCallClose;
+        private readonly bool _lenient;
         private readonly List<(int NameStart, int NameEnd, int ValueStart, int ValueEnd)> _params = [];
         private readonly JsonScanner _json;
         private State _state;
@@ -55,10 +56,11 @@ internal static class Qwen3CoderFormat
         private int _afterFunction = -1;
         private string? _malformed;
 
-        public XmlBody(ParseContext context, bool requireToolCallClose)
+        public XmlBody(ParseContext context, bool requireToolCallClose, bool lenient = false)
         {
             _context = context;
             _requireToolCallClose = requireToolCallClose;
+            _lenient = lenient;
             _json = new JsonScanner(context.Options.MaxJsonDepth);
         }
 
@@ -300,6 +302,13 @@ internal static class Qwen3CoderFormat
                     return true;
                 }
 
+                if (_lenient)
+                {
+                    valueEnd = at;
+                    pos = at + ParameterClose.Length;
+                    return true;
+                }
+
                 var next = Spans.SkipWhitespace(region, at + ParameterClose.Length);
                 var newline = region[(at + ParameterClose.Length)..next].Contains('\n');
                 if (next >= region.Length)
@@ -328,6 +337,15 @@ internal static class Qwen3CoderFormat
         }
 
         public bool IsMalformed => _malformed is not null;
+
+        /// <summary>
+        /// Gets a value indicating whether the output ended inside a value that holds a <c>&lt;/parameter&gt;</c>: compact
+        /// output (<c>&lt;parameter=a&gt;x&lt;/parameter&gt;&lt;/function&gt;</c>, no newlines) never meets the strict
+        /// terminator, so the region is read once more, ending each value at its first <c>&lt;/parameter&gt;</c>.
+        /// </summary>
+        public bool ShouldRetryLeniently(ReadOnlySpan<char> region)
+            => !_lenient && _malformed is null && _state == State.ParameterValue && _valueStart <= region.Length
+               && region[_valueStart..].Contains(ParameterClose, StringComparison.Ordinal);
 
         /// <summary>Gets where the call ended when the output stopped after <c>&lt;/function&gt;</c> of the bare form (what follows is output text), otherwise -1.</summary>
         public int BareEnd => !_requireToolCallClose && _state == State.AfterFunction ? _afterFunction : -1;
