@@ -29,18 +29,14 @@ public static class ChatTemplateInputs
     /// <param name="chatOptions">Request options; only <see cref="ChatOptions.Tools"/> is used. May be null.</param>
     /// <param name="options">Keyword arguments (<c>bos_token</c>, <c>eos_token</c>, <c>add_generation_prompt</c>,
     /// <c>enable_thinking</c>, additional arguments); null for the defaults.</param>
-    /// <returns>A new object with <c>messages</c>, <c>tools</c> (only when at least one function is declared),
-    /// <c>add_generation_prompt</c> and the other keyword arguments.</returns>
+    /// <returns>A new object with <c>messages</c>, <c>tools</c> (null when no function is declared, as
+    /// transformers passes it), <c>add_generation_prompt</c> and the other keyword arguments.</returns>
     public static JsonObject Create(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null, ChatTemplateOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         options ??= ChatTemplateOptions.Default;
         var variables = new JsonObject { ["messages"] = MapMessages(messages) };
-        var tools = MapTools(chatOptions?.Tools);
-        if (tools is not null)
-        {
-            variables["tools"] = tools;
-        }
+        variables["tools"] = MapTools(chatOptions?.Tools);
 
         AddKeywordArguments(variables, options);
         return variables;

@@ -125,7 +125,7 @@ internal static class JinjaFilters
                         throw Py.TypeError("Can only get item pairs from a mapping.");
                     }
 
-                    return new PyList([.. d.Items.Select(kv => (object?)new PyList([kv.Key, kv.Value], isTuple: true))]);
+                    return new PyIterator([.. d.Items.Select(kv => (object?)new PyList([kv.Key, kv.Value], isTuple: true))], "dict_itemiterator");
                 }
 
             case "dictsort":
@@ -174,7 +174,7 @@ internal static class JinjaFilters
                         }
                     }
 
-                    return new PyList(result);
+                    return new PyIterator(result);
                 }
 
             case "reverse":
@@ -188,7 +188,7 @@ internal static class JinjaFilters
 
                     var items = Py.Iterate(value).ToList();
                     items.Reverse();
-                    return new PyList(items);
+                    return value is PyList ? new PyIterator(items, "list_reverseiterator") : new PyList(items);
                 }
 
             case "replace":
@@ -247,9 +247,9 @@ internal static class JinjaFilters
             case "abs":
                 return value switch
                 {
-                    long l => Math.Abs(l),
-                    double d => Math.Abs(d),
-                    bool b => b ? 1L : 0L,
+                    long l => (object)Math.Abs(l),
+                    double d => (object)Math.Abs(d),
+                    bool b => (object)(b ? 1L : 0L),
                     _ => throw Py.TypeError($"bad operand type for abs(): '{Py.TypeName(value)}'"),
                 };
             case "round":
@@ -278,7 +278,7 @@ internal static class JinjaFilters
 
             case "map":
                 {
-                    var items = Py.Iterate(value);
+                    var items = Py.Truthy(value) ? Py.Iterate(value) : [];
                     var result = new List<object?>(items.Count);
                     var attribute = kwargs.FirstOrDefault(k => k.Key == "attribute");
                     if (attribute.Key is not null)
@@ -290,7 +290,7 @@ internal static class JinjaFilters
                             result.Add(x is Undefined && dflt.Key is not null ? dflt.Value : x);
                         }
 
-                        return new PyList(result);
+                        return new PyIterator(result);
                     }
 
                     if (args.Count == 0)
@@ -305,7 +305,7 @@ internal static class JinjaFilters
                         result.Add(interp.CallFilter(filter, item, rest, kwargs));
                     }
 
-                    return new PyList(result);
+                    return new PyIterator(result);
                 }
 
             case "select":
@@ -315,7 +315,7 @@ internal static class JinjaFilters
                 {
                     bool byAttr = name.EndsWith("attr", StringComparison.Ordinal);
                     bool select = name.StartsWith("select", StringComparison.Ordinal);
-                    var items = Py.Iterate(value);
+                    var items = Py.Truthy(value) ? Py.Iterate(value) : [];
                     object? attribute = null;
                     int k = 0;
                     if (byAttr)
@@ -337,7 +337,7 @@ internal static class JinjaFilters
                         }
                     }
 
-                    return new PyList(result);
+                    return new PyIterator(result);
                 }
 
             case "min":
@@ -419,7 +419,7 @@ internal static class JinjaFilters
                         result.Add(new PyList(tmp));
                     }
 
-                    return new PyList(result);
+                    return new PyIterator(result);
                 }
 
             case "truncate":

@@ -517,7 +517,7 @@ internal sealed class JinjaLexer
         }
         else
         {
-            object value = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long l) ? l : double.Parse(text, CultureInfo.InvariantCulture);
+            object value = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long l) ? (object)l : double.Parse(text, CultureInfo.InvariantCulture);
             _tokens.Add(new JinjaToken(JinjaTokenKind.Integer, text, start, value));
         }
 

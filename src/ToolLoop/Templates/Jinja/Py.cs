@@ -26,6 +26,7 @@ internal static class Py
         PyNamespace => "Namespace",
         LoopContext => "LoopContext",
         PyCallable c => c.TypeName,
+        PyIterator it => it.Kind,
         _ => v.GetType().Name,
     };
 
@@ -142,6 +143,9 @@ internal static class Py
                 break;
             case PyCallable c:
                 sb.Append(c.ReprText);
+                break;
+            case PyIterator it:
+                sb.Append('<').Append(it.Kind).Append(" object>");
                 break;
             default:
                 sb.Append(v);
@@ -520,11 +524,11 @@ internal static class Py
                 return Add(a, b, taint);
             case "-":
                 RequireNumbers(op, a, b);
-                return a is double || b is double ? ToDouble(a) - ToDouble(b) : checked(ToLong(a) - ToLong(b));
+                return a is double || b is double ? (object)(ToDouble(a) - ToDouble(b)) : checked(ToLong(a) - ToLong(b));
             case "*":
                 if (IsNumber(a) && IsNumber(b))
                 {
-                    return a is double || b is double ? ToDouble(a) * ToDouble(b) : checked(ToLong(a) * ToLong(b));
+                    return a is double || b is double ? (object)(ToDouble(a) * ToDouble(b)) : checked(ToLong(a) * ToLong(b));
                 }
 
                 if (IsString(a) && b is long or bool)
@@ -706,9 +710,9 @@ internal static class Py
 
         return v switch
         {
-            bool b => negative ? -(b ? 1L : 0L) : (b ? 1L : 0L),
-            long l => negative ? checked(-l) : l,
-            double d => negative ? -d : d,
+            bool b => (object)(negative ? -(b ? 1L : 0L) : (b ? 1L : 0L)),
+            long l => (object)(negative ? checked(-l) : l),
+            double d => (object)(negative ? -d : d),
             _ => throw TypeError($"bad operand type for unary {(negative ? "-" : "+")}: '{TypeName(v)}'"),
         };
     }
@@ -747,6 +751,8 @@ internal static class Py
                 return dict.ContainsKey(item);
             case Undefined:
                 return false;
+            case PyIterator it:
+                return it.Take().Any(x => Eq(x, item));
             case PyNamespace ns:
                 throw TypeError($"argument of type '{TypeName(ns)}' is not iterable");
             default:
@@ -762,6 +768,7 @@ internal static class Py
         string s => Chars(s),
         Markup m => Chars(m.Value).Select(c => (object?)new Markup((string)c!)).ToList(),
         Undefined => [],
+        PyIterator it => it.Take(),
         _ => throw TypeError($"'{TypeName(v)}' object is not iterable"),
     };
 
