@@ -256,16 +256,20 @@ internal static class JinjaFilters
                 {
                     long precision = Py.ToLong(a.Optional(0, "precision", 0L));
                     string method = Py.Str(a.Optional(1, "method", "common"));
+                    if (value is long or bool && method == "common" && precision >= 0)
+                    {
+                        return Py.ToLong(value);
+                    }
+
                     double d = Py.ToDouble(value);
                     double factor = Math.Pow(10, precision);
-                    double r = method switch
+                    return method switch
                     {
-                        "common" => Math.Round(d * factor, MidpointRounding.AwayFromZero) / factor,
+                        "common" => Math.Round(d, (int)Math.Clamp(precision, 0, 15), MidpointRounding.ToEven),
                         "ceil" => Math.Ceiling(d * factor) / factor,
                         "floor" => Math.Floor(d * factor) / factor,
                         _ => throw new JinjaRuntimeException("FilterArgumentError: method must be common, ceil or floor"),
                     };
-                    return r;
                 }
 
             case "attr":
@@ -489,7 +493,7 @@ internal static class JinjaFilters
     private static List<object?> StableSort(List<object?> items, Func<object?, object?> key, bool reverse)
     {
         var keyed = items.Select((x, i) => (Item: x, Key: key(x), Index: i)).ToList();
-        keyed.Sort((x, y) =>
+        Py.Sort(keyed, (x, y) =>
         {
             int c = Py.Compare(x.Key, y.Key);
             if (reverse)

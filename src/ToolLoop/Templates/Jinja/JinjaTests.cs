@@ -44,7 +44,13 @@ internal static class JinjaTests
             case "gt" or ">" or "greaterthan": return Py.Compare(value, Arg(0), ">") > 0;
             case "ge" or ">=": return Py.Compare(value, Arg(0), ">=") >= 0;
             case "in": return Py.Contains(Arg(0), value);
-            case "sameas": return ReferenceEquals(value, Arg(0)) || (value is null && Arg(0) is null) || (value is bool b1 && Arg(0) is bool b2 && b1 == b2);
+            case "sameas":
+                {
+                    // Python identity: None, True and False are singletons and small ints are cached.
+                    var other = Arg(0);
+                    return ReferenceEquals(value, other) || (value is null && other is null) || (value is bool b1 && other is bool b2 && b1 == b2)
+                        || (value is long l1 && other is long l2 && l1 == l2 && l1 is >= -5 and <= 256);
+                }
             case "filter": return value is string f && JinjaFilters.IsKnown(f);
             case "test": return value is string t && IsKnown(t);
             default:

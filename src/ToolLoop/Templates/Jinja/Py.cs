@@ -451,6 +451,19 @@ internal static class Py
         throw TypeError($"'{op}' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");
     }
 
+    /// <summary>List.Sort, unwrapping the template error a comparison raised (List.Sort wraps it).</summary>
+    public static void Sort<T>(List<T> list, Comparison<T> comparison)
+    {
+        try
+        {
+            list.Sort(comparison);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is JinjaRuntimeException inner)
+        {
+            throw new JinjaRuntimeException(inner.Message, inner);
+        }
+    }
+
     // ---- arithmetic ----
 
     private static void CheckDefined(object? a, object? b)

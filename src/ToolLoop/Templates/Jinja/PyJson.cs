@@ -84,7 +84,7 @@ internal static class PyJson
                     if (sortKeys)
                     {
                         var arr = items.ToList();
-                        arr.Sort((x, y) => Py.Compare(x.Key, y.Key));
+                        Py.Sort(arr, (x, y) => Py.Compare(x.Key, y.Key));
                         items = arr;
                     }
 
