@@ -112,7 +112,7 @@ internal static class JinjaFilters
                 }
 
             case "list":
-                return new PyList([.. Py.Iterate(value)]);
+                return new PyList([.. Py.Iterate(value, taint)]);
             case "items":
                 {
                     if (value is Undefined)

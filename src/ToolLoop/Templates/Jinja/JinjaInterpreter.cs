@@ -235,6 +235,7 @@ internal sealed class JinjaInterpreter
 
     private Flow Exec(JinjaNode node, JinjaScope scope)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         try
         {
             return ExecCore(node, scope);
@@ -361,7 +362,7 @@ internal sealed class JinjaInterpreter
     private Flow ExecFor(JinjaNode.For f, JinjaScope scope)
     {
         var source = Eval(f.Iterable, scope);
-        List<object?> items = Py.Iterate(source);
+        List<object?> items = Py.Iterate(source, Taint);
         if (f.Filter is not null)
         {
             var filtered = new List<object?>();
@@ -542,6 +543,7 @@ internal sealed class JinjaInterpreter
 
     private object? Eval(JinjaNode.Expr expr, JinjaScope scope)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         try
         {
             return EvalCore(expr, scope);

@@ -92,6 +92,7 @@ internal sealed class JinjaParser
     /// unconsumed after the <c>{%</c>), or to the end of the template when <paramref name="endTags"/> is null.</summary>
     private List<JinjaNode> Subparse(string[]? endTags, out string? endTag)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var body = new List<JinjaNode>();
         endTag = null;
         while (true)
@@ -521,6 +522,7 @@ internal sealed class JinjaParser
 
     private JinjaNode.Expr ParseNot()
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (Current.IsName("not"))
         {
             var op = Next();
@@ -618,6 +620,7 @@ internal sealed class JinjaParser
 
     private JinjaNode.Expr ParseUnary(bool withFilter)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         JinjaNode.Expr node;
         if (Current.IsOp("-") || Current.IsOp("+"))
         {

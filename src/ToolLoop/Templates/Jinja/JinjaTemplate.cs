@@ -16,6 +16,13 @@ internal sealed class JinjaTemplate
     public static JinjaTemplate Parse(string source)
     {
         var (tokens, lexer) = JinjaLexer.Tokenize(JinjaLexer.Normalize(source));
-        return new JinjaTemplate(JinjaParser.Parse(tokens, lexer), lexer);
+        try
+        {
+            return new JinjaTemplate(JinjaParser.Parse(tokens, lexer), lexer);
+        }
+        catch (InsufficientExecutionStackException e)
+        {
+            throw new TemplateException("The template is nested too deeply to parse.", e);
+        }
     }
 }

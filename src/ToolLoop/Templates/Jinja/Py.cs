@@ -774,10 +774,11 @@ internal static class Py
     }
 
     /// <summary>The items a <c>for</c> loop or a list-consuming filter sees.</summary>
-    public static List<object?> Iterate(object? v) => v switch
+    public static List<object?> Iterate(object? v, TaintTracker? taint = null) => v switch
     {
         PyList l => l.Items,
         PyDict d => [.. d.Keys],
+        string s when taint?.Get(s) is not null => TaintedChars(s, taint),
         string s => Chars(s),
         Markup m => Chars(m.Value).Select(c => (object?)new Markup((string)c!)).ToList(),
         Undefined => [],
@@ -799,6 +800,19 @@ internal static class Py
             {
                 result.Add(new string(s[i], 1));
             }
+        }
+
+        return result;
+    }
+
+    private static List<object?> TaintedChars(string s, TaintTracker taint)
+    {
+        var result = new List<object?>(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            int width = char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]) ? 2 : 1;
+            result.Add(taint.Sub(s, i, width, forceCopy: true));
+            i += width - 1;
         }
 
         return result;
