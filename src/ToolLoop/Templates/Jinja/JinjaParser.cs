@@ -956,7 +956,7 @@ internal sealed class JinjaParser
 
     private JinjaNode.Expr.Call ParseCall(JinjaNode.Expr node)
     {
-        int pos = Current.Position;
+        int pos = node.Position;
         var (args, kwargs, dynArgs, dynKwargs) = ParseCallArgs();
         return new JinjaNode.Expr.Call(pos, node, args, kwargs, dynArgs, dynKwargs);
     }
