@@ -61,6 +61,11 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
             }
 
             // Any other exception escapes and fails the test: ToolLoop never crashes on a template.
+            if (actual is not null)
+            {
+                CheckSegments(id, path, context, options, actual, failures);
+            }
+
             if (expected.Ok)
             {
                 if (actual == expected.Output)
@@ -124,6 +129,33 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
         Console.WriteLine($"Template comparison: matched {matched}, differed {differed}, rejected {rejections.Count} of {cases.Count} pairs");
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} pairs differ from Jinja2:\n" + string.Join("\n", failures.Take(40)));
         Assert.True(matched > 0);
+    }
+
+    /// <summary>Text that only ever comes from message contents, reasoning, tool calls, tool results or tool
+    /// declarations: it must never be reported as framing.</summary>
+    private static readonly string[] s_dataMarkers =
+    [
+        "forged", "Tower Bridge", "user asks for 2+2", "Zürich", "Look up", "Hello! What can you do", "capital of France",
+        "current weather for a city", "Search terms", "Sunny, 22", "Réponds",
+    ];
+
+    private static void CheckSegments(string id, string path, JsonObject context, ChatTemplateOptions options, string text, List<string> failures)
+    {
+        var segments = ChatTemplate.Parse(File.ReadAllText(path)).RenderSegments(context, options);
+        if (string.Concat(segments.Select(s => s.Text)) != text)
+        {
+            failures.Add($"{id}: segments do not add up to the rendered text");
+            return;
+        }
+
+        string framing = string.Concat(segments.Where(s => !s.IsData).Select(s => s.Text));
+        foreach (var marker in s_dataMarkers)
+        {
+            if (framing.Contains(marker, StringComparison.Ordinal))
+            {
+                failures.Add($"{id}: data text '{marker}' was reported as framing");
+            }
+        }
     }
 
     private static string FirstDifference(string expected, string actual)
