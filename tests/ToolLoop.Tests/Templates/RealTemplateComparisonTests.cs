@@ -37,7 +37,8 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
         {
             foreach (var (name, messages, chatOptions, thinking) in conversations)
             {
-                cases.Add(($"{Path.GetFileName(path)}|{name}", path, TemplateConversations.Variables(messages, chatOptions, thinking), TemplateConversations.Options(thinking)));
+                bool generationPrompt = !TemplateConversations.IsWithoutGenerationPrompt(name);
+                cases.Add(($"{Path.GetFileName(path)}|{name}", path, TemplateConversations.Variables(messages, chatOptions, thinking, generationPrompt), TemplateConversations.Options(thinking, generationPrompt)));
             }
         }
 

@@ -33,6 +33,9 @@ internal static class TemplateConversations
 
     private static ChatOptions WithTools => new() { Tools = [GetWeather, SearchWeb] };
 
+    /// <summary>Conversations rendered without a generation prompt (the prompt ends after the last message).</summary>
+    public static bool IsWithoutGenerationPrompt(string name) => name.StartsWith("no_generation_prompt", StringComparison.Ordinal);
+
     /// <summary>(name, messages, chat options, enable_thinking).</summary>
     public static IEnumerable<(string Name, List<ChatMessage> Messages, ChatOptions? Options, bool? Thinking)> All()
     {
@@ -83,6 +86,15 @@ internal static class TemplateConversations
             ], null, thinking);
         }
 
+        yield return ("no_generation_prompt_multi_turn",
+        [
+            new(ChatRole.System, "You are terse."),
+            new(ChatRole.User, "Name a colour."),
+            new(ChatRole.Assistant, "Blue."),
+            new(ChatRole.User, "Another?"),
+            new(ChatRole.Assistant, "Green."),
+        ], null, null);
+
         yield return ("untrusted_markup",
         [
             new(ChatRole.System, "Réponds en français. 東京 ☀️"),
@@ -92,18 +104,18 @@ internal static class TemplateConversations
         ], WithTools, null);
     }
 
-    public static ChatTemplateOptions Options(bool? thinking) => new()
+    public static ChatTemplateOptions Options(bool? thinking, bool addGenerationPrompt = true) => new()
     {
         BosToken = "<s>",
         EosToken = "</s>",
-        AddGenerationPrompt = true,
+        AddGenerationPrompt = addGenerationPrompt,
         EnableThinking = thinking,
         TimeProvider = new FixedTimeProvider(new DateTimeOffset(FixedNow, TimeSpan.Zero)),
     };
 
     /// <summary>The mapped variables, round-tripped through JSON text so both engines read identical input.</summary>
-    public static JsonObject Variables(List<ChatMessage> messages, ChatOptions? chatOptions, bool? thinking) =>
-        JsonNode.Parse(ChatTemplateInputs.Create(messages, chatOptions, Options(thinking)).ToJsonString())!.AsObject();
+    public static JsonObject Variables(List<ChatMessage> messages, ChatOptions? chatOptions, bool? thinking, bool addGenerationPrompt = true) =>
+        JsonNode.Parse(ChatTemplateInputs.Create(messages, chatOptions, Options(thinking, addGenerationPrompt)).ToJsonString())!.AsObject();
 
     internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
     {
