@@ -74,6 +74,38 @@ public sealed class TemplateEngineTests
         Assert.Throws<TemplateException>(() => Render("{{ 'x' * 100000000 }}"));
     }
 
+    [Theory]
+    [InlineData("{{ 'x'|indent(10000000000) }}")]
+    [InlineData("{{ 'x'|tojson(indent=10000000000) }}")]
+    [InlineData("{{ 'x'.center(10000000000) }}")]
+    [InlineData("{{ 'x'.zfill(10000000000) }}")]
+    [InlineData("{{ 'x'.center(5, '') }}")]
+    [InlineData("{{ '%99999999999d' % 1 }}")]
+    [InlineData("{{ '%c' % 99999999999 }}")]
+    [InlineData("{{ 'x' * 9223372036854775807 }}")]
+    [InlineData("{{ [1, 2] * 9223372036854775807 }}")]
+    [InlineData("{{ 9223372036854775807 + 1 }}")]
+    [InlineData("{{ 3 ** 200 }}")]
+    [InlineData("{{ [1, 2, 3]|sum(start=9223372036854775807) }}")]
+    public void Oversized_values_fail_cleanly(string template)
+    {
+        Assert.Throws<TemplateException>(() => Render(template));
+    }
+
+    [Theory]
+    [InlineData("{{ 1 ** 1000000000000000 }}", "1")]
+    [InlineData("{{ 2 ** 62 }}", "4611686018427387904")]
+    [InlineData("{{ [1, 2, 3][::9223372036854775807] }}", "[1]")]
+    [InlineData("{{ [1, 2, 3][::-9223372036854775807] }}", "[3]")]
+    [InlineData("{{ 'abc'[-9223372036854775807:9223372036854775807] }}", "abc")]
+    [InlineData("{{ [1][99999999999] is defined }}", "False")]
+    [InlineData("{{ x }} {{ y }} {{ z }}", "inf 12345678901234567 1e+100")]
+    public void Extreme_but_valid_values_render(string template, string expected)
+    {
+        string vars = """{"x": 1e400, "y": 12345678901234567, "z": 1e100}""";
+        Assert.Equal(expected, Render(template, vars));
+    }
+
     [Fact]
     public void Deeply_nested_expressions_fail_cleanly()
     {

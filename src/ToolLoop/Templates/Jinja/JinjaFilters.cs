@@ -33,7 +33,7 @@ internal static class JinjaFilters
                         null => null,
                         string s => s,
                         Markup m => m.Value,
-                        _ => new string(' ', (int)Math.Max(0, Py.ToLong(indentV))),
+                        _ => new string(' ', Py.ToWidth(indentV)),
                     };
                     string itemSep = indent is null ? ", " : ",", keySep = ": ";
                     if (separators is PyList { Count: 2 } seps)
@@ -206,7 +206,7 @@ internal static class JinjaFilters
                     var widthV = a.Optional(0, "width", 4L);
                     bool first = Py.Truthy(a.Optional(1, "first", false));
                     bool blank = Py.Truthy(a.Optional(2, "blank", false));
-                    string indention = widthV is string ws ? ws : new string(' ', (int)Math.Max(0, Py.ToLong(widthV)));
+                    string indention = widthV is string ws ? ws : new string(' ', Py.ToWidth(widthV));
                     string s = SoftStr(value, taint) + "\n";
                     var lines = PyMethods.SplitLines(s, keepEnds: false);
                     string rv;

@@ -553,6 +553,11 @@ internal sealed class JinjaInterpreter
             e.Position = expr.Position;
             throw;
         }
+        catch (OverflowException e)
+        {
+            // Checked 64-bit arithmetic on template values: Python would use big integers.
+            throw new JinjaRuntimeException("OverflowError: integer result too large for 64-bit integers", e) { Position = expr.Position };
+        }
     }
 
     private object? EvalCore(JinjaNode.Expr expr, JinjaScope scope)

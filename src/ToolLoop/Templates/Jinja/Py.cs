@@ -389,6 +389,18 @@ internal static class Py
         }
     }
 
+    /// <summary>A width or count for building a string: at least 0, and refused above the string limit.</summary>
+    public static int ToWidth(object? v)
+    {
+        long n = ToLong(v);
+        if (n > JinjaInterpreter.HardStringLimit)
+        {
+            throw new JinjaRuntimeException("MemoryError: width too large");
+        }
+
+        return (int)Math.Max(0, n);
+    }
+
     public static long ToLong(object? v) => v switch
     {
         bool b => b ? 1 : 0,
@@ -655,9 +667,18 @@ internal static class Py
                     }
 
                     long bas = ToLong(a), e = ToLong(b), result = 1;
-                    for (long i = 0; i < e; i++)
+                    while (e > 0)
                     {
-                        result = checked(result * bas);
+                        if ((e & 1) != 0)
+                        {
+                            result = checked(result * bas);
+                        }
+
+                        e >>= 1;
+                        if (e > 0)
+                        {
+                            bas = checked(bas * bas);
+                        }
                     }
 
                     return result;
@@ -683,7 +704,7 @@ internal static class Py
             return original is Markup ? new Markup("") : "";
         }
 
-        if (n * s.Length > JinjaInterpreter.HardStringLimit)
+        if (n > JinjaInterpreter.HardStringLimit / s.Length)
         {
             throw new JinjaRuntimeException("MemoryError: string too large");
         }
@@ -701,7 +722,7 @@ internal static class Py
     private static PyList RepeatList(PyList list, long n)
     {
         var items = new List<object?>();
-        if (n * list.Count > JinjaInterpreter.HardStringLimit)
+        if (list.Count > 0 && n > JinjaInterpreter.HardStringLimit / list.Count)
         {
             throw new JinjaRuntimeException("MemoryError: list too large");
         }
@@ -984,7 +1005,9 @@ internal static class Py
         }
 
         long count = step > 0 ? (stop > start ? ((stop - start - 1) / step) + 1 : 0) : (start > stop ? ((start - stop - 1) / -step) + 1 : 0);
-        return ((int)start, (int)stop, (int)step, (int)count);
+        // |step| beyond the length selects at most one item; clamping keeps the int arithmetic exact.
+        long clampedStep = Math.Clamp(step, -(long)length - 1, (long)length + 1);
+        return ((int)start, (int)stop, (int)clampedStep, (int)count);
 
         static long Clamp(long i, int length, long low, long high)
         {

@@ -91,7 +91,7 @@ internal static class PyFormat
                 'x' => Py.ToLong(value).ToString("x", CultureInfo.InvariantCulture),
                 'X' => Py.ToLong(value).ToString("X", CultureInfo.InvariantCulture),
                 'o' => Convert.ToString(Py.ToLong(value), 8),
-                'c' => value is string cs ? cs : char.ConvertFromUtf32((int)Py.ToLong(value)),
+                'c' => value is string cs ? cs : Py.ToLong(value) is var cp and >= 0 and <= 0x10FFFF and not (>= 0xD800 and <= 0xDFFF) ? char.ConvertFromUtf32((int)cp) : throw new JinjaRuntimeException("OverflowError: %c arg not in range(0x110000)"),
                 _ => throw new JinjaRuntimeException($"ValueError: unsupported format character '{conv}'"),
             };
             if (conv is 's' or 'r' && precision >= 0 && text.Length > precision)
@@ -141,7 +141,17 @@ internal static class PyFormat
             i++;
         }
 
-        return i > start ? int.Parse(s.AsSpan(start, i - start), CultureInfo.InvariantCulture) : -1;
+        if (i == start)
+        {
+            return -1;
+        }
+
+        if (i - start > 8)
+        {
+            throw new JinjaRuntimeException("ValueError: width or precision too big");
+        }
+
+        return int.Parse(s.AsSpan(start, i - start), CultureInfo.InvariantCulture);
     }
 
     public static string Format(JinjaInterpreter interp, string format, List<object?> args, List<KeyValuePair<string, object?>> kwargs)

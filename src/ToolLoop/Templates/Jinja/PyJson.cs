@@ -262,7 +262,8 @@ internal static class PyJson
 
     private static object? FromElement(JsonElement el, TaintTracker? taint, bool data) => el.ValueKind switch
     {
-        JsonValueKind.Number => IsIntegerText(el.GetRawText()) && el.TryGetInt64(out long l) ? l : el.GetDouble(),
+        JsonValueKind.Number => IsIntegerText(el.GetRawText()) && el.TryGetInt64(out long l) ? (object)l
+            : el.TryGetDouble(out double d) ? (object)d : (object)double.Parse(el.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture),
         _ => FromNode(JsonNode.Parse(el.GetRawText()), taint, data),
     };
 

@@ -540,7 +540,7 @@ internal static class PyMethods
             case "istitle": return s.Length > 0 && Title(s) == s && s.Any(char.IsLetter);
             case "zfill":
                 {
-                    long width = Py.ToLong(a.Required(0, "width"));
+                    int width = Py.ToWidth(a.Required(0, "width"));
                     if (s.Length >= width)
                     {
                         return s;
@@ -555,19 +555,24 @@ internal static class PyMethods
             case "ljust":
             case "rjust":
                 {
-                    long width = Py.ToLong(a.Required(0, "width"));
+                    int width = Py.ToWidth(a.Required(0, "width"));
                     string fill = Py.AsString(a.Optional(1, "fillchar", " ")) ?? " ";
+                    if (fill.Length != 1)
+                    {
+                        throw Py.TypeError("The fill character must be exactly one character long");
+                    }
+
                     if (s.Length >= width)
                     {
                         return s;
                     }
 
-                    int pad = (int)width - s.Length;
+                    int pad = width - s.Length;
                     int left = name switch
                     {
                         "ljust" => 0,
                         "rjust" => pad,
-                        _ => (pad / 2) + (pad & (int)width & 1),
+                        _ => (pad / 2) + (pad & width & 1),
                     };
                     return taint.Whole(new string(fill[0], left) + s + new string(fill[0], pad - left), s);
                 }
