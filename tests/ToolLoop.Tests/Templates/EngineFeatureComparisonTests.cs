@@ -79,6 +79,17 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{{ d.get('a') }}|{{ d.get('zz') }}|{{ d.get('zz', 'dflt') }}|{{ d.keys()|list }}|{{ d.values()|list }}|{{ d.items()|list }}|{{ lst.index(2) }}|{{ lst.count(1) }}|{{ ml.splitlines() }}|{{ 'a=b=c'.partition('=') }}",
         // globals
         "{{ range(3)|list }}|{{ range(1, 10, 3)|list }}|{{ range(5, 0, -2)|list }}|{% for i in range(2) %}{{ i }}{% endfor %}|{{ dict(a=1, b='x') }}|{{ namespace(a=1).a }}|{{ strftime_now('%Y-%m-%d %H:%M %b %d %B %A') }}",
+        // lexer corner cases
+        "a  \n\t {%- if t %}\n\tx{% endif -%}  \n  {{ n -}}  \n {{- n }}\n\t{# c #}\t\n{%- raw %} r {% endraw -%}\n",
+        "{{ \"%}\" }}{% set x = \"{{\" %}{{ x }}{{ '\\'' }}{{ \"\\\\n\" }}{{ {'a': 1,} }}{{ [1, 2,] }}{{ (1,) }}{{ s|trim|upper|lower }}",
+        "{{ -1|abs }} {{ - n|string }} {{ not nul is none }} {{ not 1 in lst }} {{ 2 * -1 }} {{ (lst|length) - 1 }} {{ lst|length - 1 }} {{ 1 if t }}{{ 'x' if nul }}",
+        "{% if t %}\n    a\n{% elif n %}\n    b\n{% else %}\n    c\n{% endif %}\n{% for x in lst -%}\n  {{ x }}\n{%- endfor %}\nend",
+        "  {%- macro m(a) -%}\n  [{{ a }}]\n  {%- endmacro -%}\n  {{ m(1) }}{{ m('b') }}\n  {% set y %}\n    inner\n  {% endset %}{{ y }}|",
+        "{% for m in msgs %}{{ '<|' + m.role + '|>' }}{% if m.tool_calls is defined %}{% for tc in m.tool_calls %}{% for k, v in tc.function.arguments|dictsort %}{{ k }}:{{ v|tojson if v is not string else v }};{% endfor %}{% endfor %}{% endif %}{% endfor %}",
+        "{{ lst|groupby('real')|list|length if false else 'skip' }}|{{ [{'k': 'a', 'v': 1}, {'k': 'b', 'v': 2}, {'k': 'a', 'v': 3}]|groupby('k')|map('list')|list }}|{{ lst|slice(2)|list }}",
+        "{% for x in [[1, [2, 3]], [4]] recursive %}[{% if x is iterable %}{{ loop(x) }}{% else %}{{ x }}{% endif %}]{% endfor %}",
+        "{% for a in lst %}{% for b in lst %}{{ loop.depth }}{{ loop.changed(a) }}{% endfor %}{% endfor %}",
+        "{{ 'Hello {name}, you are {age:>4}!'.format(name='Bo', age=7) }}|{{ '{:.2f}|{:5d}|{:<4}|{:^5}|'.format(3.14159, 42, 'ab', 'c') }}|{{ '%-5s|%5s|%.1f|%x|%r' % ('a', 'b', 2.25, 255, 'q') }}",
         // errors (Jinja2 raises; ToolLoop must raise too)
         "{{ raise_exception('custom failure') }}",
         "{{ undefined_var.attr }}",

@@ -472,6 +472,74 @@ internal static class JinjaFilters
                     return taint.Whole(string.Join(' ', PyMethods.Split(taint, sb.ToString(), null, -1).Items.Select(x => (string)x!)), s);
                 }
 
+            case "groupby":
+                {
+                    var attribute = a.Required(0, "attribute");
+                    var dflt = a.Optional(1, "default", null);
+                    bool caseSensitive = Py.Truthy(a.Optional(2, "case_sensitive", false));
+                    object? Key(object? item)
+                    {
+                        var v = GetPath(interp, item, attribute);
+                        return v is Undefined && dflt is not null ? dflt : v;
+                    }
+
+                    var sorted = StableSort(Py.Iterate(value).ToList(), x => SortKey(Key(x), caseSensitive), reverse: false);
+                    var groups = new List<object?>();
+                    object? currentKey = null;
+                    List<object?>? current = null;
+                    foreach (var item in sorted)
+                    {
+                        var k = Key(item);
+                        if (current is null || !Py.Eq(SortKey(k, caseSensitive), SortKey(currentKey, caseSensitive)))
+                        {
+                            current = [];
+                            currentKey = k;
+                            groups.Add(new PyList([k, new PyList(current)], isTuple: true) { FieldNames = ["grouper", "list"] });
+                        }
+
+                        current.Add(item);
+                    }
+
+                    return new PyList(groups);
+                }
+
+            case "slice":
+                {
+                    long slices = Py.ToLong(a.Required(0, "slices"));
+                    var fill = a.Optional(1, "fill_with", null);
+                    var seq = Py.Iterate(value).ToList();
+                    if (slices <= 0)
+                    {
+                        throw new JinjaRuntimeException("ZeroDivisionError: integer division or modulo by zero");
+                    }
+
+                    int perSlice = (int)(seq.Count / slices);
+                    int withExtra = (int)(seq.Count % slices);
+                    int offset = 0;
+                    var result = new List<object?>();
+                    for (int k = 0; k < slices && k <= seq.Count; k++)
+                    {
+                        int start = offset + (k * perSlice);
+                        if (k < withExtra)
+                        {
+                            offset++;
+                        }
+
+                        int end = offset + ((k + 1) * perSlice);
+                        var tmp = seq.GetRange(start, Math.Max(0, Math.Min(end, seq.Count) - start));
+                        if (fill is not null && k >= withExtra)
+                        {
+                            tmp.Add(fill);
+                        }
+
+                        result.Add(new PyList(tmp));
+                    }
+
+                    return new PyIterator(result);
+                }
+
+            case "filesizeformat" or "random" or "urlencode" or "urlize" or "wordwrap" or "xmlattr":
+                throw new JinjaRuntimeException($"TemplateRuntimeError: the '{name}' filter is not supported by ToolLoop.");
             default:
                 throw new JinjaRuntimeException($"TemplateRuntimeError: No filter named '{name}' found.");
         }

@@ -359,9 +359,11 @@ internal sealed class JinjaInterpreter
 
     private string AsOutput(object? v) => v is string s ? s : v is Markup m ? m.Value : Taint.Whole(Py.Str(v), v);
 
-    private Flow ExecFor(JinjaNode.For f, JinjaScope scope)
+    private Flow ExecFor(JinjaNode.For f, JinjaScope scope) => ExecLoop(f, scope, Eval(f.Iterable, scope), 0);
+
+    private Flow ExecLoop(JinjaNode.For f, JinjaScope scope, object? source, int depth)
     {
-        var source = Eval(f.Iterable, scope);
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         List<object?> items = Py.Iterate(source, Taint);
         if (f.Filter is not null)
         {
@@ -388,7 +390,10 @@ internal sealed class JinjaInterpreter
             return f.ElseBody is null ? Flow.Normal : ExecBlock(f.ElseBody, scope);
         }
 
-        var loop = new LoopContext(items, 0);
+        var loop = new LoopContext(items, depth)
+        {
+            Recurse = f.Recursive ? inner => CaptureLoop(f, scope, inner, depth + 1) : null,
+        };
         _loopDepth++;
         try
         {
@@ -416,6 +421,26 @@ internal sealed class JinjaInterpreter
         }
 
         return Flow.Normal;
+    }
+
+    private string CaptureLoop(JinjaNode.For f, JinjaScope scope, object? source, int depth)
+    {
+        if (depth > _options.MaxRecursionDepth)
+        {
+            throw new JinjaRuntimeException($"The template exceeded the cap of {_options.MaxRecursionDepth} nested loop recursions (ChatTemplateOptions.MaxRecursionDepth).");
+        }
+
+        var saved = _out;
+        _out = new TaintTracker.Output(Taint);
+        try
+        {
+            ExecLoop(f, scope, source, depth);
+            return _out.ToTrackedString();
+        }
+        finally
+        {
+            _out = saved;
+        }
     }
 
     private static void Assign(JinjaNode.Expr target, object? value, JinjaScope scope)
@@ -782,6 +807,7 @@ internal sealed class JinjaInterpreter
         return target switch
         {
             PyCallable c => c.Call(this, args, kwargs),
+            LoopContext { Recurse: { } recurse } => args.Count == 1 ? recurse(args[0]) : throw Py.TypeError("loop() takes exactly one argument"),
             Undefined u => throw Py.UndefinedError(u),
             PyNamespace ns when ns.Attributes.Count == 0 => throw Py.TypeError("'Namespace' object is not callable"),
             _ => throw Py.TypeError($"'{Py.TypeName(target)}' object is not callable"),

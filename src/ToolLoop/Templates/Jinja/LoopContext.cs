@@ -14,6 +14,9 @@ internal sealed class LoopContext(List<object?> items, int depth0)
 
     public int Depth0 { get; } = depth0;
 
+    /// <summary>For <c>{% for ... recursive %}</c>: renders the loop body over another iterable, one level deeper.</summary>
+    public Func<object?, string>? Recurse { get; init; }
+
     public object? GetField(string name) => name switch
     {
         "index" => (long)(Index0 + 1),

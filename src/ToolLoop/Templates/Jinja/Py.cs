@@ -977,6 +977,8 @@ internal static class Py
                 return unsafeList ? new Undefined(hint: $"access to attribute '{name}' of '{TypeName(l)}' object is unsafe.", name: name, owner: obj, unsafeAccess: true) : new BoundMethod(obj, name);
             case LoopContext loop:
                 return loop.GetField(name);
+            case PyList { FieldNames: { } names } named when Array.IndexOf(names, name) >= 0:
+                return named.Items[Array.IndexOf(names, name)];
             default:
                 return null;
         }
