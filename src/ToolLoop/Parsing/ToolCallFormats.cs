@@ -44,6 +44,12 @@ public static class ToolCallFormats
             }
         }
 
+        // Enum.TryParse also reads numbers and comma-separated lists ("hermes,glm" is Hermes | Glm): only single names count.
+        if (!char.IsAsciiLetter(n[0]) || n.Contains(',', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         return Enum.TryParse(n, ignoreCase: true, out format) && Enum.IsDefined(format);
     }
 
@@ -116,6 +122,12 @@ public static class ToolCallFormats
 
         var n = modelName.ToLowerInvariant().Replace('_', '-');
         bool Has(string s) => n.Contains(s, StringComparison.Ordinal);
+        // Before "qwen": the R1 distills (DeepSeek-R1-Distill-Qwen-*) ship DeepSeek's template and markers.
+        if (Has("deepseek"))
+        {
+            return ToolCallFormat.DeepSeek;
+        }
+
         if (Has("qwen3-coder") || Has("qwen3.5") || Has("qwen3-5") || Has("nemotron-3") || Has("nemotron3"))
         {
             return ToolCallFormat.Qwen3Coder;
@@ -124,11 +136,6 @@ public static class ToolCallFormats
         if (Has("qwen") || Has("qwq") || Has("hermes") || Has("granite-4") || Has("mimo"))
         {
             return ToolCallFormat.Hermes;
-        }
-
-        if (Has("deepseek"))
-        {
-            return ToolCallFormat.DeepSeek;
         }
 
         if (Has("llama-3") || Has("llama3"))

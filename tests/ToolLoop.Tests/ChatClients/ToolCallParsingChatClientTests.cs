@@ -58,7 +58,7 @@ public sealed class ToolCallParsingChatClientTests
     }
 
     [Fact]
-    public async Task Streaming_prose_flows_before_the_call_completes()
+    public async Task F03_Streaming_prose_flows_before_the_call_completes()
     {
         var script = new ScriptedChatClient(new ScriptedTurn(new TextContent(HermesTwoCalls)) { TextChunkSize = 4 });
         var updates = new List<ChatResponseUpdate>();
@@ -100,7 +100,7 @@ public sealed class ToolCallParsingChatClientTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Bare_json_is_a_call_only_for_declared_tools(bool streaming)
+    public async Task F02_Bare_json_is_a_call_only_for_declared_tools(bool streaming)
     {
         const string Output = """{"name": "lookup", "parameters": {"q": "x"}}""";
         var lookup = TestFunction.Returning("lookup", "r");
@@ -177,7 +177,7 @@ public sealed class ToolCallParsingChatClientTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Text_model_under_the_loop_runs_tools_and_gives_the_same_history_in_both_modes(bool streaming)
+    public async Task F04_Text_model_under_the_loop_runs_tools_and_gives_the_same_history_in_both_modes(bool streaming)
     {
         var run = await LoopHarness.RunBothAsync(streaming, () =>
         {

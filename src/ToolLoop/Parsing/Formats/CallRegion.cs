@@ -38,4 +38,15 @@ internal abstract class CallRegion
     /// <param name="context">Where results go.</param>
     /// <returns>How many characters of <paramref name="region"/> were consumed; the rest is parsed again as output text.</returns>
     public abstract int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context);
+
+    /// <summary>
+    /// Moves the positions the region keeps back by <paramref name="shift"/>: the parser dropped that many characters
+    /// from the region's start (an oversized call, reported in pieces). Such a region is only scanned to find its end,
+    /// never finished, so positions that fall before the new start are clamped to it.
+    /// </summary>
+    /// <param name="shift">How many characters were dropped (never more than the scan position).</param>
+    public abstract void Rebase(int shift);
+
+    /// <summary>Shifts one kept position; negative values are "not set" markers and stay as they are.</summary>
+    protected internal static int Shift(int position, int shift) => position < 0 ? position : Math.Max(0, position - shift);
 }

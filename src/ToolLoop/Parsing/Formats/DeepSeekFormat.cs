@@ -55,7 +55,16 @@ internal static class DeepSeekFormat
             return;
         }
 
-        // R1 / V3: type before the separator, then the name, then the (usually fenced) JSON.
+        // R1 / V3: a type (an identifier, normally "function") before the separator, then the name, then the (usually fenced) JSON.
+        foreach (var c in before)
+        {
+            if (!Spans.IsNameChar(c))
+            {
+                context.EmitProblem(truncated ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed, "The text before <｜tool▁sep｜> is not a call type.", raw);
+                return;
+            }
+        }
+
         var nameEnd = 0;
         while (nameEnd < afterTrimmed.Length && afterTrimmed[nameEnd] is not ('\n' or '\r' or '`' or '{'))
         {

@@ -249,6 +249,14 @@ internal static class Gemma4Format
             ctx.EmitCall(null, name, json, healed, ToolCallFormat.Gemma4);
             return region.Length;
         }
+
+        public override void Rebase(int shift)
+        {
+            _nameStart = Shift(_nameStart, shift);
+            _nameEnd = Shift(_nameEnd, shift);
+            _bodyStart = Shift(_bodyStart, shift);
+            _bodyEnd = Shift(_bodyEnd, shift);
+        }
     }
 
     /// <summary>Converts Gemma's argument syntax to JSON (llama.cpp's <c>gemma4_to_json</c>, with vLLM's tolerance for bare values).</summary>

@@ -190,7 +190,23 @@ internal static class GlmFormat
                 args.Add((region[ks..ke].Trim().ToString(), region[vs..ve].ToString()));
             }
 
-            ctx.EmitCall(null, _name!, TaggedValues.BuildArguments(context, _name!, args), healed, ToolCallFormat.Glm);
+            var json = TaggedValues.BuildArguments(context, _name!, args);
+            if (json is null)
+            {
+                ctx.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {ctx.Options.MaxJsonDepth} levels.", region, _name);
+                return;
+            }
+
+            ctx.EmitCall(null, _name!, json, healed, ToolCallFormat.Glm);
+        }
+
+        public override void Rebase(int shift)
+        {
+            _nameStart = CallRegion.Shift(_nameStart, shift);
+            _keyStart = CallRegion.Shift(_keyStart, shift);
+            _keyEnd = CallRegion.Shift(_keyEnd, shift);
+            _valueStart = CallRegion.Shift(_valueStart, shift);
+            _args.Clear();
         }
 
         private RegionStatus Malformed(string why, ReadOnlySpan<char> region, ref int pos)

@@ -25,6 +25,9 @@ internal static class HermesFormat
         public abstract RegionStatus Scan(ReadOnlySpan<char> region, ref int pos);
 
         public abstract void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context);
+
+        /// <summary>See <see cref="CallRegion.Rebase"/>.</summary>
+        public abstract void Rebase(int shift);
     }
 
     /// <summary>The <c>&lt;tool_call&gt;</c> region: picks JSON, Qwen3-Coder XML or GLM by the first characters of the body.</summary>
@@ -54,8 +57,8 @@ internal static class HermesFormat
         {
             if (_body is null)
             {
-                // Only whitespace (or an immediate closer) followed the opener.
-                if (endOfStream && region[Open.Length..].IsWhiteSpace())
+                // The output ended before the body could be told apart (whitespace, or a GLM name being read).
+                if (endOfStream)
                 {
                     ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended right after a tool-call opener.", region);
                 }
@@ -67,9 +70,26 @@ internal static class HermesFormat
                 return region.Length;
             }
 
+            if (endOfStream && _body is Qwen3CoderFormat.XmlBody xml && xml.ShouldRetryLeniently(region))
+            {
+                // One more pass over this call only, at the end of output: bounded, and only for compact XML.
+                var lenient = new Qwen3CoderFormat.XmlBody(ctx, requireToolCallClose: true, lenient: true);
+                var pos = Spans.SkipWhitespace(region, Open.Length);
+                if (lenient.Scan(region, ref pos) == RegionStatus.Complete)
+                {
+                    lenient.Finish(region[..pos], endOfStream: false, ctx);
+                    return pos;
+                }
+
+                lenient.Finish(region, endOfStream: true, ctx);
+                return region.Length;
+            }
+
             _body.Finish(region, endOfStream, ctx);
             return region.Length;
         }
+
+        public override void Rebase(int shift) => _body?.Rebase(shift);
 
         /// <summary>Chooses the body grammar. Returns Complete when chosen (pos where the body starts), NeedMore or Reject otherwise.</summary>
         private RegionStatus Dispatch(ReadOnlySpan<char> region, ref int pos)
@@ -135,7 +155,7 @@ internal static class HermesFormat
             if (region[pos] is '\n' or '\r' || key == MatchKind.Full || closer == MatchKind.Full)
             {
                 // Re-read the name in the GLM body (at most MaxGlmName characters again).
-                pos -= _nameLength;
+                pos = Math.Max(0, pos - _nameLength);
                 _body = new GlmFormat.GlmBody(context);
                 return RegionStatus.Complete;
             }
@@ -153,6 +173,10 @@ internal static class HermesFormat
 
         public override void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
             => context.EmitProblem(ToolCallProblemKind.Malformed, "The tool call is empty.", region);
+
+        public override void Rebase(int shift)
+        {
+        }
     }
 
     /// <summary>Hermes JSON body: one object (or a Granite-style array of objects), then <c>&lt;/tool_call&gt;</c>.</summary>
@@ -255,6 +279,13 @@ internal static class HermesFormat
 
             // The output ended before </tool_call>: the call was completed (if only by its closer), so it is marked healed.
             JsonCalls.EmitCallObject(ctx, json, _json, truncated, region, ToolCallFormat.Hermes, unclosed: endOfStream);
+        }
+
+        public override void Rebase(int shift)
+        {
+            _jsonStart = CallRegion.Shift(_jsonStart, shift);
+            _jsonEnd = CallRegion.Shift(_jsonEnd, shift);
+            _trailingStart = CallRegion.Shift(_trailingStart, shift);
         }
 
         private void EmitArray(ParseContext ctx, ReadOnlySpan<char> json, bool truncated, ReadOnlySpan<char> raw)

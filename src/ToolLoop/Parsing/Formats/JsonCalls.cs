@@ -210,6 +210,16 @@ internal static class JsonCalls
             return;
         }
 
+        foreach (var c in name)
+        {
+            // Markup or prose where the name should be (a stray token before the separator): not a call.
+            if (!Spans.IsNameChar(c) && c is not (':' or '/'))
+            {
+                context.EmitProblem(truncated ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed, "The tool name is not a name.", raw);
+                return;
+            }
+        }
+
         var scanner = new JsonScanner(context.Options.MaxJsonDepth);
         var pos = 0;
         var done = scanner.Feed(json, ref pos);

@@ -40,6 +40,17 @@ internal static class Llama3Format
 
         public int AfterEnd => Objects.Count > 0 ? Objects[^1].End : -1;
 
+        public void Rebase(int shift)
+        {
+            for (var i = 0; i < Objects.Count; i++)
+            {
+                Objects[i] = (CallRegion.Shift(Objects[i].Start, shift), CallRegion.Shift(Objects[i].End, shift));
+            }
+
+            CurrentStart = CallRegion.Shift(CurrentStart, shift);
+            _lookFrom = CallRegion.Shift(_lookFrom, shift);
+        }
+
         /// <summary>Returns Complete with pos after the last object when the chain ends, NeedMore otherwise.</summary>
         public RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
@@ -200,10 +211,13 @@ internal static class Llama3Format
             if (_kind == Kind.Code)
             {
                 var body = region[_bodyStart..(_bodyEnd >= 0 ? _bodyEnd : region.Length)];
+                var consumed = region.Length;
                 if (endOfStream && _bodyEnd < 0)
                 {
+                    // An end token cut by the end of the output is not code; it goes back to the output text.
                     body = body[..Spans.WithoutPartialMarker(body, EndOfMessage)];
                     body = body[..Spans.WithoutPartialMarker(body, EndOfTurn)];
+                    consumed = _bodyStart + body.Length;
                 }
 
                 body = body.TrimEnd();
@@ -216,11 +230,18 @@ internal static class Llama3Format
                     ctx.EmitCall(null, "code_interpreter", JsonText.Object([new("code", body.ToString())]), healed: false, ToolCallFormat.Llama3);
                 }
 
-                return region.Length;
+                return consumed;
             }
 
             EmitChain(ctx, _chain, region, endOfStream && !_chain.AfterObject, speculative: false);
             return region.Length;
+        }
+
+        public override void Rebase(int shift)
+        {
+            _bodyStart = Shift(_bodyStart, shift);
+            _bodyEnd = Shift(_bodyEnd, shift);
+            _chain.Rebase(shift);
         }
     }
 
@@ -270,6 +291,12 @@ internal static class Llama3Format
                 ctx.EmitCall(null, calls[i].Name, calls[i].Args, truncated && i == calls.Count - 1, ToolCallFormat.Llama3);
             }
 
+            return true;
+        }
+
+        if (chain.TooDeep || chain.Current.TooDeep)
+        {
+            ctx.EmitProblem(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {ctx.Options.MaxJsonDepth} levels.", region);
             return true;
         }
 
@@ -400,6 +427,9 @@ internal static class Llama3Format
 
             return consumed;
         }
+
+        // A guess is rejected, never rebased, when it grows over the cap.
+        public override void Rebase(int shift) => _chain.Rebase(shift);
     }
 
     /// <summary>Meta's built-in tool syntax: <c>NAME.call(key="value", …)</c> with Python literals.</summary>

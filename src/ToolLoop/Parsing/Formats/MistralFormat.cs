@@ -247,5 +247,14 @@ internal static class MistralFormat
             ctx.EmitCall(_idStart >= 0 ? region[_idStart.._idEnd].ToString() : null, callName, arguments, truncated, ToolCallFormat.Mistral);
             return region.Length;
         }
+
+        public override void Rebase(int shift)
+        {
+            _nameStart = Shift(_nameStart, shift);
+            _nameEnd = Shift(_nameEnd, shift);
+            _idStart = Shift(_idStart, shift);
+            _idEnd = Shift(_idEnd, shift);
+            _jsonStart = Shift(_jsonStart, shift);
+        }
     }
 }

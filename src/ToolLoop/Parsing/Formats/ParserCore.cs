@@ -34,6 +34,7 @@ internal sealed class ParserCore : IDisposable
     private int _regionScan;
     private bool _overflow;
     private bool _completed;
+    private long _examined;
 
     public ParserCore(ToolCallFormat format, ToolCallParserOptions options)
     {
@@ -50,6 +51,16 @@ internal sealed class ParserCore : IDisposable
     }
 
     public ParseContext Context { get; }
+
+    /// <summary>
+    /// Gets how many characters the scanners were handed so far: each text or region scan counts the unexamined
+    /// span it was given, and each finished region counts its length once more. Tests use it to prove that no text
+    /// is re-scanned (the count stays within a small multiple of the output length however the output is chunked).
+    /// </summary>
+    internal long ExaminedChars => _examined;
+
+    /// <summary>Gets a value indicating whether the parser is inside a call region (which holds its text until it ends).</summary>
+    internal bool InCall => _mode == Mode.Call;
 
     public void Append(ReadOnlySpan<char> chunk, List<ToolCallParseEvent> events)
     {
@@ -136,6 +147,7 @@ internal sealed class ParserCore : IDisposable
         var kind = inReasoning ? ToolCallParseEventKind.Reasoning : ToolCallParseEventKind.Content;
         var span = _buf.AsSpan(0, _len);
         var i = _scan;
+        _examined += _len - i;
         while (true)
         {
             var rel = span[i..].IndexOfAny(set.FirstChars);
@@ -293,11 +305,26 @@ internal sealed class ParserCore : IDisposable
         var region = _region!;
         var span = _buf.AsSpan(_regionStart, _len - _regionStart);
         var pos = _regionScan;
+        _examined += span.Length - pos;
         var status = region.Scan(span, ref pos);
         switch (status)
         {
             case RegionStatus.Complete:
-                EndRegion(span[..pos], endOfStream: false);
+                // The size rule looks only at the region's own length, so it holds however the output was chunked.
+                if (region.IsSpeculative && pos > _maxCallChars)
+                {
+                    RejectRegion();
+                }
+                else if (_overflow || pos > _maxCallChars)
+                {
+                    EmitOversized(span[..pos]);
+                    LeaveRegion(pos);
+                }
+                else
+                {
+                    EndRegion(span[..pos], endOfStream: false);
+                }
+
                 return true;
 
             case RegionStatus.Reject:
@@ -314,46 +341,77 @@ internal sealed class ParserCore : IDisposable
                 return true;
             }
 
-            // Over the cap: report what we hold and keep only the unexamined tail, so memory stays bounded.
-            // The region keeps scanning (its state does not depend on text before pos) to find its end.
-            Context.EmitProblem(
-                ToolCallProblemKind.TooLarge,
-                _overflow
-                    ? "Continuation of a tool call larger than MaxToolCallBytes."
-                    : $"The tool call is larger than MaxToolCallBytes ({_maxCallChars}); it was not read.",
-                span[..pos]);
-            _overflow = true;
-            _regionStart += pos;
-            _regionScan = 0;
-            _emitFrom = _regionStart;
+            // Over the cap: report the region in pieces of exactly MaxToolCallBytes characters counted from its start
+            // (so the pieces do not depend on chunking), keeping only the tail, so memory stays bounded. The region
+            // keeps scanning (rebased; its state does not depend on text before pos) to find its end.
+            while (span.Length > _maxCallChars && _regionScan >= _maxCallChars)
+            {
+                EmitOversizedPiece(span[.._maxCallChars], last: false);
+                _regionStart += _maxCallChars;
+                _regionScan -= _maxCallChars;
+                _emitFrom = _regionStart;
+                region.Rebase(_maxCallChars);
+                span = span[_maxCallChars..];
+            }
         }
 
         if (final)
         {
-            EndRegion(_buf.AsSpan(_regionStart, _len - _regionStart), endOfStream: true);
+            span = _buf.AsSpan(_regionStart, _len - _regionStart);
+            if (region.IsSpeculative && span.Length > _maxCallChars)
+            {
+                RejectRegion();
+                return true;
+            }
+
+            if (_overflow || span.Length > _maxCallChars)
+            {
+                EmitOversized(span);
+                LeaveRegion(span.Length);
+                return true;
+            }
+
+            EndRegion(span, endOfStream: true);
             return true;
         }
 
         return false;
     }
 
-    private void EndRegion(ReadOnlySpan<char> regionText, bool endOfStream)
+    /// <summary>Reports the rest of an oversized region: whole pieces of the cap, then the remainder as the last piece.</summary>
+    private void EmitOversized(ReadOnlySpan<char> rest)
     {
-        int consumed;
-        if (_overflow)
+        while (rest.Length > _maxCallChars)
         {
-            Context.EmitProblem(ToolCallProblemKind.TooLarge, "End of a tool call larger than MaxToolCallBytes.", regionText, null);
-            consumed = regionText.Length;
-        }
-        else
-        {
-            consumed = _region!.Finish(regionText, endOfStream, Context);
+            EmitOversizedPiece(rest[.._maxCallChars], last: false);
+            rest = rest[_maxCallChars..];
         }
 
+        EmitOversizedPiece(rest, last: true);
+    }
+
+    private void EmitOversizedPiece(ReadOnlySpan<char> piece, bool last)
+    {
+        var message = !_overflow
+            ? $"The tool call is larger than MaxToolCallBytes ({_maxCallChars}); it was not read."
+            : last ? "End of a tool call larger than MaxToolCallBytes." : "Continuation of a tool call larger than MaxToolCallBytes.";
+        Context.EmitProblem(ToolCallProblemKind.TooLarge, message, piece);
+        _overflow = true;
+    }
+
+    private void LeaveRegion(int consumed)
+    {
         _mode = Mode.Content;
         _region = null;
         _overflow = false;
         _emitFrom = _scan = _regionStart + consumed;
+    }
+
+    private void EndRegion(ReadOnlySpan<char> regionText, bool endOfStream)
+    {
+        _examined += regionText.Length;
+        var consumed = _region!.Finish(regionText, endOfStream, Context);
+        LeaveRegion(consumed);
     }
 
     private void RejectRegion()

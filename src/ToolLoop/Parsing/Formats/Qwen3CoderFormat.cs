@@ -40,6 +40,7 @@ internal static class Qwen3CoderFormat
         private const int MaxNameLength = 256;
         private readonly ParseContext _context;
         private readonly bool _requireToolCallClose;
+        private readonly bool _lenient;
         private readonly List<(int NameStart, int NameEnd, int ValueStart, int ValueEnd)> _params = [];
         private readonly JsonScanner _json;
         private State _state;
@@ -52,12 +53,14 @@ internal static class Qwen3CoderFormat
         private int _valueStart;
         private int _jsonStart;
         private int _jsonEnd;
+        private int _afterFunction = -1;
         private string? _malformed;
 
-        public XmlBody(ParseContext context, bool requireToolCallClose)
+        public XmlBody(ParseContext context, bool requireToolCallClose, bool lenient = false)
         {
             _context = context;
             _requireToolCallClose = requireToolCallClose;
+            _lenient = lenient;
             _json = new JsonScanner(context.Options.MaxJsonDepth);
         }
 
@@ -238,12 +241,17 @@ internal static class Qwen3CoderFormat
                         break;
 
                     case State.AfterFunction:
-                        var afterFunction = pos;
+                        // Whether </tool_call> follows is unknown until non-whitespace arrives (even for the bare form,
+                        // or the result would depend on where the output was chunked); whitespace is not re-read.
+                        if (_afterFunction < 0)
+                        {
+                            _afterFunction = pos;
+                        }
+
                         pos = Spans.SkipWhitespace(region, pos);
                         if (pos >= region.Length)
                         {
-                            pos = afterFunction;
-                            return _requireToolCallClose ? RegionStatus.NeedMore : RegionStatus.Complete;
+                            return RegionStatus.NeedMore;
                         }
 
                         switch (Spans.MatchAt(region, pos, HermesFormat.Close))
@@ -256,7 +264,7 @@ internal static class Qwen3CoderFormat
                         }
 
                         // No </tool_call>: the call ends after </function>.
-                        pos = afterFunction;
+                        pos = _afterFunction;
                         return RegionStatus.Complete;
 
                     case State.SeekClose:
@@ -294,6 +302,13 @@ internal static class Qwen3CoderFormat
                     return true;
                 }
 
+                if (_lenient)
+                {
+                    valueEnd = at;
+                    pos = at + ParameterClose.Length;
+                    return true;
+                }
+
                 var next = Spans.SkipWhitespace(region, at + ParameterClose.Length);
                 var newline = region[(at + ParameterClose.Length)..next].Contains('\n');
                 if (next >= region.Length)
@@ -322,6 +337,18 @@ internal static class Qwen3CoderFormat
         }
 
         public bool IsMalformed => _malformed is not null;
+
+        /// <summary>
+        /// Gets a value indicating whether the output ended inside a value that holds a <c>&lt;/parameter&gt;</c>: compact
+        /// output (<c>&lt;parameter=a&gt;x&lt;/parameter&gt;&lt;/function&gt;</c>, no newlines) never meets the strict
+        /// terminator, so the region is read once more, ending each value at its first <c>&lt;/parameter&gt;</c>.
+        /// </summary>
+        public bool ShouldRetryLeniently(ReadOnlySpan<char> region)
+            => !_lenient && _malformed is null && _state == State.ParameterValue && _valueStart <= region.Length
+               && region[_valueStart..].Contains(ParameterClose, StringComparison.Ordinal);
+
+        /// <summary>Gets where the call ended when the output stopped after <c>&lt;/function&gt;</c> of the bare form (what follows is output text), otherwise -1.</summary>
+        public int BareEnd => !_requireToolCallClose && _state == State.AfterFunction ? _afterFunction : -1;
 
         private RegionStatus Malformed(string why, ReadOnlySpan<char> region, ref int pos)
         {
@@ -385,6 +412,9 @@ internal static class Qwen3CoderFormat
 
                         EmitJsonArguments(context, h, healed: true, region);
                         return;
+                    case State.AfterFunction when !_requireToolCallClose:
+                        // A bare <function=…>…</function> is complete: no </tool_call> was expected.
+                        break;
                     case State.Between or State.AfterFunction or State.AfterJsonArguments:
                         healed = true;
                         break;
@@ -409,7 +439,27 @@ internal static class Qwen3CoderFormat
                 args.Add((region[ns..ne].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
             }
 
-            context.EmitCall(null, Name, TaggedValues.BuildArguments(context, Name, args), healed, ToolCallFormat.Qwen3Coder);
+            var json = TaggedValues.BuildArguments(context, Name, args);
+            if (json is null)
+            {
+                context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", region, Name);
+                return;
+            }
+
+            context.EmitCall(null, Name, json, healed, ToolCallFormat.Qwen3Coder);
+        }
+
+        public override void Rebase(int shift)
+        {
+            _nameStart = CallRegion.Shift(_nameStart, shift);
+            _nameEnd = CallRegion.Shift(_nameEnd, shift);
+            _paramNameStart = CallRegion.Shift(_paramNameStart, shift);
+            _paramNameEnd = CallRegion.Shift(_paramNameEnd, shift);
+            _valueStart = CallRegion.Shift(_valueStart, shift);
+            _jsonStart = CallRegion.Shift(_jsonStart, shift);
+            _jsonEnd = CallRegion.Shift(_jsonEnd, shift);
+            _afterFunction = CallRegion.Shift(_afterFunction, shift);
+            _params.Clear();
         }
 
         private void EmitJsonArguments(ParseContext context, string json, bool healed, ReadOnlySpan<char> raw)
@@ -461,11 +511,9 @@ internal static class Qwen3CoderFormat
             }
 
             var status = _body.Scan(region, ref pos);
-            if (!_checked && _body.IsMalformed)
-            {
-                return RegionStatus.Reject;
-            }
 
+            // The name is checked before malformed markup after it: one scan may read both, or a later chunk may
+            // bring the markup, and the outcome must not depend on which.
             if (!_checked && _body.Name is not null)
             {
                 // Bare '<function' also starts C++ '#include <functional>' and prose: only declared tools count.
@@ -475,6 +523,11 @@ internal static class Qwen3CoderFormat
                 }
 
                 _checked = true;
+            }
+
+            if (!_checked && _body.IsMalformed)
+            {
+                return RegionStatus.Reject;
             }
 
             return !_checked && status == RegionStatus.Complete ? RegionStatus.Reject : status;
@@ -489,8 +542,18 @@ internal static class Qwen3CoderFormat
                 return region.Length;
             }
 
+            var end = endOfStream ? _body.BareEnd : -1;
+            if (end >= 0)
+            {
+                // The output ended after </function> (perhaps with a cut </tool_call>): the rest is output text.
+                _body.Finish(region[..end], endOfStream: false, context);
+                return end;
+            }
+
             _body.Finish(region, endOfStream, context);
             return region.Length;
         }
+
+        public override void Rebase(int shift) => _body.Rebase(shift);
     }
 }

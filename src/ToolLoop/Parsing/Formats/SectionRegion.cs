@@ -23,13 +23,14 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
         if (!_started)
         {
             // The opener spelled in prose ("wrap calls in `<｜tool▁calls▁begin｜>`") is not followed by a call.
-            var first = Spans.SkipWhitespace(region, openerLength);
-            if (first >= region.Length)
+            // Whitespace seen is not looked at again (pos moves past it).
+            pos = Spans.SkipWhitespace(region, pos);
+            if (pos >= region.Length)
             {
                 return RegionStatus.NeedMore;
             }
 
-            if (!startsBody(region[first]))
+            if (!startsBody(region[pos]))
             {
                 return RegionStatus.Reject;
             }
@@ -87,9 +88,20 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
             }
         }
 
+        if (_bodyEnd < 0 && endOfStream && body.IsWhiteSpace())
+        {
+            // Only the opener (and perhaps a cut closer) came: there is no call to read, but the text is kept.
+            context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a tool-call section.", region);
+            return region.Length;
+        }
+
         reader(context, body, _bodyEnd < 0 && endOfStream, region);
-        return region.Length;
+
+        // A closer cut by the end of the output was left out of the body: it goes back to the output text, not lost.
+        return _bodyEnd >= 0 ? region.Length : openerLength + body.Length;
     }
+
+    public override void Rebase(int shift) => _bodyEnd = Shift(_bodyEnd, shift);
 
     /// <summary>Splits a section body into the calls between <paramref name="callOpen"/> and one of <paramref name="callCloses"/> and reads each.</summary>
     public static void ReadCalls(ParseContext context, ReadOnlySpan<char> body, bool truncated, string callOpen, string[] callCloses, Reader readCall)

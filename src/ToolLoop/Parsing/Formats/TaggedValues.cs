@@ -12,9 +12,11 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class TaggedValues
 {
-    
-
-    public static string BuildArguments(ParseContext context, string toolName, IReadOnlyList<(string Key, string Value)> args)
+    /// <summary>
+    /// Builds the arguments object. Returns <see langword="null"/> when a value that would be read as JSON is nested
+    /// deeper than <see cref="ToolCallParserOptions.MaxJsonDepth"/> (the call is then a TooDeep problem).
+    /// </summary>
+    public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<(string Key, string Value)> args)
     {
         var schema = context.SchemaFor(toolName);
         JsonElement properties = default;
@@ -25,6 +27,11 @@ internal static class TaggedValues
             w.WriteStartObject();
             foreach (var (key, value) in args)
             {
+                if ((!hasProperties || properties.TryGetProperty(key, out _)) && ReadsAsJson(value, hasProperties ? properties.GetProperty(key) : default) && TooDeep(value, context.Options.MaxJsonDepth))
+                {
+                    return null;
+                }
+
                 w.WritePropertyName(key);
                 if (!hasProperties)
                 {
@@ -44,6 +51,30 @@ internal static class TaggedValues
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Whether the value would be parsed as JSON rather than kept as text (no schema, or a type other than string alone).</summary>
+    private static bool ReadsAsJson(string value, JsonElement propertySchema)
+    {
+        if (propertySchema.ValueKind == JsonValueKind.Object)
+        {
+            var types = TypesOf(propertySchema);
+            if (types.Count == 0 || (types.Count == 1 && types.Contains("string")))
+            {
+                return false;
+            }
+        }
+
+        var t = value.AsSpan().TrimStart();
+        return !t.IsEmpty && t[0] is '{' or '[';
+    }
+
+    private static bool TooDeep(string value, int maxDepth)
+    {
+        var scanner = new JsonScanner(maxDepth);
+        var pos = 0;
+        scanner.Feed(value, ref pos);
+        return scanner.TooDeep;
     }
 
     private static void WriteUntyped(Utf8JsonWriter w, string value)

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+namespace ToolLoop;
+
+/// <summary>
+/// A model's Jinja chat template, parsed once, rendered the way Hugging Face transformers renders
+/// chat templates with Python's Jinja2 (immutable sandbox, <c>trim_blocks</c> and
+/// <c>lstrip_blocks</c>, loop controls, <c>{% generation %}</c>, <c>tojson</c> keeping non-ASCII,
+/// <c>raise_exception</c>, <c>strftime_now</c>).
+/// </summary>
+/// <remarks>
+/// <para>Instances are immutable and thread-safe: render the same template from any number of threads.</para>
+/// <para>Rendering takes the template variables as a <see cref="JsonObject"/> (see
+/// <see cref="ChatTemplateInputs.Create"/> to build them from Microsoft.Extensions.AI messages). Strings
+/// under <c>messages</c> (except the values of <c>role</c> and <c>type</c>), <c>tools</c> and
+/// <c>documents</c> are untrusted data: <see cref="RenderSegments"/> reports every character derived
+/// from them as data, so adapters can tokenize them without special-token parsing.</para>
+/// </remarks>
+public sealed class ChatTemplate
+{
+    private const int CacheCapacity = 64;
+    private static readonly ConcurrentDictionary<string, ChatTemplate> s_cache = new(StringComparer.Ordinal);
+
+    private readonly JinjaTemplate _parsed;
+
+    private ChatTemplate(string source, JinjaTemplate parsed)
+    {
+        Source = source;
+        _parsed = parsed;
+    }
+
+    /// <summary>The template text as given.</summary>
+    public string Source { get; }
+
+    /// <summary>
+    /// Parses a template, or returns the already parsed instance for the same text (a process-wide cache
+    /// of the 64 most recent distinct texts; thread-safe).
+    /// </summary>
+    /// <param name="source">The Jinja template text, e.g. <c>tokenizer.chat_template</c> from GGUF metadata.</param>
+    /// <returns>The parsed template.</returns>
+    /// <exception cref="TemplateException">The template has a syntax error, or uses a filter or test that
+    /// does not exist outside an <c>if</c> (Jinja2 rejects those when compiling, too).</exception>
+    public static ChatTemplate Parse(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (s_cache.TryGetValue(source, out var cached))
+        {
+            return cached;
+        }
+
+        var template = new ChatTemplate(source, JinjaTemplate.Parse(source));
+        if (s_cache.Count >= CacheCapacity)
+        {
+            s_cache.Clear();
+        }
+
+        return s_cache.GetOrAdd(source, template);
+    }
+
+    /// <summary>Renders the template to text.</summary>
+    /// <param name="variables">The template variables (<c>messages</c>, <c>tools</c>, <c>add_generation_prompt</c>, ...).</param>
+    /// <param name="options">Clock and caps; default <see langword="null"/> for the defaults. The keyword-argument
+    /// properties of the options are not applied here: they are part of <paramref name="variables"/>.</param>
+    /// <returns>The rendered prompt.</returns>
+    /// <exception cref="TemplateException">The template raised (<c>raise_exception</c>, an undefined value used
+    /// where one is required, a type error) or a cap was reached.</exception>
+    public string Render(JsonObject variables, ChatTemplateOptions? options = null) => RenderCore(variables, options).ToString();
+
+    /// <summary>Renders the template to segments of framing and data (see <see cref="TemplateSegment"/>).</summary>
+    /// <param name="variables">The template variables.</param>
+    /// <param name="options">Clock and caps; default <see langword="null"/> for the defaults.</param>
+    /// <returns>The segments in order; their concatenation equals <see cref="Render"/>'s result.</returns>
+    /// <exception cref="TemplateException">As for <see cref="Render"/>.</exception>
+    public IReadOnlyList<TemplateSegment> RenderSegments(JsonObject variables, ChatTemplateOptions? options = null) =>
+        RenderCore(variables, options).ToSegments();
+
+    private TaintTracker.Output RenderCore(JsonObject variables, ChatTemplateOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        var taint = new TaintTracker();
+        var interpreter = new JinjaInterpreter(_parsed, options ?? ChatTemplateOptions.Default, taint);
+        var values = new List<KeyValuePair<string, object?>>(variables.Count);
+        foreach (var kv in variables)
+        {
+            bool data = kv.Key is "messages" or "tools" or "documents";
+            values.Add(new(kv.Key, PyJson.FromNode(kv.Value, taint, data, data ? IsFramingKey : null)));
+        }
+
+        return interpreter.Render(values);
+    }
+
+    private static bool IsFramingKey(string key) => key is "role" or "type";
+
+    /// <summary>Whether the template text mentions the <c>tools</c> variable at all.</summary>
+    internal bool MentionsTools => Source.Contains("tools", StringComparison.Ordinal);
+}

@@ -1,0 +1,16 @@
+namespace ToolLoop;
+
+internal enum JinjaTokenKind
+{
+    Data,
+    VariableBegin,
+    VariableEnd,
+    BlockBegin,
+    BlockEnd,
+    Name,
+    String,
+    Integer,
+    Float,
+    Operator,
+    Eof,
+}

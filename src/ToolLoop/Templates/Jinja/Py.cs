@@ -1,0 +1,1066 @@
+using System.Globalization;
+using System.Text;
+
+namespace ToolLoop;
+
+/// <summary>Python semantics for the values a template sees: truthiness, <c>str()</c>/<c>repr()</c>,
+/// equality and ordering, arithmetic, membership, iteration, indexing and slicing.</summary>
+/// <remarks>Values are: null (None), <see cref="Undefined"/>, bool, long, double, string,
+/// <see cref="Markup"/>, <see cref="PyList"/>, <see cref="PyDict"/>, <see cref="PyNamespace"/>,
+/// <see cref="PyCallable"/> and <see cref="LoopContext"/>.</remarks>
+internal static class Py
+{
+    public static bool IsPyWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f' or '\x1c' or '\x1d' or '\x1e' or '\x1f' or '\x85' || (c > 0x7f && char.IsWhiteSpace(c));
+
+    public static string TypeName(object? v) => v switch
+    {
+        null => "NoneType",
+        bool => "bool",
+        long => "int",
+        double => "float",
+        string => "str",
+        Markup => "Markup",
+        PyList l => l.IsTuple ? "tuple" : "list",
+        PyDict => "dict",
+        Undefined => "Undefined",
+        PyNamespace => "Namespace",
+        LoopContext => "LoopContext",
+        PyCallable c => c.TypeName,
+        PyIterator it => it.Kind,
+        _ => v.GetType().Name,
+    };
+
+    public static bool IsNumber(object? v) => v is long or double or bool;
+
+    public static bool IsString(object? v) => v is string or Markup;
+
+    public static string? AsString(object? v) => v switch
+    {
+        string s => s,
+        Markup m => m.Value,
+        _ => null,
+    };
+
+    public static JinjaRuntimeException UndefinedError(Undefined u) =>
+        u.UnsafeAccess ? new JinjaRuntimeException("SecurityError: " + u.Describe()) : new JinjaRuntimeException("UndefinedError: " + u.Describe());
+
+    public static JinjaRuntimeException TypeError(string message) => new("TypeError: " + message);
+
+    public static bool Truthy(object? v) => v switch
+    {
+        null => false,
+        bool b => b,
+        long l => l != 0,
+        double d => d != 0,
+        string s => s.Length > 0,
+        Markup m => m.Value.Length > 0,
+        PyList l => l.Count > 0,
+        PyDict d => d.Count > 0,
+        Undefined => false,
+        _ => true,
+    };
+
+    // ---- str() and repr() ----
+
+    public static string Str(object? v) => v switch
+    {
+        string s => s,
+        Markup m => m.Value,
+        Undefined => "",
+        _ => Repr(v),
+    };
+
+    public static string Repr(object? v)
+    {
+        var sb = new StringBuilder();
+        AppendRepr(sb, v, 0);
+        return sb.ToString();
+    }
+
+    private static void AppendRepr(StringBuilder sb, object? v, int depth)
+    {
+        if (depth > 200)
+        {
+            throw new JinjaRuntimeException("RecursionError: maximum recursion depth exceeded while getting the repr of an object");
+        }
+
+        switch (v)
+        {
+            case null: sb.Append("None"); break;
+            case bool b: sb.Append(b ? "True" : "False"); break;
+            case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
+            case double d: sb.Append(FloatRepr(d)); break;
+            case string s: AppendStringRepr(sb, s); break;
+            case Markup m: sb.Append("Markup("); AppendStringRepr(sb, m.Value); sb.Append(')'); break;
+            case Undefined: sb.Append("Undefined"); break;
+            case PyList list:
+                sb.Append(list.IsTuple ? '(' : '[');
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    AppendRepr(sb, list.Items[i], depth + 1);
+                }
+
+                if (list.IsTuple && list.Count == 1)
+                {
+                    sb.Append(',');
+                }
+
+                sb.Append(list.IsTuple ? ')' : ']');
+                break;
+            case PyDict dict:
+                {
+                    sb.Append('{');
+                    bool first = true;
+                    foreach (var kv in dict.Items)
+                    {
+                        if (!first)
+                        {
+                            sb.Append(", ");
+                        }
+
+                        first = false;
+                        AppendRepr(sb, kv.Key, depth + 1);
+                        sb.Append(": ");
+                        AppendRepr(sb, kv.Value, depth + 1);
+                    }
+
+                    sb.Append('}');
+                    break;
+                }
+
+            case PyNamespace ns:
+                sb.Append("<Namespace ");
+                AppendRepr(sb, ns.Attributes, depth + 1);
+                sb.Append('>');
+                break;
+            case LoopContext lc:
+                sb.Append("<LoopContext ").Append(lc.Index0 + 1).Append('/').Append(lc.Length).Append('>');
+                break;
+            case PyCallable c:
+                sb.Append(c.ReprText);
+                break;
+            case PyIterator it:
+                sb.Append('<').Append(it.Kind).Append(" object>");
+                break;
+            default:
+                sb.Append(v);
+                break;
+        }
+    }
+
+    public static void AppendStringRepr(StringBuilder sb, string s)
+    {
+        char quote = s.Contains('\'', StringComparison.Ordinal) && !s.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
+        sb.Append(quote);
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (c == quote || c == '\\')
+            {
+                sb.Append('\\').Append(c);
+            }
+            else if (c == '\t')
+            {
+                sb.Append("\\t");
+            }
+            else if (c == '\n')
+            {
+                sb.Append("\\n");
+            }
+            else if (c == '\r')
+            {
+                sb.Append("\\r");
+            }
+            else if (c < ' ' || c == 0x7f)
+            {
+                sb.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+            }
+            else if (c < 0x7f)
+            {
+                sb.Append(c);
+            }
+            else
+            {
+                int cp = c;
+                int width = 1;
+                if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+                {
+                    cp = char.ConvertToUtf32(c, s[i + 1]);
+                    width = 2;
+                }
+
+                if (IsPrintable(cp))
+                {
+                    sb.Append(s, i, width);
+                }
+                else if (cp <= 0xff)
+                {
+                    sb.Append("\\x").Append(cp.ToString("x2", CultureInfo.InvariantCulture));
+                }
+                else if (cp <= 0xffff)
+                {
+                    sb.Append("\\u").Append(cp.ToString("x4", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    sb.Append("\\U").Append(cp.ToString("x8", CultureInfo.InvariantCulture));
+                }
+
+                i += width - 1;
+            }
+        }
+
+        sb.Append(quote);
+    }
+
+    private static bool IsPrintable(int cp)
+    {
+        if (cp is >= 0xD800 and <= 0xDFFF)
+        {
+            return false;
+        }
+
+        var cat = CharUnicodeInfo.GetUnicodeCategory(cp);
+        return cat switch
+        {
+            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
+                or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                or UnicodeCategory.SpaceSeparator => false,
+            _ => true,
+        };
+    }
+
+    /// <summary>Python's <c>repr(float)</c>: the shortest round-tripping digits, fixed notation for
+    /// exponents in [-4, 16), otherwise scientific with a two-digit minimum exponent.</summary>
+    public static string FloatRepr(double d)
+    {
+        if (double.IsNaN(d))
+        {
+            return "nan";
+        }
+
+        if (double.IsInfinity(d))
+        {
+            return d > 0 ? "inf" : "-inf";
+        }
+
+        if (d == 0)
+        {
+            return double.IsNegative(d) ? "-0.0" : "0.0";
+        }
+
+        string r = d.ToString("E16", CultureInfo.InvariantCulture);
+        string shortest = d.ToString("R", CultureInfo.InvariantCulture);
+        _ = r;
+
+        // Decompose the shortest round-trip text into sign, digits and decimal exponent.
+        bool negative = shortest.StartsWith('-');
+        string body = negative ? shortest[1..] : shortest;
+        int exp = 0;
+        int ePos = body.IndexOfAny(['E', 'e']);
+        if (ePos >= 0)
+        {
+            exp = int.Parse(body.AsSpan(ePos + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            body = body[..ePos];
+        }
+
+        int dot = body.IndexOf('.', StringComparison.Ordinal);
+        string intPart = dot >= 0 ? body[..dot] : body;
+        string fracPart = dot >= 0 ? body[(dot + 1)..] : "";
+        string digits = (intPart + fracPart).TrimStart('0');
+        int leadingZeros = (intPart + fracPart).Length - digits.Length;
+        int pointPos = intPart.Length - leadingZeros + exp; // digits[0..pointPos] is the integer part
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0)
+        {
+            digits = "0";
+        }
+
+        int sciExp = pointPos - 1;
+        var sb = new StringBuilder();
+        if (negative)
+        {
+            sb.Append('-');
+        }
+
+        if (sciExp is >= -4 and < 16)
+        {
+            if (pointPos <= 0)
+            {
+                sb.Append("0.").Append('0', -pointPos).Append(digits);
+            }
+            else if (pointPos >= digits.Length)
+            {
+                sb.Append(digits).Append('0', pointPos - digits.Length).Append(".0");
+            }
+            else
+            {
+                sb.Append(digits, 0, pointPos).Append('.').Append(digits, pointPos, digits.Length - pointPos);
+            }
+        }
+        else
+        {
+            sb.Append(digits[0]);
+            if (digits.Length > 1)
+            {
+                sb.Append('.').Append(digits, 1, digits.Length - 1);
+            }
+
+            sb.Append('e').Append(sciExp < 0 ? '-' : '+').Append(Math.Abs(sciExp).ToString("00", CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+
+    // ---- equality and ordering ----
+
+    public static bool Eq(object? a, object? b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        switch (a)
+        {
+            case null: return false;
+            case Undefined: return b is Undefined;
+            case string or Markup:
+                {
+                    string? sb = AsString(b);
+                    return sb is not null && string.Equals(AsString(a), sb, StringComparison.Ordinal);
+                }
+
+            case bool or long or double:
+                if (!IsNumber(b))
+                {
+                    return false;
+                }
+
+                if (a is double || b is double)
+                {
+                    return ToDouble(a) == ToDouble(b);
+                }
+
+                return ToLong(a) == ToLong(b);
+            case PyList la:
+                {
+                    if (b is not PyList lb || la.IsTuple != lb.IsTuple || la.Count != lb.Count)
+                    {
+                        return false;
+                    }
+
+                    for (int i = 0; i < la.Count; i++)
+                    {
+                        if (!Eq(la.Items[i], lb.Items[i]))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                }
+
+            case PyDict da:
+                {
+                    if (b is not PyDict db || da.Count != db.Count)
+                    {
+                        return false;
+                    }
+
+                    foreach (var kv in da.Items)
+                    {
+                        if (!db.TryGetValue(kv.Key, out var other) || !Eq(kv.Value, other))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A width or count for building a string: at least 0, and refused above the string limit.</summary>
+    public static int ToWidth(object? v)
+    {
+        long n = ToLong(v);
+        if (n > JinjaInterpreter.HardStringLimit)
+        {
+            throw new JinjaRuntimeException("MemoryError: width too large");
+        }
+
+        return (int)Math.Max(0, n);
+    }
+
+    public static long ToLong(object? v) => v switch
+    {
+        bool b => b ? 1 : 0,
+        long l => l,
+        double d => (long)d,
+        _ => throw TypeError($"an integer is required, not '{TypeName(v)}'"),
+    };
+
+    public static double ToDouble(object? v) => v switch
+    {
+        bool b => b ? 1 : 0,
+        long l => l,
+        double d => d,
+        _ => throw TypeError($"must be real number, not {TypeName(v)}"),
+    };
+
+    /// <summary>Python ordering; throws TypeError for unorderable types.</summary>
+    public static int Compare(object? a, object? b, string op = "<")
+    {
+        if (a is Undefined u1)
+        {
+            throw UndefinedError(u1);
+        }
+
+        if (b is Undefined u2)
+        {
+            throw UndefinedError(u2);
+        }
+
+        if (IsNumber(a) && IsNumber(b))
+        {
+            if (a is double || b is double)
+            {
+                double x = ToDouble(a), y = ToDouble(b);
+                return x < y ? -1 : x > y ? 1 : 0;
+            }
+
+            return ToLong(a).CompareTo(ToLong(b));
+        }
+
+        if (IsString(a) && IsString(b))
+        {
+            return Math.Sign(string.CompareOrdinal(AsString(a), AsString(b)));
+        }
+
+        if (a is PyList la && b is PyList lb && la.IsTuple == lb.IsTuple)
+        {
+            int n = Math.Min(la.Count, lb.Count);
+            for (int i = 0; i < n; i++)
+            {
+                if (!Eq(la.Items[i], lb.Items[i]))
+                {
+                    return Compare(la.Items[i], lb.Items[i], op);
+                }
+            }
+
+            return la.Count.CompareTo(lb.Count);
+        }
+
+        throw TypeError($"'{op}' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");
+    }
+
+    /// <summary>List.Sort, unwrapping the template error a comparison raised (List.Sort wraps it).</summary>
+    public static void Sort<T>(List<T> list, Comparison<T> comparison)
+    {
+        try
+        {
+            list.Sort(comparison);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is JinjaRuntimeException inner)
+        {
+            throw new JinjaRuntimeException(inner.Message, inner);
+        }
+    }
+
+    // ---- arithmetic ----
+
+    private static void CheckDefined(object? a, object? b)
+    {
+        if (a is Undefined u1)
+        {
+            throw UndefinedError(u1);
+        }
+
+        if (b is Undefined u2)
+        {
+            throw UndefinedError(u2);
+        }
+    }
+
+    public static object? Add(object? a, object? b, TaintTracker taint)
+    {
+        CheckDefined(a, b);
+        if (a is Markup ma && (b is string || b is Markup))
+        {
+            return new Markup(taint.Concat(ma.Value, b is Markup mb0 ? mb0.Value : taint.Whole(Markup.Escape((string)b!), b)));
+        }
+
+        if (b is Markup mb && a is string sa0)
+        {
+            return new Markup(taint.Concat(taint.Whole(Markup.Escape(sa0), sa0), mb.Value));
+        }
+
+        if (a is string sa && b is string sb)
+        {
+            return taint.Concat(sa, sb);
+        }
+
+        if (IsNumber(a) && IsNumber(b))
+        {
+            if (a is double || b is double)
+            {
+                return ToDouble(a) + ToDouble(b);
+            }
+
+            return checked(ToLong(a) + ToLong(b));
+        }
+
+        if (a is PyList la && b is PyList lb && la.IsTuple == lb.IsTuple)
+        {
+            var items = new List<object?>(la.Count + lb.Count);
+            items.AddRange(la.Items);
+            items.AddRange(lb.Items);
+            return new PyList(items, la.IsTuple);
+        }
+
+        if (IsString(a))
+        {
+            throw TypeError($"can only concatenate str (not \"{TypeName(b)}\") to str");
+        }
+
+        if (a is PyList l0)
+        {
+            throw TypeError($"can only concatenate {TypeName(l0)} (not \"{TypeName(b)}\") to {TypeName(l0)}");
+        }
+
+        throw TypeError($"unsupported operand type(s) for +: '{TypeName(a)}' and '{TypeName(b)}'");
+    }
+
+    public static object? Arith(string op, object? a, object? b, TaintTracker taint)
+    {
+        CheckDefined(a, b);
+        switch (op)
+        {
+            case "+":
+                return Add(a, b, taint);
+            case "-":
+                RequireNumbers(op, a, b);
+                return a is double || b is double ? (object)(ToDouble(a) - ToDouble(b)) : checked(ToLong(a) - ToLong(b));
+            case "*":
+                if (IsNumber(a) && IsNumber(b))
+                {
+                    return a is double || b is double ? (object)(ToDouble(a) * ToDouble(b)) : checked(ToLong(a) * ToLong(b));
+                }
+
+                if (IsString(a) && b is long or bool)
+                {
+                    return Repeat(AsString(a)!, ToLong(b), a, taint);
+                }
+
+                if (IsString(b) && a is long or bool)
+                {
+                    return Repeat(AsString(b)!, ToLong(a), b, taint);
+                }
+
+                if (a is PyList la && b is long or bool)
+                {
+                    return RepeatList(la, ToLong(b));
+                }
+
+                if (b is PyList lb && a is long or bool)
+                {
+                    return RepeatList(lb, ToLong(a));
+                }
+
+                throw TypeError($"unsupported operand type(s) for *: '{TypeName(a)}' and '{TypeName(b)}'");
+            case "/":
+                {
+                    RequireNumbers(op, a, b);
+                    double y = ToDouble(b);
+                    if (y == 0)
+                    {
+                        throw new JinjaRuntimeException("ZeroDivisionError: division by zero");
+                    }
+
+                    return ToDouble(a) / y;
+                }
+
+            case "//":
+                {
+                    RequireNumbers(op, a, b);
+                    if (a is double || b is double)
+                    {
+                        double y = ToDouble(b);
+                        if (y == 0)
+                        {
+                            throw new JinjaRuntimeException("ZeroDivisionError: float floor division by zero");
+                        }
+
+                        return Math.Floor(ToDouble(a) / y);
+                    }
+
+                    long x = ToLong(a), yl = ToLong(b);
+                    if (yl == 0)
+                    {
+                        throw new JinjaRuntimeException("ZeroDivisionError: integer division or modulo by zero");
+                    }
+
+                    long q = x / yl;
+                    if ((x % yl != 0) && ((x < 0) != (yl < 0)))
+                    {
+                        q--;
+                    }
+
+                    return q;
+                }
+
+            case "%":
+                {
+                    if (IsString(a))
+                    {
+                        return taint.Whole(PyFormat.Percent(AsString(a)!, b), a, b);
+                    }
+
+                    RequireNumbers(op, a, b);
+                    if (a is double || b is double)
+                    {
+                        double x = ToDouble(a), y = ToDouble(b);
+                        if (y == 0)
+                        {
+                            throw new JinjaRuntimeException("ZeroDivisionError: float modulo");
+                        }
+
+                        double m = x % y;
+                        if (m != 0 && ((m < 0) != (y < 0)))
+                        {
+                            m += y;
+                        }
+
+                        return m;
+                    }
+
+                    long xl = ToLong(a), yl2 = ToLong(b);
+                    if (yl2 == 0)
+                    {
+                        throw new JinjaRuntimeException("ZeroDivisionError: integer division or modulo by zero");
+                    }
+
+                    long r = xl % yl2;
+                    if (r != 0 && ((r < 0) != (yl2 < 0)))
+                    {
+                        r += yl2;
+                    }
+
+                    return r;
+                }
+
+            case "**":
+                {
+                    RequireNumbers(op, a, b);
+                    if (a is double || b is double || ToLong(b) < 0)
+                    {
+                        return Math.Pow(ToDouble(a), ToDouble(b));
+                    }
+
+                    long bas = ToLong(a), e = ToLong(b), result = 1;
+                    while (e > 0)
+                    {
+                        if ((e & 1) != 0)
+                        {
+                            result = checked(result * bas);
+                        }
+
+                        e >>= 1;
+                        if (e > 0)
+                        {
+                            bas = checked(bas * bas);
+                        }
+                    }
+
+                    return result;
+                }
+
+            default:
+                throw new InvalidOperationException("unknown operator " + op);
+        }
+    }
+
+    private static void RequireNumbers(string op, object? a, object? b)
+    {
+        if (!IsNumber(a) || !IsNumber(b))
+        {
+            throw TypeError($"unsupported operand type(s) for {op}: '{TypeName(a)}' and '{TypeName(b)}'");
+        }
+    }
+
+    private static object Repeat(string s, long n, object? original, TaintTracker taint)
+    {
+        if (n <= 0 || s.Length == 0)
+        {
+            return original is Markup ? new Markup("") : "";
+        }
+
+        if (n > JinjaInterpreter.HardStringLimit / s.Length)
+        {
+            throw new JinjaRuntimeException("MemoryError: string too large");
+        }
+
+        var sb = new StringBuilder(s.Length * (int)n);
+        for (long i = 0; i < n; i++)
+        {
+            sb.Append(s);
+        }
+
+        string result = taint.Whole(sb.ToString(), s);
+        return original is Markup ? new Markup(result) : result;
+    }
+
+    private static PyList RepeatList(PyList list, long n)
+    {
+        var items = new List<object?>();
+        if (list.Count > 0 && n > JinjaInterpreter.HardStringLimit / list.Count)
+        {
+            throw new JinjaRuntimeException("MemoryError: list too large");
+        }
+
+        for (long i = 0; i < n; i++)
+        {
+            items.AddRange(list.Items);
+        }
+
+        return new PyList(items, list.IsTuple);
+    }
+
+    public static object? Negate(object? v, bool negative)
+    {
+        if (v is Undefined u)
+        {
+            throw UndefinedError(u);
+        }
+
+        return v switch
+        {
+            bool b => (object)(negative ? -(b ? 1L : 0L) : (b ? 1L : 0L)),
+            long l => (object)(negative ? checked(-l) : l),
+            double d => (object)(negative ? -d : d),
+            _ => throw TypeError($"bad operand type for unary {(negative ? "-" : "+")}: '{TypeName(v)}'"),
+        };
+    }
+
+    public static bool Contains(object? container, object? item)
+    {
+        switch (container)
+        {
+            case string or Markup:
+                {
+                    string? needle = AsString(item);
+                    if (needle is null)
+                    {
+                        if (item is Undefined u)
+                        {
+                            throw UndefinedError(u);
+                        }
+
+                        throw TypeError($"'in <string>' requires string as left operand, not {TypeName(item)}");
+                    }
+
+                    return AsString(container)!.Contains(needle, StringComparison.Ordinal);
+                }
+
+            case PyList list:
+                foreach (var x in list.Items)
+                {
+                    if (Eq(x, item))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case PyDict dict:
+                return dict.ContainsKey(item);
+            case Undefined:
+                return false;
+            case PyIterator it:
+                return it.Take().Any(x => Eq(x, item));
+            case PyNamespace ns:
+                throw TypeError($"argument of type '{TypeName(ns)}' is not iterable");
+            default:
+                throw TypeError($"argument of type '{TypeName(container)}' is not iterable");
+        }
+    }
+
+    /// <summary>The items a <c>for</c> loop or a list-consuming filter sees.</summary>
+    public static List<object?> Iterate(object? v, TaintTracker? taint = null) => v switch
+    {
+        PyList l => l.Items,
+        PyDict d => [.. d.Keys],
+        string s when taint?.Get(s) is not null => TaintedChars(s, taint),
+        string s => Chars(s),
+        Markup m => Chars(m.Value).Select(c => (object?)new Markup((string)c!)).ToList(),
+        Undefined => [],
+        PyIterator it => it.Take(),
+        _ => throw TypeError($"'{TypeName(v)}' object is not iterable"),
+    };
+
+    public static List<object?> Chars(string s)
+    {
+        var result = new List<object?>(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                result.Add(s.Substring(i, 2));
+                i++;
+            }
+            else
+            {
+                result.Add(new string(s[i], 1));
+            }
+        }
+
+        return result;
+    }
+
+    private static List<object?> TaintedChars(string s, TaintTracker taint)
+    {
+        var result = new List<object?>(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            int width = char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]) ? 2 : 1;
+            result.Add(taint.Sub(s, i, width, forceCopy: true));
+            i += width - 1;
+        }
+
+        return result;
+    }
+
+    public static bool HasSurrogates(string s) => s.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+
+    public static long Length(object? v) => v switch
+    {
+        string s => HasSurrogates(s) ? Chars(s).Count : s.Length,
+        Markup m => Length(m.Value),
+        PyList l => l.Count,
+        PyDict d => d.Count,
+        Undefined => 0,
+        _ => throw TypeError($"object of type '{TypeName(v)}' has no len()"),
+    };
+
+    // ---- indexing ----
+
+    public static object? GetItem(object? obj, object? key, TaintTracker taint)
+    {
+        switch (obj)
+        {
+            case Undefined u:
+                throw UndefinedError(u);
+            case PyDict d:
+                if (d.TryGetValue(key, out var value))
+                {
+                    return value;
+                }
+
+                break;
+            case PyList list when key is long or bool:
+                {
+                    long i = ToLong(key);
+                    if (i < 0)
+                    {
+                        i += list.Count;
+                    }
+
+                    if (i >= 0 && i < list.Count)
+                    {
+                        return list.Items[(int)i];
+                    }
+
+                    break;
+                }
+
+            case PyList list when key is SliceValue sl:
+                return SliceList(list, sl);
+            case string or Markup when key is long or bool:
+                {
+                    string s = AsString(obj)!;
+                    long i = ToLong(key);
+                    if (HasSurrogates(s))
+                    {
+                        var chars = Chars(s);
+                        if (i < 0)
+                        {
+                            i += chars.Count;
+                        }
+
+                        if (i >= 0 && i < chars.Count)
+                        {
+                            return WrapLike(obj, taint.Whole((string)chars[(int)i]!, s));
+                        }
+
+                        break;
+                    }
+
+                    if (i < 0)
+                    {
+                        i += s.Length;
+                    }
+
+                    if (i >= 0 && i < s.Length)
+                    {
+                        return WrapLike(obj, taint.Sub(s, (int)i, 1, forceCopy: true));
+                    }
+
+                    break;
+                }
+
+            case string or Markup when key is SliceValue sl:
+                return WrapLike(obj, SliceString(AsString(obj)!, sl, taint));
+            case PyNamespace ns when key is string name:
+                return ns.Attributes.TryGetValue(name, out var nv) ? nv : new Undefined(name: name, owner: obj);
+        }
+
+        if (key is string attr && obj is not PyNamespace)
+        {
+            var viaAttr = GetAttrOnly(obj, attr);
+            if (viaAttr is not null)
+            {
+                return viaAttr;
+            }
+        }
+
+        return new Undefined(name: Str(key), owner: obj);
+    }
+
+    private static object WrapLike(object? original, string s) => original is Markup ? new Markup(s) : s;
+
+    /// <summary>Jinja's <c>getattr</c>: a Python attribute (method) first, then the item.</summary>
+    public static object? GetAttr(object? obj, string name, TaintTracker taint)
+    {
+        if (obj is Undefined u)
+        {
+            throw UndefinedError(u);
+        }
+
+        var viaAttr = GetAttrOnly(obj, name);
+        if (viaAttr is not null)
+        {
+            return viaAttr;
+        }
+
+        switch (obj)
+        {
+            case PyDict d when d.TryGetValue(name, out var value):
+                return value;
+            case PyNamespace ns when ns.Attributes.TryGetValue(name, out var nv):
+                return nv;
+        }
+
+        _ = taint;
+        return new Undefined(name: name, owner: obj);
+    }
+
+    /// <summary>A Python attribute: methods of str, dict and list, and the loop object's fields;
+    /// null when there is none.</summary>
+    private static object? GetAttrOnly(object? obj, string name)
+    {
+        switch (obj)
+        {
+            case string or Markup when PyMethods.IsStringMethod(name):
+                return new BoundMethod(obj, name);
+            case PyDict when PyMethods.IsDictMethod(name, out bool unsafeDict):
+                return unsafeDict ? new Undefined(hint: $"access to attribute '{name}' of 'dict' object is unsafe.", name: name, owner: obj, unsafeAccess: true) : new BoundMethod(obj, name);
+            case PyList l when PyMethods.IsListMethod(name, out bool unsafeList):
+                return unsafeList ? new Undefined(hint: $"access to attribute '{name}' of '{TypeName(l)}' object is unsafe.", name: name, owner: obj, unsafeAccess: true) : new BoundMethod(obj, name);
+            case LoopContext loop:
+                return loop.GetField(name);
+            case PyList { FieldNames: { } names } named when Array.IndexOf(names, name) >= 0:
+                return named.Items[Array.IndexOf(names, name)];
+            default:
+                return null;
+        }
+    }
+
+    // ---- slicing ----
+
+    private static (int Start, int Stop, int Step, int Count) SliceIndices(SliceValue sl, int length)
+    {
+        long step = sl.Step is null ? 1 : ToLong(sl.Step);
+        if (step == 0)
+        {
+            throw new JinjaRuntimeException("ValueError: slice step cannot be zero");
+        }
+
+        long start, stop;
+        if (step > 0)
+        {
+            start = sl.Start is null ? 0 : Clamp(ToLong(sl.Start), length, 0, length);
+            stop = sl.Stop is null ? length : Clamp(ToLong(sl.Stop), length, 0, length);
+        }
+        else
+        {
+            start = sl.Start is null ? length - 1 : Clamp(ToLong(sl.Start), length, -1, length - 1);
+            stop = sl.Stop is null ? -1 : Clamp(ToLong(sl.Stop), length, -1, length - 1);
+        }
+
+        long count = step > 0 ? (stop > start ? ((stop - start - 1) / step) + 1 : 0) : (start > stop ? ((start - stop - 1) / -step) + 1 : 0);
+        // |step| beyond the length selects at most one item; clamping keeps the int arithmetic exact.
+        long clampedStep = Math.Clamp(step, -(long)length - 1, (long)length + 1);
+        return ((int)start, (int)stop, (int)clampedStep, (int)count);
+
+        static long Clamp(long i, int length, long low, long high)
+        {
+            if (i < 0)
+            {
+                i += length;
+            }
+
+            return Math.Min(Math.Max(i, low), high);
+        }
+    }
+
+    private static PyList SliceList(PyList list, SliceValue sl)
+    {
+        var (start, _, step, count) = SliceIndices(sl, list.Count);
+        var items = new List<object?>(count);
+        for (int k = 0, i = start; k < count; k++, i += step)
+        {
+            items.Add(list.Items[i]);
+        }
+
+        return new PyList(items, list.IsTuple);
+    }
+
+    private static string SliceString(string s, SliceValue sl, TaintTracker taint)
+    {
+        if (HasSurrogates(s))
+        {
+            var chars = Chars(s);
+            var (st, _, sp, cnt) = SliceIndices(sl, chars.Count);
+            var sb0 = new StringBuilder();
+            for (int k = 0, i = st; k < cnt; k++, i += sp)
+            {
+                sb0.Append((string)chars[i]!);
+            }
+
+            return taint.Whole(sb0.ToString(), s);
+        }
+
+        var (start, _, step, count) = SliceIndices(sl, s.Length);
+        if (step == 1)
+        {
+            return taint.Sub(s, start, count);
+        }
+
+        var sb = new StringBuilder(count);
+        for (int k = 0, i = start; k < count; k++, i += step)
+        {
+            sb.Append(s[i]);
+        }
+
+        return taint.Whole(sb.ToString(), s);
+    }
+}

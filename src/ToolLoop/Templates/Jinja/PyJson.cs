@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ToolLoop;
+
+/// <summary>Python's <c>json.dumps</c> (Hugging Face's <c>tojson</c> filter) and conversion of JSON
+/// inputs into template values.</summary>
+internal static class PyJson
+{
+    public static string Dumps(object? value, string? indent, string itemSeparator, string keySeparator, bool sortKeys, bool ensureAscii)
+    {
+        var sb = new StringBuilder();
+        Write(sb, value, indent, itemSeparator, keySeparator, sortKeys, ensureAscii, 0);
+        return sb.ToString();
+    }
+
+    private static void NewLine(StringBuilder sb, string? indent, int level)
+    {
+        sb.Append('\n');
+        for (int i = 0; i < level; i++)
+        {
+            sb.Append(indent);
+        }
+    }
+
+    private static void Write(StringBuilder sb, object? value, string? indent, string itemSep, string keySep, bool sortKeys, bool ascii, int level)
+    {
+        if (level > 500)
+        {
+            throw new JinjaRuntimeException("RecursionError: maximum recursion depth exceeded while encoding a JSON object");
+        }
+
+        switch (value)
+        {
+            case null: sb.Append("null"); break;
+            case bool b: sb.Append(b ? "true" : "false"); break;
+            case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
+            case double d:
+                sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : Py.FloatRepr(d));
+                break;
+            case string s: WriteString(sb, s, ascii); break;
+            case Markup m: WriteString(sb, m.Value, ascii); break;
+            case PyList list:
+                if (list.Count == 0)
+                {
+                    sb.Append("[]");
+                    break;
+                }
+
+                sb.Append('[');
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(itemSep);
+                    }
+
+                    if (indent is not null)
+                    {
+                        NewLine(sb, indent, level + 1);
+                    }
+
+                    Write(sb, list.Items[i], indent, itemSep, keySep, sortKeys, ascii, level + 1);
+                }
+
+                if (indent is not null)
+                {
+                    NewLine(sb, indent, level);
+                }
+
+                sb.Append(']');
+                break;
+            case PyDict dict:
+                {
+                    if (dict.Count == 0)
+                    {
+                        sb.Append("{}");
+                        break;
+                    }
+
+                    IEnumerable<KeyValuePair<object, object?>> items = dict.Items;
+                    if (sortKeys)
+                    {
+                        var arr = items.ToList();
+                        Py.Sort(arr, (x, y) => Py.Compare(x.Key, y.Key));
+                        items = arr;
+                    }
+
+                    sb.Append('{');
+                    bool first = true;
+                    foreach (var kv in items)
+                    {
+                        if (!first)
+                        {
+                            sb.Append(itemSep);
+                        }
+
+                        first = false;
+                        if (indent is not null)
+                        {
+                            NewLine(sb, indent, level + 1);
+                        }
+
+                        string key = kv.Key switch
+                        {
+                            string s => s,
+                            Markup m => m.Value,
+                            bool b => b ? "true" : "false",
+                            long l => l.ToString(CultureInfo.InvariantCulture),
+                            double d => Py.FloatRepr(d),
+                            _ => throw Py.TypeError($"keys must be str, int, float, bool or None, not {Py.TypeName(kv.Key)}"),
+                        };
+                        WriteString(sb, key, ascii);
+                        sb.Append(keySep);
+                        Write(sb, kv.Value, indent, itemSep, keySep, sortKeys, ascii, level + 1);
+                    }
+
+                    if (indent is not null)
+                    {
+                        NewLine(sb, indent, level);
+                    }
+
+                    sb.Append('}');
+                    break;
+                }
+
+            default:
+                throw Py.TypeError($"Object of type {Py.TypeName(value)} is not JSON serializable");
+        }
+    }
+
+    private static void WriteString(StringBuilder sb, string s, bool ascii)
+    {
+        sb.Append('"');
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < 0x20 || (ascii && c > 0x7e))
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+
+    /// <summary>Converts a JSON node to template values. <paramref name="data"/> and <paramref name="keyIsFraming"/> decide whether a
+    /// string is untrusted data (registered with <paramref name="taint"/>).</summary>
+    public static object? FromNode(JsonNode? node, TaintTracker? taint, bool data, Func<string, bool>? keyIsFraming = null, int depth = 0)
+    {
+        if (depth > 256)
+        {
+            throw new TemplateException("The template input is nested too deeply (more than 256 levels).");
+        }
+
+        switch (node)
+        {
+            case null:
+                return null;
+            case JsonObject obj:
+                {
+                    var dict = new PyDict(obj.Count);
+                    foreach (var kv in obj)
+                    {
+                        string key = data ? new string(kv.Key.AsSpan()) : kv.Key;
+                        bool childData = data && (keyIsFraming is null || !keyIsFraming(kv.Key));
+                        if (data && key.Length > 0)
+                        {
+                            taint?.MarkData(key);
+                        }
+
+                        dict.Set(key, FromNode(kv.Value, taint, childData, keyIsFraming, depth + 1));
+                    }
+
+                    return dict;
+                }
+
+            case JsonArray arr:
+                {
+                    var list = new List<object?>(arr.Count);
+                    foreach (var item in arr)
+                    {
+                        list.Add(FromNode(item, taint, data, keyIsFraming, depth + 1));
+                    }
+
+                    return new PyList(list);
+                }
+
+            case JsonValue value:
+                switch (value.GetValueKind())
+                {
+                    case JsonValueKind.String:
+                        {
+                            string s = value.GetValue<string>();
+                            if (data && s.Length > 0)
+                            {
+                                s = new string(s.AsSpan());
+                                taint?.MarkData(s);
+                            }
+
+                            return s;
+                        }
+
+                    case JsonValueKind.True: return true;
+                    case JsonValueKind.False: return false;
+                    case JsonValueKind.Null: return null;
+                    case JsonValueKind.Number:
+                        {
+                            if (value.TryGetValue(out long l))
+                            {
+                                return l;
+                            }
+
+                            if (value.TryGetValue(out int i))
+                            {
+                                return (long)i;
+                            }
+
+                            if (value.TryGetValue(out double d))
+                            {
+                                if (value.TryGetValue(out JsonElement el))
+                                {
+                                    string raw = el.GetRawText();
+                                    if (raw.AsSpan().IndexOfAny(".eE") < 0 && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed))
+                                    {
+                                        return parsed;
+                                    }
+                                }
+
+                                return d;
+                            }
+
+                            return FromElement(value.GetValue<JsonElement>(), taint, data);
+                        }
+
+                    default:
+                        return FromElement(value.GetValue<JsonElement>(), taint, data);
+                }
+
+            default:
+                throw new InvalidOperationException("Unknown JSON node type.");
+        }
+    }
+
+    private static object? FromElement(JsonElement el, TaintTracker? taint, bool data) => el.ValueKind switch
+    {
+        JsonValueKind.Number => IsIntegerText(el.GetRawText()) && el.TryGetInt64(out long l) ? (object)l
+            : el.TryGetDouble(out double d) ? (object)d : (object)double.Parse(el.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture),
+        _ => FromNode(JsonNode.Parse(el.GetRawText()), taint, data),
+    };
+
+    private static bool IsIntegerText(string raw) => raw.AsSpan().IndexOfAny(".eE") < 0;
+}

@@ -1,0 +1,663 @@
+using System.Globalization;
+using System.Text;
+
+namespace ToolLoop;
+
+/// <summary>The methods of str, dict and list that templates call, with Python semantics. Methods
+/// that mutate a list or dict are refused, as Hugging Face's immutable sandbox refuses them.</summary>
+internal static class PyMethods
+{
+    private static readonly HashSet<string> s_stringMethods =
+    [
+        "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "startswith", "endswith", "replace", "upper", "lower",
+        "title", "capitalize", "swapcase", "format", "find", "rfind", "index", "rindex", "count", "join", "isdigit", "isalpha",
+        "isalnum", "isspace", "isupper", "islower", "isnumeric", "isdecimal", "istitle", "zfill", "center", "ljust", "rjust",
+        "partition", "rpartition", "removeprefix", "removesuffix", "casefold", "expandtabs",
+    ];
+
+    public static bool IsStringMethod(string name) => s_stringMethods.Contains(name);
+
+    public static bool IsDictMethod(string name, out bool refused)
+    {
+        refused = name is "clear" or "pop" or "popitem" or "setdefault" or "update";
+        return refused || name is "items" or "keys" or "values" or "get" or "copy";
+    }
+
+    public static bool IsListMethod(string name, out bool refused)
+    {
+        refused = name is "append" or "clear" or "pop" or "reverse" or "insert" or "sort" or "extend" or "remove";
+        return refused || name is "index" or "count" or "copy";
+    }
+
+    public static object? Call(JinjaInterpreter interp, object? receiver, string name, List<object?> args, List<KeyValuePair<string, object?>> kwargs)
+    {
+        var taint = interp.Taint;
+        switch (receiver)
+        {
+            case string or Markup:
+                {
+                    string s = Py.AsString(receiver)!;
+                    object? result = CallString(interp, s, name, new Args(name, args, kwargs));
+                    if (receiver is Markup && result is string rs && name is not ("join" or "format"))
+                    {
+                        return new Markup(rs);
+                    }
+
+                    return result;
+                }
+
+            case PyDict d:
+                {
+                    var a = new Args(name, args, kwargs);
+                    switch (name)
+                    {
+                        case "items":
+                            a.NoMore(0);
+                            return new PyList([.. d.Items.Select(kv => (object?)new PyList([kv.Key, kv.Value], isTuple: true))]);
+                        case "keys":
+                            a.NoMore(0);
+                            return new PyList([.. d.Keys]);
+                        case "values":
+                            a.NoMore(0);
+                            return new PyList([.. d.Values]);
+                        case "get":
+                            {
+                                var key = a.Required(0, "key");
+                                var dflt = a.Optional(1, "default", null);
+                                a.NoMore(2);
+                                return d.TryGetValue(key, out var v) ? v : dflt;
+                            }
+
+                        case "copy":
+                            {
+                                var copy = new PyDict(d.Count);
+                                foreach (var kv in d.Items)
+                                {
+                                    copy.Set(kv.Key, kv.Value);
+                                }
+
+                                return copy;
+                            }
+                    }
+
+                    break;
+                }
+
+            case PyList l:
+                {
+                    var a = new Args(name, args, kwargs);
+                    switch (name)
+                    {
+                        case "index":
+                            {
+                                var x = a.Required(0, "value");
+                                for (int i = 0; i < l.Count; i++)
+                                {
+                                    if (Py.Eq(l.Items[i], x))
+                                    {
+                                        return (long)i;
+                                    }
+                                }
+
+                                throw new JinjaRuntimeException($"ValueError: {Py.Repr(x)} is not in list");
+                            }
+
+                        case "count":
+                            {
+                                var x = a.Required(0, "value");
+                                return (long)l.Items.Count(i => Py.Eq(i, x));
+                            }
+
+                        case "copy":
+                            return new PyList([.. l.Items], l.IsTuple);
+                    }
+
+                    break;
+                }
+        }
+
+        _ = taint;
+        throw new JinjaRuntimeException($"AttributeError: '{Py.TypeName(receiver)}' object has no attribute '{name}'");
+    }
+
+    private static string? OptChars(object? v, string method) => v switch
+    {
+        null => null,
+        string s => s,
+        Markup m => m.Value,
+        _ => throw Py.TypeError($"{method} arg must be None or str"),
+    };
+
+    public static string Strip(TaintTracker taint, string s, string? chars, bool left, bool right)
+    {
+        int start = 0, end = s.Length;
+        if (left)
+        {
+            while (start < end && (chars is null ? Py.IsPyWhitespace(s[start]) : chars.Contains(s[start], StringComparison.Ordinal)))
+            {
+                start++;
+            }
+        }
+
+        if (right)
+        {
+            while (end > start && (chars is null ? Py.IsPyWhitespace(s[end - 1]) : chars.Contains(s[end - 1], StringComparison.Ordinal)))
+            {
+                end--;
+            }
+        }
+
+        return taint.Sub(s, start, end - start);
+    }
+
+    public static PyList Split(TaintTracker taint, string s, string? sep, long maxsplit)
+    {
+        var parts = new List<object?>();
+        if (sep is null)
+        {
+            int i = 0;
+            long splits = 0;
+            while (true)
+            {
+                while (i < s.Length && Py.IsPyWhitespace(s[i]))
+                {
+                    i++;
+                }
+
+                if (i >= s.Length)
+                {
+                    break;
+                }
+
+                if (maxsplit >= 0 && splits >= maxsplit)
+                {
+                    int end = s.Length;
+                    while (end > i && Py.IsPyWhitespace(s[end - 1]))
+                    {
+                        end--;
+                    }
+
+                    parts.Add(taint.Sub(s, i, end - i));
+                    break;
+                }
+
+                int j = i;
+                while (j < s.Length && !Py.IsPyWhitespace(s[j]))
+                {
+                    j++;
+                }
+
+                parts.Add(taint.Sub(s, i, j - i));
+                splits++;
+                i = j;
+            }
+
+            return new PyList(parts);
+        }
+
+        if (sep.Length == 0)
+        {
+            throw new JinjaRuntimeException("ValueError: empty separator");
+        }
+
+        int pos = 0;
+        long count = 0;
+        while (maxsplit < 0 || count < maxsplit)
+        {
+            int idx = s.IndexOf(sep, pos, StringComparison.Ordinal);
+            if (idx < 0)
+            {
+                break;
+            }
+
+            parts.Add(taint.Sub(s, pos, idx - pos));
+            pos = idx + sep.Length;
+            count++;
+        }
+
+        parts.Add(taint.Sub(s, pos, s.Length - pos));
+        return new PyList(parts);
+    }
+
+    private static PyList RSplit(TaintTracker taint, string s, string? sep, long maxsplit)
+    {
+        if (maxsplit < 0)
+        {
+            return Split(taint, s, sep, maxsplit);
+        }
+
+        if (sep is null)
+        {
+            var all = Split(taint, s, null, -1);
+            if (all.Count <= maxsplit + 1)
+            {
+                return all;
+            }
+
+            // Re-split from the right keeping the head intact.
+            var result = new List<object?>();
+            int end = s.Length;
+            long done = 0;
+            while (done < maxsplit)
+            {
+                while (end > 0 && Py.IsPyWhitespace(s[end - 1]))
+                {
+                    end--;
+                }
+
+                int j = end;
+                while (j > 0 && !Py.IsPyWhitespace(s[j - 1]))
+                {
+                    j--;
+                }
+
+                result.Insert(0, taint.Sub(s, j, end - j));
+                end = j;
+                done++;
+            }
+
+            int start = 0;
+            while (start < end && Py.IsPyWhitespace(s[start]))
+            {
+                start++;
+            }
+
+            while (end > start && Py.IsPyWhitespace(s[end - 1]))
+            {
+                end--;
+            }
+
+            result.Insert(0, taint.Sub(s, start, end - start));
+            return new PyList(result);
+        }
+
+        var parts = new List<object?>();
+        int pos = s.Length;
+        long count = 0;
+        while (count < maxsplit)
+        {
+            int idx = pos - sep.Length < 0 ? -1 : s.LastIndexOf(sep, pos - 1, StringComparison.Ordinal);
+            if (idx < 0 || idx + sep.Length > pos)
+            {
+                break;
+            }
+
+            parts.Insert(0, taint.Sub(s, idx + sep.Length, pos - idx - sep.Length));
+            pos = idx;
+            count++;
+        }
+
+        parts.Insert(0, taint.Sub(s, 0, pos));
+        return new PyList(parts);
+    }
+
+    public static List<string> SplitLines(string s, bool keepEnds)
+    {
+        var lines = new List<string>();
+        int start = 0;
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (c is '\n' or '\r' or '\v' or '\f' or '\x1c' or '\x1d' or '\x1e' or '\x85' or '\u2028' or '\u2029')
+            {
+                int end = i;
+                if (c == '\r' && i + 1 < s.Length && s[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                lines.Add(keepEnds ? s[start..(i + 1)] : s[start..end]);
+                start = i + 1;
+            }
+        }
+
+        if (start < s.Length)
+        {
+            lines.Add(s[start..]);
+        }
+
+        return lines;
+    }
+
+    public static string Replace(string s, string old, string replacement, long count)
+    {
+        if (count < 0 && old.Length > 0)
+        {
+            return s.Replace(old, replacement, StringComparison.Ordinal);
+        }
+
+        var sb = new StringBuilder();
+        if (old.Length == 0)
+        {
+            long n = 0;
+            var chars = Py.Chars(s);
+            foreach (var ch in chars)
+            {
+                if (count < 0 || n < count)
+                {
+                    sb.Append(replacement);
+                    n++;
+                }
+
+                sb.Append((string)ch!);
+            }
+
+            if (count < 0 || n < count)
+            {
+                sb.Append(replacement);
+            }
+
+            return sb.ToString();
+        }
+
+        int pos = 0;
+        long done = 0;
+        while (done < count)
+        {
+            int idx = s.IndexOf(old, pos, StringComparison.Ordinal);
+            if (idx < 0)
+            {
+                break;
+            }
+
+            sb.Append(s, pos, idx - pos).Append(replacement);
+            pos = idx + old.Length;
+            done++;
+        }
+
+        sb.Append(s, pos, s.Length - pos);
+        return sb.ToString();
+    }
+
+    public static string Title(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        bool prevCased = false;
+        foreach (char c in s)
+        {
+            if (char.IsUpper(c) || char.IsLower(c) || char.GetUnicodeCategory(c) == UnicodeCategory.TitlecaseLetter)
+            {
+                sb.Append(prevCased ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c));
+                prevCased = true;
+            }
+            else
+            {
+                sb.Append(c);
+                prevCased = false;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
+
+    public static string Upper(string s) => s.ToUpperInvariant().Replace("ß", "SS", StringComparison.Ordinal);
+
+    private static bool StartsOrEnds(string s, object? affix, object? start, object? end, bool starts)
+    {
+        long len = s.Length;
+        long st = start is null ? 0 : Py.ToLong(start);
+        long en = end is null ? len : Py.ToLong(end);
+        if (st < 0)
+        {
+            st = Math.Max(0, st + len);
+        }
+
+        if (en < 0)
+        {
+            en = Math.Max(0, en + len);
+        }
+
+        en = Math.Min(en, len);
+        if (st > len)
+        {
+            return false;
+        }
+
+        string window = en > st ? s[(int)st..(int)en] : "";
+        if (affix is PyList { IsTuple: true } tuple)
+        {
+            return tuple.Items.Any(a => StartsOrEnds(window, a, null, null, starts));
+        }
+
+        string? text = Py.AsString(affix) ?? throw Py.TypeError($"{(starts ? "startswith" : "endswith")} first arg must be str or a tuple of str, not {Py.TypeName(affix)}");
+        return starts ? window.StartsWith(text, StringComparison.Ordinal) : window.EndsWith(text, StringComparison.Ordinal);
+    }
+
+    private static object? CallString(JinjaInterpreter interp, string s, string name, Args a)
+    {
+        var taint = interp.Taint;
+        switch (name)
+        {
+            case "strip":
+            case "lstrip":
+            case "rstrip":
+                {
+                    string? chars = OptChars(a.Optional(0, "chars", null), name);
+                    a.NoMore(1);
+                    return Strip(taint, s, chars, name != "rstrip", name != "lstrip");
+                }
+
+            case "split":
+            case "rsplit":
+                {
+                    string? sep = OptChars(a.Optional(0, "sep", null), name);
+                    long max = Py.ToLong(a.Optional(1, "maxsplit", -1L));
+                    a.NoMore(2);
+                    return name == "split" ? Split(taint, s, sep, max) : RSplit(taint, s, sep, max);
+                }
+
+            case "splitlines":
+                {
+                    bool keep = Py.Truthy(a.Optional(0, "keepends", false));
+                    return new PyList([.. SplitLines(s, keep).Select(x => (object?)taint.Whole(x, s))]);
+                }
+
+            case "startswith":
+            case "endswith":
+                {
+                    var affix = a.Required(0, "prefix");
+                    var st = a.Optional(1, "start", null);
+                    var en = a.Optional(2, "end", null);
+                    return StartsOrEnds(s, affix, st, en, name == "startswith");
+                }
+
+            case "replace":
+                {
+                    string old = Py.AsString(a.Required(0, "old")) ?? throw Py.TypeError("replace() argument 1 must be str");
+                    var newV = a.Required(1, "new");
+                    string repl = Py.AsString(newV) ?? throw Py.TypeError("replace() argument 2 must be str");
+                    long count = Py.ToLong(a.Optional(2, "count", -1L));
+                    string r = Replace(s, old, repl, count);
+                    return ReferenceEquals(r, s) ? s : taint.Whole(r, s, newV);
+                }
+
+            case "upper": return taint.Whole(Upper(s), s);
+            case "lower": return taint.Whole(s.ToLowerInvariant(), s);
+            case "casefold": return taint.Whole(s.ToLowerInvariant(), s);
+            case "title": return taint.Whole(Title(s), s);
+            case "capitalize": return taint.Whole(Capitalize(s), s);
+            case "swapcase":
+                return taint.Whole(new string([.. s.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c))]), s);
+            case "format":
+                return taint.Whole(PyFormat.Format(interp, s, a.Positional, a.Keywords), s, new PyList(a.Positional), new PyList([.. a.Keywords.Select(k => k.Value)]));
+            case "find":
+            case "rfind":
+            case "index":
+            case "rindex":
+                {
+                    string sub = Py.AsString(a.Required(0, "sub")) ?? throw Py.TypeError("must be str");
+                    int idx = name is "find" or "index" ? s.IndexOf(sub, StringComparison.Ordinal) : s.LastIndexOf(sub, StringComparison.Ordinal);
+                    if (idx < 0 && name is "index" or "rindex")
+                    {
+                        throw new JinjaRuntimeException("ValueError: substring not found");
+                    }
+
+                    return (long)idx;
+                }
+
+            case "count":
+                {
+                    string sub = Py.AsString(a.Required(0, "sub")) ?? throw Py.TypeError("must be str");
+                    if (sub.Length == 0)
+                    {
+                        return Py.Length(s) + 1;
+                    }
+
+                    long n = 0;
+                    int p = 0;
+                    while ((p = s.IndexOf(sub, p, StringComparison.Ordinal)) >= 0)
+                    {
+                        n++;
+                        p += sub.Length;
+                    }
+
+                    return n;
+                }
+
+            case "join":
+                {
+                    var items = Py.Iterate(a.Required(0, "iterable"));
+                    var parts = new List<string>(items.Count);
+                    foreach (var item in items)
+                    {
+                        parts.Add(Py.AsString(item) ?? throw Py.TypeError($"sequence item {parts.Count}: expected str instance, {Py.TypeName(item)} found"));
+                    }
+
+                    return taint.Join(parts, s);
+                }
+
+            case "isdigit":
+            case "isnumeric":
+            case "isdecimal":
+                return s.Length > 0 && s.All(char.IsDigit);
+            case "isalpha": return s.Length > 0 && s.All(char.IsLetter);
+            case "isalnum": return s.Length > 0 && s.All(char.IsLetterOrDigit);
+            case "isspace": return s.Length > 0 && s.All(Py.IsPyWhitespace);
+            case "isupper": return s.Any(char.IsLetter) && !s.Any(char.IsLower);
+            case "islower": return s.Any(char.IsLetter) && !s.Any(char.IsUpper);
+            case "istitle": return s.Length > 0 && Title(s) == s && s.Any(char.IsLetter);
+            case "zfill":
+                {
+                    int width = Py.ToWidth(a.Required(0, "width"));
+                    if (s.Length >= width)
+                    {
+                        return s;
+                    }
+
+                    bool sign = s.Length > 0 && (s[0] == '-' || s[0] == '+');
+                    string digits = sign ? s[1..] : s;
+                    return taint.Whole((sign ? s[0].ToString() : "") + new string('0', (int)width - s.Length) + digits, s);
+                }
+
+            case "center":
+            case "ljust":
+            case "rjust":
+                {
+                    int width = Py.ToWidth(a.Required(0, "width"));
+                    string fill = Py.AsString(a.Optional(1, "fillchar", " ")) ?? " ";
+                    if (fill.Length != 1)
+                    {
+                        throw Py.TypeError("The fill character must be exactly one character long");
+                    }
+
+                    if (s.Length >= width)
+                    {
+                        return s;
+                    }
+
+                    int pad = width - s.Length;
+                    int left = name switch
+                    {
+                        "ljust" => 0,
+                        "rjust" => pad,
+                        _ => (pad / 2) + (pad & width & 1),
+                    };
+                    return taint.Whole(new string(fill[0], left) + s + new string(fill[0], pad - left), s);
+                }
+
+            case "partition":
+            case "rpartition":
+                {
+                    string sep = Py.AsString(a.Required(0, "sep")) ?? throw Py.TypeError("must be str");
+                    int idx = name == "partition" ? s.IndexOf(sep, StringComparison.Ordinal) : s.LastIndexOf(sep, StringComparison.Ordinal);
+                    if (idx < 0)
+                    {
+                        return name == "partition" ? new PyList([s, "", ""], isTuple: true) : new PyList(["", "", s], isTuple: true);
+                    }
+
+                    return new PyList([taint.Sub(s, 0, idx), sep, taint.Sub(s, idx + sep.Length, s.Length - idx - sep.Length)], isTuple: true);
+                }
+
+            case "removeprefix":
+                {
+                    string p = Py.AsString(a.Required(0, "prefix")) ?? "";
+                    return p.Length > 0 && s.StartsWith(p, StringComparison.Ordinal) ? taint.Sub(s, p.Length, s.Length - p.Length) : s;
+                }
+
+            case "removesuffix":
+                {
+                    string p = Py.AsString(a.Required(0, "suffix")) ?? "";
+                    return p.Length > 0 && s.EndsWith(p, StringComparison.Ordinal) ? taint.Sub(s, 0, s.Length - p.Length) : s;
+                }
+
+            case "expandtabs":
+                return taint.Whole(s.Replace("\t", "        ", StringComparison.Ordinal), s);
+        }
+
+        throw new JinjaRuntimeException($"AttributeError: 'str' object has no attribute '{name}'");
+    }
+
+    /// <summary>Positional and keyword arguments of a call, read the way Python binds them.</summary>
+    internal sealed class Args(string function, List<object?> positional, List<KeyValuePair<string, object?>> keywords)
+    {
+        public List<object?> Positional { get; } = positional;
+
+        public List<KeyValuePair<string, object?>> Keywords { get; } = keywords;
+
+        public object? Required(int index, string name)
+        {
+            if (index < Positional.Count)
+            {
+                return Positional[index];
+            }
+
+            foreach (var kv in Keywords)
+            {
+                if (kv.Key == name)
+                {
+                    return kv.Value;
+                }
+            }
+
+            throw Py.TypeError($"{function}() missing required argument '{name}' (pos {index + 1})");
+        }
+
+        public object? Optional(int index, string name, object? defaultValue)
+        {
+            if (index < Positional.Count)
+            {
+                return Positional[index];
+            }
+
+            foreach (var kv in Keywords)
+            {
+                if (kv.Key == name)
+                {
+                    return kv.Value;
+                }
+            }
+
+            return defaultValue;
+        }
+
+        public void NoMore(int maxPositional)
+        {
+            if (Positional.Count > maxPositional)
+            {
+                throw Py.TypeError($"{function}() takes at most {maxPositional} arguments ({Positional.Count} given)");
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ToolLoop.Tests.Parsing;
+
+/// <summary>
+/// How one family writes things, for the conformance suite: a call's markup given a name and arguments, its reasoning
+/// markup, the ids it gives calls, and the markup words it removes (for the "nothing lost" check).
+/// </summary>
+public sealed class FamilySample
+{
+    private readonly Func<string, JsonObject, int, string> _render;
+
+    public FamilySample(string key, ToolCallFormat format, Func<string, JsonObject, int, string> render, string? reasoningOpen, string? reasoningClose, Func<string, int, string> expectedId, string[] markup)
+    {
+        Key = key;
+        Format = format;
+        _render = render;
+        ReasoningOpen = reasoningOpen;
+        ReasoningClose = reasoningClose;
+        ExpectedId = expectedId;
+        Markup = markup;
+    }
+
+    /// <summary>Gets the Theory key: the family name, or <c>auto:family</c> for that family's markup parsed with <see cref="ToolCallFormat.Auto"/>.</summary>
+    public string Key { get; }
+
+    public ToolCallFormat Format { get; }
+
+    /// <summary>Gets the opener of a reasoning block, or <see langword="null"/> when the family has no reasoning.</summary>
+    public string? ReasoningOpen { get; }
+
+    public string? ReasoningClose { get; }
+
+    public bool HasReasoning => ReasoningOpen is not null;
+
+    /// <summary>Gets the id the parser should give the <c>index</c>-th call (0-based) to <c>name</c>.</summary>
+    public Func<string, int, string> ExpectedId { get; }
+
+    /// <summary>Gets the markup strings the family's parser removes (markers and wrapper words); everything else must survive.</summary>
+    public string[] Markup { get; }
+
+    /// <summary>Renders one call as the model writes it. <paramref name="index"/> is the call's index in the output (Kimi writes it in the id).</summary>
+    public string Call(string name, string argumentsJson, int index = 0) => _render(name, JsonNode.Parse(argumentsJson)!.AsObject(), index);
+
+    /// <summary>Options declaring <paramref name="tools"/> with a schema that types each property by its sample value (so tagged families type values as written).</summary>
+    public static ToolCallParserOptions OptionsFor(params (string Name, string ArgumentsJson)[] tools)
+    {
+        var options = new ToolCallParserOptions();
+        foreach (var (name, args) in tools.DistinctBy(t => t.Name))
+        {
+            options.Tools.Add(new DeclaredTool(name, JsonDocument.Parse(SchemaFor(JsonNode.Parse(args)!.AsObject()).ToJsonString()).RootElement));
+        }
+
+        return options;
+    }
+
+    public override string ToString() => Key;
+
+    private static JsonObject SchemaFor(JsonObject args)
+    {
+        var properties = new JsonObject();
+        foreach (var (key, value) in args)
+        {
+            properties[key] = new JsonObject { ["type"] = TypeOf(value) };
+        }
+
+        return new JsonObject { ["type"] = "object", ["properties"] = properties };
+    }
+
+    private static string TypeOf(JsonNode? value) => value?.GetValueKind() switch
+    {
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Array => "array",
+        JsonValueKind.Object => "object",
+        _ => "null",
+    };
+}
+
+/// <summary>The sample table: every family, and every family's markup under <see cref="ToolCallFormat.Auto"/>.</summary>
+public static class FamilySamples
+{
+    private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly string[] s_jsonKeys = ["\"name\"", "\"arguments\"", "\"parameters\""];
+
+    public static readonly FamilySample Hermes = new(
+        "hermes", ToolCallFormat.Hermes,
+        (n, a, _) => $"<tool_call>\n{{\"name\": {Str(n)}, \"arguments\": {Json(a)}}}\n</tool_call>",
+        "<think>\n", "\n</think>\n\n", (_, i) => $"call_{i}",
+        ["<tool_call>", "</tool_call>", "<think>", "</think>", .. s_jsonKeys]);
+
+    public static readonly FamilySample Qwen3Coder = new(
+        "qwen3-coder", ToolCallFormat.Qwen3Coder,
+        (n, a, _) =>
+        {
+            var sb = new StringBuilder($"<tool_call>\n<function={n}>\n");
+            foreach (var (k, v) in a)
+            {
+                sb.Append("<parameter=").Append(k).Append(">\n").Append(Raw(v)).Append("\n</parameter>\n");
+            }
+
+            return sb.Append("</function>\n</tool_call>").ToString();
+        },
+        "<think>\n", "\n</think>\n\n", (_, i) => $"call_{i}",
+        ["<tool_call>", "</tool_call>", "<function=", "</function>", "<parameter=", "</parameter>", "<think>", "</think>", ">\n"]);
+
+    public static readonly FamilySample Llama3 = new(
+        "llama3", ToolCallFormat.Llama3,
+        (n, a, _) => $"<|python_tag|>{{\"name\": {Str(n)}, \"parameters\": {Json(a)}}}<|eom_id|>",
+        null, null, (_, i) => $"call_{i}",
+        ["<|python_tag|>", "<|eom_id|>", "<|eot_id|>", .. s_jsonKeys]);
+
+    public static readonly FamilySample Mistral = new(
+        "mistral", ToolCallFormat.Mistral,
+        (n, a, _) => $"[TOOL_CALLS]{n}[ARGS]{Json(a)}",
+        "[THINK]", "[/THINK]", (_, i) => $"call{i:D5}",
+        ["[TOOL_CALLS]", "[ARGS]", "[CALL_ID]", "[THINK]", "[/THINK]", "</s>"]);
+
+    public static readonly FamilySample Gemma4 = new(
+        "gemma4", ToolCallFormat.Gemma4,
+        (n, a, _) => $"<|tool_call>call:{n}{Gemma(a)}<tool_call|>",
+        "<|channel>thought\n", "<channel|>", (_, i) => $"call_{i}",
+        ["<|tool_call>", "<tool_call|>", "call:", "<|\"|>", "<|channel>thought", "<|channel>", "<channel|>", "<turn|>"]);
+
+    public static readonly FamilySample DeepSeek = new(
+        "deepseek", ToolCallFormat.DeepSeek,
+        (n, a, _) => $"<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>{n}<｜tool▁sep｜>{Json(a)}<｜tool▁call▁end｜><｜tool▁calls▁end｜>",
+        "<think>\n", "\n</think>\n\n", (_, i) => $"call_{i}",
+        ["<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", "<｜tool▁call▁begin｜>", "<｜tool▁call▁end｜>", "<｜tool▁sep｜>", "<｜end▁of▁sentence｜>", "<think>", "</think>"]);
+
+    public static readonly FamilySample Glm = new(
+        "glm", ToolCallFormat.Glm,
+        (n, a, _) =>
+        {
+            var sb = new StringBuilder($"<tool_call>{n}\n");
+            foreach (var (k, v) in a)
+            {
+                sb.Append("<arg_key>").Append(k).Append("</arg_key>\n<arg_value>").Append(Raw(v)).Append("</arg_value>\n");
+            }
+
+            return sb.Append("</tool_call>").ToString();
+        },
+        "<think>", "</think>\n", (_, i) => $"call_{i}",
+        ["<tool_call>", "</tool_call>", "<arg_key>", "</arg_key>", "<arg_value>", "</arg_value>", "<think>", "</think>"]);
+
+    public static readonly FamilySample Kimi = new(
+        "kimi", ToolCallFormat.Kimi,
+        (n, a, i) => $"<|tool_calls_section_begin|><|tool_call_begin|>functions.{n}:{i}<|tool_call_argument_begin|>{Json(a)}<|tool_call_end|><|tool_calls_section_end|>",
+        "<think>", "</think>", (n, i) => $"functions.{n}:{i}",
+        ["<|tool_calls_section_begin|>", "<|tool_calls_section_end|>", "<|tool_call_begin|>", "<|tool_call_argument_begin|>", "<|tool_call_end|>", "<think>", "</think>", "functions."]);
+
+    public static readonly FamilySample[] Families = [Hermes, Qwen3Coder, Llama3, Mistral, Gemma4, DeepSeek, Glm, Kimi];
+
+    /// <summary>Every family, then every family's markup parsed with <see cref="ToolCallFormat.Auto"/>.</summary>
+    public static readonly FamilySample[] All =
+    [
+        .. Families,
+        .. Families.Select(f => new FamilySample("auto:" + f.Key, ToolCallFormat.Auto, (n, a, i) => f.Call(n, Json(a), i), f.ReasoningOpen, f.ReasoningClose, f.ExpectedId, f.Markup)),
+    ];
+
+    public static TheoryData<string> Keys() => [.. All.Select(s => s.Key)];
+
+    public static TheoryData<string> ReasoningKeys() => [.. All.Where(s => s.HasReasoning).Select(s => s.Key)];
+
+    public static FamilySample Get(string key) => All.Single(s => s.Key == key);
+
+    public static string Json(JsonNode? node) => node?.ToJsonString(s_relaxed) ?? "null";
+
+    private static string Str(string s) => JsonSerializer.Serialize(s, s_relaxed);
+
+    /// <summary>A tagged family's raw value: strings as written, anything else as JSON.</summary>
+    private static string Raw(JsonNode? v) => v?.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : Json(v);
+
+    /// <summary>Gemma 4's argument syntax: bare keys, <c>&lt;|"|&gt;</c>-delimited strings.</summary>
+    private static string Gemma(JsonNode? v) => v switch
+    {
+        JsonObject o => "{" + string.Join(",", o.Select(p => p.Key + ":" + Gemma(p.Value))) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Gemma)) + "]",
+        null => "null",
+        _ when v.GetValueKind() == JsonValueKind.String => "<|\"|>" + v.GetValue<string>() + "<|\"|>",
+        _ => Json(v),
+    };
+}

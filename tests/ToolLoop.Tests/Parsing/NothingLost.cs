@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ToolLoop.Tests.Parsing;
+
+/// <summary>
+/// The "nothing lost" contract, checked on characters: every non-whitespace character of the input that is not part of
+/// markup the family removes must come out, at least as often, in content, reasoning, a call (id, name, argument keys
+/// and values) or a problem's raw text. Markup is named explicitly (see <see cref="FamilySample.Markup"/>), so the
+/// checker says exactly what it allows to disappear; besides markup it ignores only JSON punctuation (<c>{}[]":,</c>),
+/// which a call's arguments re-encode. Characters compare case-insensitively (tagged families turn <c>True</c> into
+/// <c>true</c>), and JSON arguments come out decoded while tagged families keep backslashes raw, so a character counts
+/// as kept when the output has it as often as the input read either way (escapes decoded or not).
+/// </summary>
+public static class NothingLost
+{
+    /// <summary>Control tokens every format strips (ParserCore's table).</summary>
+    public static readonly string[] CommonMarkup = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>", "<|im_start|>"];
+
+    public static void Check(string input, ToolCallParseResult result, IEnumerable<string> markup)
+    {
+        var missing = Missing(input, result, markup);
+        if (missing.Count > 0)
+        {
+            Assert.Fail($"Lost {string.Join(", ", missing)} from input {JsonSerializer.Serialize(input)}; got {result.ToJson()}");
+        }
+    }
+
+    public static List<string> Missing(string input, ToolCallParseResult result, IEnumerable<string> markup)
+    {
+        var markers = markup.Concat(CommonMarkup).OrderByDescending(m => m.Length).ToArray();
+        string Strip(string text)
+        {
+            foreach (var m in markers)
+            {
+                text = text.Replace(m, " ", StringComparison.Ordinal);
+            }
+
+            return text;
+        }
+
+        var raw = Count(Strip(input));
+        var decoded = Count(Strip(DecodeEscapes(input)));
+        var output = new StringBuilder().Append(result.Content).Append(result.Reasoning);
+        foreach (var p in result.Problems)
+        {
+            output.Append(p.RawText);
+        }
+
+        foreach (var c in result.Calls)
+        {
+            output.Append(c.Id).Append(c.Name);
+            using var doc = JsonDocument.Parse(c.ArgumentsJson);
+            AppendValues(doc.RootElement, output);
+        }
+
+        var have = Count(output.ToString());
+        var missing = new List<string>();
+        foreach (var (c, n) in raw)
+        {
+            var got = have.GetValueOrDefault(c);
+            if (got < n && got < decoded.GetValueOrDefault(c))
+            {
+                missing.Add($"'{c}' ({n - got} of {n})");
+            }
+        }
+
+        return missing;
+    }
+
+    private static string DecodeEscapes(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\\' || i + 1 >= text.Length)
+            {
+                sb.Append(text[i]);
+                continue;
+            }
+
+            var c = text[++i];
+            if (c == 'u' && i + 4 < text.Length && int.TryParse(text.AsSpan(i + 1, 4), System.Globalization.NumberStyles.HexNumber, null, out var code))
+            {
+                sb.Append((char)code);
+                i += 4;
+            }
+            else
+            {
+                sb.Append(c switch { 'n' => '\n', 't' => '\t', 'r' => '\r', 'b' => '\b', 'f' => '\f', _ => c });
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static void AppendValues(JsonElement e, StringBuilder sb)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    sb.Append(p.Name);
+                    AppendValues(p.Value, sb);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                foreach (var x in e.EnumerateArray())
+                {
+                    AppendValues(x, sb);
+                }
+
+                break;
+            case JsonValueKind.String:
+                sb.Append(e.GetString());
+                break;
+            default:
+                sb.Append(e.GetRawText());
+                break;
+        }
+    }
+
+    private static Dictionary<string, int> Count(string text)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var rune in text.ToLowerInvariant().EnumerateRunes())
+        {
+            if (Rune.IsWhiteSpace(rune) || (rune.IsAscii && "{}[]\":,".Contains((char)rune.Value, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var key = rune.ToString();
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+
+        return counts;
+    }
+}

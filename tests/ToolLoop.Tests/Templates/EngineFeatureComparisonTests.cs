@@ -1,0 +1,197 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace ToolLoop.Tests.Templates;
+
+/// <summary>
+/// Small templates that exercise one engine feature each, rendered by ToolLoop and by Python's Jinja2
+/// (configured like transformers) with the same variables: outputs must be byte-identical, and where
+/// Jinja2 raises, ToolLoop must raise a <see cref="TemplateException"/>.
+/// </summary>
+public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
+{
+    private const string Variables = """
+        {
+          "s": "  Hello, World!  ", "u": "Zürich ☀️ 東京", "n": 7, "f": 2.5, "big": 1e20, "small": 0.0001, "tiny": 1e-05,
+          "neg": -3, "t": true, "nul": null, "empty": "", "lst": [3, 1, 2], "words": ["b", "A", "c", "a"],
+          "d": {"b": 2, "a": 1, "items": "key named items"}, "nested": {"x": {"y": [10, 20, {"z": "deep"}]}},
+          "msgs": [{"role": "system", "content": "sys"}, {"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo", "tool_calls": [{"function": {"name": "f", "arguments": {"a": 1, "b": [1, 2], "c": "x\"y"}}}]}],
+          "quote": "it's \"q\"", "ml": "line1\nline2\n\nline4", "unicode_json": {"k": "é\u2028\n\t\u0001"}
+        }
+        """;
+
+    public static readonly string[] Templates =
+    [
+        // whitespace control, trim_blocks, lstrip_blocks
+        "a\n  {% if t %}\n  yes\n  {% endif %}\nb",
+        "a  {%- if t -%}  x  {%- endif -%}  b",
+        "{% for i in lst %}\n{{ i }}\n{% endfor %}\n",
+        "  {{ n }}  {% if t %}x{% endif %}  \n  {# c #}\nz",
+        "{%+ if t %}x{% endif %}|  {%+ if t +%}\ny{% endif %}",
+        "{% raw %}{{ not rendered }}{% endraw %}|  {% raw -%}  x  {%- endraw %}",
+        "{#- comment -#}  a  {#+ c +#}\nb\n",
+        "line\r\nwindows\r\n",
+        "x\n\n",
+        "{{ '{{' }} {{ \"}}\" }} {{ {'a': {'b': 1}}['a']['b'] }}",
+        // literals and printing
+        "{{ 1 }} {{ 1.0 }} {{ -0.0 }} {{ 1.5e3 }} {{ big }} {{ small }} {{ tiny }} {{ 10/4 }} {{ 10/5 }} {{ 7//2 }} {{ -7//2 }} {{ -7 % 3 }} {{ 7 % -3 }} {{ 2**10 }} {{ 2**-1 }} {{ 1_000 }}",
+        "{{ none }} {{ true }} {{ True }} {{ nul }} {{ [1, 'a', none, true, 2.0] }} {{ (1,) }} {{ (1, 'b') }} {{ {'a': [1, {'b': none}]} }} {{ quote }} {{ [quote] }}",
+        "{{ ['x\\ny', \"it's\", 'é', '\\t'] }} {{ {1: 2, 'k': 1.5} }} {{ undefined_var }}|{{ d }}",
+        "{{ 'a' 'b' }} {{ \"\\u00e9\\x41\\101\\n\" }} {{ 'c:\\d' }}",
+        // operators
+        "{{ 1 + 2 * 3 }} {{ (1 + 2) * 3 }} {{ 'ab' * 3 }} {{ [1] * 2 }} {{ 'a' ~ 1 ~ none ~ undefined_var }} {{ 1 ~ (2 + 3) }} {{ -n|abs }} {{ not t }} {{ not nul is none }}",
+        "{{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }} {{ 'a' < 'b' }} {{ [1, 2] < [1, 3] }} {{ 1 == 1.0 }} {{ 'a' in 'cat' }} {{ 2 in lst }} {{ 'a' in d }} {{ 'z' not in d }} {{ 1 == true }}",
+        "{{ t and 'x' }} {{ nul or 'y' }} {{ 0 or [] or 'z' }} {{ '' and 1 }} {{ 'yes' if t else 'no' }} {{ 'yes' if nul }}|{{ 'a' if false else 'b' if true else 'c' }}",
+        "{{ lst + [4] }} {{ s + u }} {{ n - 2.5 }} {{ f * 2 }} {{ n / 2 }}",
+        // attributes, items, slicing
+        "{{ d.a }} {{ d['b'] }} {{ d.items is defined }} {{ d['items'] }} {{ d.missing is defined }} {{ nested.x.y[2].z }} {{ nested['x']['y'][-1]['z'] }} {{ lst.0 }} {{ lst[5] is defined }} {{ nul.attr is defined }}",
+        "{{ s[2:7] }}|{{ s[::-1] }}|{{ lst[::-1] }}|{{ lst[1:] }}|{{ lst[:-1] }}|{{ u[-2:] }}|{{ s[::3] }}|{{ lst[-10:10] }}|{{ s[100:] }}|{{ u[0] }}{{ u[-1] }}",
+        // loops
+        "{% for x in lst %}{{ loop.index }}/{{ loop.index0 }}/{{ loop.revindex }}/{{ loop.length }}/{{ loop.first }}/{{ loop.last }};{% endfor %}",
+        "{% for x in lst %}{{ loop.previtem is defined }}{{ loop.previtem }}-{{ loop.nextitem }}|{% endfor %}",
+        "{% for x in [] %}a{% else %}empty{% endfor %}|{% for x in lst if x > 1 %}{{ x }}{{ loop.index }}{% endfor %}|{% for x in lst %}{% if x == 1 %}{% continue %}{% endif %}{% if x == 2 %}{% break %}{% endif %}{{ x }}{% endfor %}",
+        "{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}|{% for k in d %}{{ k }}{% endfor %}|{% for c in 'abc' %}{{ c }}.{% endfor %}|{% for a, b in [[1, 2], (3, 4)] %}{{ a + b }}{% endfor %}",
+        "{% for x in lst %}{% for y in 'ab' %}{{ loop.index }}{{ y }}{% endfor %}{{ loop.index }}{% endfor %}|{% for x in lst %}{{ loop.cycle('o', 'e') }}{% endfor %}",
+        "{% set x = 0 %}{% for i in lst %}{% set x = i %}{{ x }}{% endfor %}{{ x }}",
+        "{% set ns = namespace(total=0, items=[]) %}{% for i in lst %}{% set ns.total = ns.total + i %}{% endfor %}{{ ns.total }} {{ ns.items }}",
+        "{% for m in msgs %}{% if m.role == 'assistant' %}{% for tc in m.tool_calls %}{{ tc.function.name }}({{ tc.function.arguments | tojson }}){% endfor %}{% endif %}{% endfor %}",
+        // set, macros, call, filter blocks
+        "{% set a, b = 1, 2 %}{{ a }}{{ b }}{% set c = a, b %}{{ c }}|{% set blk %}  inner {{ n }}  {% endset %}[{{ blk }}]|{% set up | upper | trim %} x {% endset %}[{{ up }}]",
+        "{% macro greet(name, greeting='Hi', punct=none) %}{{ greeting }} {{ name }}{{ punct or '!' }}{% endmacro %}{{ greet('Bob') }} {{ greet('Al', greeting='Yo') }} {{ greet('Cy', 'Hey', '?') }}",
+        "{% macro m() %}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, k=3) }}|{% macro w(x) %}[{{ caller(x) }}]{% endmacro %}{% call(v) w(5) %}got {{ v }}{% endcall %}",
+        "{% macro rec(k) %}{% if k > 0 %}{{ k }}{{ rec(k - 1) }}{% endif %}{% endmacro %}{{ rec(4) }}|{% filter upper %}abc {{ n }}{% endfilter %}|{% generation %}gen{% endgeneration %}",
+        "{% set x = 5 %}{% macro show() %}{{ x }}{% endmacro %}{% set x = 6 %}{{ show() }}|{% with y = 3 %}{{ y }}{% endwith %}{{ y is defined }}",
+        // filters
+        "{{ s|trim }}|{{ s|length }}|{{ u|length }}|{{ lst|length }}|{{ d|length }}|{{ s|upper }}|{{ s|lower }}|{{ 'hello world'|title }}|{{ 'hELLO'|capitalize }}|{{ s|replace('l', 'L') }}|{{ s|replace('l', 'L', 1) }}",
+        "{{ lst|join(',') }}|{{ words|sort|join }}|{{ words|sort(case_sensitive=true)|join }}|{{ words|sort(reverse=true)|join }}|{{ words|unique|list }}|{{ lst|first }}|{{ lst|last }}|{{ lst|min }}|{{ lst|max }}|{{ lst|sum }}|{{ lst|reverse|list }}|{{ 'abc'|reverse }}",
+        "{{ d|dictsort }}|{{ {'b': 2, 'a': 1, 'c': 3}|dictsort(by='value', reverse=true) }}|{{ d|items|list }}|{{ lst|list }}|{{ 'ab'|list }}|{{ d|list }}",
+        "{{ msgs|selectattr('role', 'equalto', 'user')|list|length }}|{{ msgs|rejectattr('role', 'equalto', 'user')|map(attribute='role')|join(',') }}|{{ msgs|map(attribute='content')|list }}|{{ lst|select('odd')|list }}|{{ lst|reject('odd')|list }}|{{ msgs|selectattr('tool_calls')|list|length }}|{{ msgs|selectattr('tool_calls', 'defined')|list|length }}",
+        "{{ undefined_var|default('dflt') }}|{{ nul|default('x') }}|{{ empty|default('y', true) }}|{{ '42'|int + 1 }}|{{ '4.7'|int }}|{{ 'abc'|int }}|{{ 'abc'|int(9) }}|{{ 3.9|int }}|{{ '2.5'|float }}|{{ n|float }}|{{ n|string + 'x' }}|{{ nul|string }}|{{ 2.567|round(2) }}|{{ 2.5|round }}",
+        "{{ d|tojson }}|{{ msgs[2]|tojson }}|{{ u|tojson }}|{{ unicode_json|tojson }}|{{ lst|tojson(indent=2) }}|{{ d|tojson(indent=2, sort_keys=true) }}|{{ {}|tojson(indent=2) }}|{{ [1.0, 1e20, none, true]|tojson }}|{{ d|tojson(separators=(',', ':')) }}|{{ quote|tojson }}",
+        "{{ ml|indent }}|{{ ml|indent(2, true) }}|{{ ml|indent(first=true, blank=true) }}|{{ 'a\\nb'|indent('> ') }}|{{ s|wordcount }}|{{ '%s-%05.1f-%d%%'|format('x', 2.25, 3) }}|{{ '<b>'|e }}|{{ 'x'|center(5) }}|",
+        "{{ ('a'|safe) + '<b>' }}|{{ '<i>' + ('b'|safe) }}|{{ ('x'|safe) ~ '<y>' }}|{{ ('&'|safe)|length }}|{{ '<a>'|safe|trim }}",
+        // tests
+        "{{ n is number }}{{ t is number }}{{ f is float }}{{ n is integer }}{{ t is boolean }}{{ s is string }}{{ d is mapping }}{{ lst is sequence }}{{ d is sequence }}{{ s is iterable }}{{ n is iterable }}{{ undefined_var is iterable }}{{ nul is none }}{{ undefined_var is undefined }}",
+        "{{ n is odd }}{{ n is even }}{{ 9 is divisibleby 3 }}{{ n is equalto 7 }}{{ n is eq 7 }}{{ n is ne 7 }}{{ n is gt 3 }}{{ n is lt 3 }}{{ t is true }}{{ nul is false }}{{ 'ab' is lower }}{{ 'AB' is upper }}{{ 2 is in lst }}{{ lst|first is sameas 3 }}{{ 'upper' is filter }}{{ 'odd' is test }}",
+        // string methods
+        "{{ s.strip() }}|{{ s.lstrip() }}|{{ s.rstrip() }}|{{ 'xxaxx'.strip('x') }}|{{ 'a,b,,c'.split(',') }}|{{ ' a  b '.split() }}|{{ 'a b c'.split(' ', 1) }}|{{ 'a,b,c'.rsplit(',', 1) }}|{{ s.startswith('  He') }}|{{ s.endswith(('!', '!  ')) }}",
+        "{{ s.replace('l', '_') }}|{{ s.upper() }}|{{ s.lower() }}|{{ 'hello wORLD 2x'.title() }}|{{ 'hi {} {}'.format('a', 1) }}|{{ '{0}{name}{0}'.format('*', name='n') }}|{{ 'abc'.find('c') }}|{{ 'a-b-c'.count('-') }}|{{ '-'.join(['x', 'y']) }}|{{ '12'.isdigit() }}|{{ 'ab'.isalpha() }}",
+        "{{ d.get('a') }}|{{ d.get('zz') }}|{{ d.get('zz', 'dflt') }}|{{ d.keys()|list }}|{{ d.values()|list }}|{{ d.items()|list }}|{{ lst.index(2) }}|{{ lst.count(1) }}|{{ ml.splitlines() }}|{{ 'a=b=c'.partition('=') }}",
+        // globals
+        "{{ range(3)|list }}|{{ range(1, 10, 3)|list }}|{{ range(5, 0, -2)|list }}|{% for i in range(2) %}{{ i }}{% endfor %}|{{ dict(a=1, b='x') }}|{{ namespace(a=1).a }}|{{ strftime_now('%Y-%m-%d %H:%M %b %d %B %A') }}",
+        // lexer corner cases
+        "a  \n\t {%- if t %}\n\tx{% endif -%}  \n  {{ n -}}  \n {{- n }}\n\t{# c #}\t\n{%- raw %} r {% endraw -%}\n",
+        "{{ \"%}\" }}{% set x = \"{{\" %}{{ x }}{{ '\\'' }}{{ \"\\\\n\" }}{{ {'a': 1,} }}{{ [1, 2,] }}{{ (1,) }}{{ s|trim|upper|lower }}",
+        "{{ -1|abs }} {{ - n|string }} {{ not nul is none }} {{ not 1 in lst }} {{ 2 * -1 }} {{ (lst|length) - 1 }} {{ lst|length - 1 }} {{ 1 if t }}{{ 'x' if nul }}",
+        "{% if t %}\n    a\n{% elif n %}\n    b\n{% else %}\n    c\n{% endif %}\n{% for x in lst -%}\n  {{ x }}\n{%- endfor %}\nend",
+        "  {%- macro m(a) -%}\n  [{{ a }}]\n  {%- endmacro -%}\n  {{ m(1) }}{{ m('b') }}\n  {% set y %}\n    inner\n  {% endset %}{{ y }}|",
+        "{% for m in msgs %}{{ '<|' + m.role + '|>' }}{% if m.tool_calls is defined %}{% for tc in m.tool_calls %}{% for k, v in tc.function.arguments|dictsort %}{{ k }}:{{ v|tojson if v is not string else v }};{% endfor %}{% endfor %}{% endif %}{% endfor %}",
+        "{{ lst|groupby('real')|list|length if false else 'skip' }}|{{ [{'k': 'a', 'v': 1}, {'k': 'b', 'v': 2}, {'k': 'a', 'v': 3}]|groupby('k')|map('list')|list }}|{{ lst|slice(2)|list }}",
+        "{% for x in [[1, [2, 3]], [4]] recursive %}[{% if x is iterable %}{{ loop(x) }}{% else %}{{ x }}{% endif %}]{% endfor %}",
+        "{% for a in lst %}{% for b in lst %}{{ loop.depth }}{{ loop.changed(a) }}{% endfor %}{% endfor %}",
+        "{{ 'Hello {name}, you are {age:>4}!'.format(name='Bo', age=7) }}|{{ '{:.2f}|{:5d}|{:<4}|{:^5}|'.format(3.14159, 42, 'ab', 'c') }}|{{ '%-5s|%5s|%.1f|%x|%r' % ('a', 'b', 2.25, 255, 'q') }}",
+        // errors (Jinja2 raises; ToolLoop must raise too)
+        "{{ raise_exception('custom failure') }}",
+        "{{ undefined_var.attr }}",
+        "{{ undefined_var['k'] }}",
+        "{{ 1 + 'a' }}",
+        "{{ 'a' + 1 }}",
+        "{{ n|nonexistent_filter }}",
+        "{% if t %}{{ n|nonexistent_filter }}{% endif %}",
+        "{% if false %}{{ n|nonexistent_filter }}{% endif %}ok",
+        "{% for x in nul %}{% endfor %}",
+        "{{ nul|length }}",
+        "{% if %}",
+        "{% for x in lst %}",
+        "{{ lst.append(4) }}",
+        "{% set _ = d.update({'k': 1}) %}",
+        "{{ undefined_var + 1 }}",
+        "{{ 1 / 0 }}",
+        "{{ msgs|selectattr('role', 'equalto', 'user')|length }}",
+        "{{ undefined_var() }}",
+        "{% set x.y = 1 %}",
+        "{{ n is nonexistent_test }}",
+        "{% endfor %}",
+        "{{ 'a' < 1 }}",
+        "{% unknowntag %}",
+    ];
+
+    [Fact]
+    public void Engine_features_render_like_Jinja2()
+    {
+        string? python = Environment.GetEnvironmentVariable("TOOLLOOP_PYTHON");
+        if (string.IsNullOrEmpty(python) || !File.Exists(python))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail("TOOLLOOP_PYTHON is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
+            }
+
+            Assert.Skip("Python's Jinja2 not available: run `eval \"$(bash eng/fetch-deps.sh)\"` (installs python3-jinja2, sets TOOLLOOP_PYTHON), then run the tests again.");
+        }
+
+        string dir = Path.Combine(Path.GetTempPath(), "toolloop-engine-features-" + Environment.ProcessId);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var variables = JsonNode.Parse(Variables)!.AsObject();
+            variables["add_generation_prompt"] = true;
+            var cases = new List<(string Id, string Path, JsonObject Context)>();
+            for (int i = 0; i < Templates.Length; i++)
+            {
+                string path = Path.Combine(dir, $"t{i:000}.jinja");
+                File.WriteAllText(path, Templates[i]);
+                cases.Add((i.ToString("000", System.Globalization.CultureInfo.InvariantCulture), path, variables));
+            }
+
+            var reference = JinjaReference.Run(python, TemplateConversations.FixedNow, cases);
+            var failures = new List<string>();
+            int rendered = 0, raised = 0;
+            var options = TemplateConversations.Options(null);
+            for (int i = 0; i < Templates.Length; i++)
+            {
+                var expected = reference[cases[i].Id];
+                string? actual = null;
+                TemplateException? error = null;
+                try
+                {
+                    actual = ChatTemplate.Parse(Templates[i]).Render(variables, options);
+                }
+                catch (TemplateException e)
+                {
+                    error = e;
+                }
+
+                if (expected.Ok)
+                {
+                    rendered++;
+                    if (actual != expected.Output)
+                    {
+                        failures.Add($"#{i} {Show(Templates[i])}\n   Jinja2:   {Show(expected.Output!)}\n   ToolLoop: {(error is null ? Show(actual!) : "raised " + error.Message)}");
+                    }
+                }
+                else
+                {
+                    raised++;
+                    output.WriteLine($"#{i} Jinja2 {expected.Kind}: {expected.Error} | ToolLoop: {error?.Message ?? "rendered " + Show(actual!)}");
+                    if (error is null && expected.Kind != "sandbox")
+                    {
+                        failures.Add($"#{i} {Show(Templates[i])}\n   Jinja2 raised {expected.Error}\n   ToolLoop rendered {Show(actual!)}");
+                    }
+                }
+            }
+
+            string summary = $"engine features: {Templates.Length} templates, {rendered} rendered by Jinja2, {raised} raised; {failures.Count} differences";
+            output.WriteLine(summary);
+            File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "engine-features.txt"), summary + "\n" + string.Join("\n", failures));
+            Assert.True(failures.Count == 0, string.Join("\n", failures));
+            Assert.True(rendered > 40 && raised > 15, $"rendered {rendered}, raised {raised}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string Show(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+}

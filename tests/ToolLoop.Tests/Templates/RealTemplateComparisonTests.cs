@@ -1,0 +1,173 @@
+using System.Globalization;
+using Xunit;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ToolLoop.Tests.Templates;
+
+/// <summary>
+/// Renders every chat template shipped in llama.cpp's models/templates with every conversation of
+/// <see cref="TemplateConversations"/> through ToolLoop and through Python's Jinja2 (configured like
+/// transformers), and requires byte-identical output.
+/// </summary>
+public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Every_real_template_renders_like_Jinja2()
+    {
+        string? dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
+        string python = Environment.GetEnvironmentVariable("TOOLLOOP_PYTHON") ?? "/usr/bin/python3";
+        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
+            }
+
+            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"` (installs python3-jinja2 and unpacks llama.cpp's models/templates), then run the tests again.");
+        }
+
+        var templates = Directory.GetFiles(dir, "*.jinja").OrderBy(p => p, StringComparer.Ordinal).ToList();
+        Assert.True(templates.Count >= 60, $"expected about 70 templates in {dir}, found {templates.Count}");
+        var conversations = TemplateConversations.All().ToList();
+        Assert.True(conversations.Count >= 6);
+
+        var cases = new List<(string Id, string Path, JsonObject Context, ChatTemplateOptions Options)>();
+        foreach (var path in templates)
+        {
+            foreach (var (name, messages, chatOptions, thinking) in conversations)
+            {
+                bool generationPrompt = !TemplateConversations.IsWithoutGenerationPrompt(name);
+                cases.Add(($"{Path.GetFileName(path)}|{name}", path, TemplateConversations.Variables(messages, chatOptions, thinking, generationPrompt), TemplateConversations.Options(thinking, generationPrompt)));
+            }
+        }
+
+        var reference = JinjaReference.Run(python, TemplateConversations.FixedNow, cases.Select(c => (c.Id, c.Path, c.Context)));
+
+        int matched = 0, differed = 0, rejectedBoth = 0, sandboxRendered = 0;
+        var failures = new List<string>();
+        var rejections = new List<string>();
+        foreach (var (id, path, context, options) in cases)
+        {
+            var expected = reference[id];
+            string? actual = null;
+            TemplateException? error = null;
+            try
+            {
+                actual = ChatTemplate.Parse(File.ReadAllText(path)).Render(context, options);
+            }
+            catch (TemplateException e)
+            {
+                error = e;
+            }
+
+            // Any other exception escapes and fails the test: ToolLoop never crashes on a template.
+            if (actual is not null)
+            {
+                CheckSegments(id, path, context, options, actual, failures);
+            }
+
+            if (expected.Ok)
+            {
+                if (actual == expected.Output)
+                {
+                    matched++;
+                }
+                else
+                {
+                    differed++;
+                    failures.Add(error is not null
+                        ? $"{id}: Jinja2 rendered, ToolLoop raised: {error.Message}"
+                        : $"{id}: output differs {FirstDifference(expected.Output!, actual!)}");
+                }
+            }
+            else
+            {
+                rejections.Add($"{id}: Jinja2 {expected.Kind}: {expected.Error}" + (error is null ? " (ToolLoop rendered)" : $" | ToolLoop: {error.TemplateMessage ?? error.Message}"));
+                if (expected.Kind == "sandbox")
+                {
+                    if (error is null)
+                    {
+                        sandboxRendered++;
+                    }
+                    else
+                    {
+                        rejectedBoth++;
+                    }
+                }
+                else if (error is null)
+                {
+                    differed++;
+                    failures.Add($"{id}: Jinja2 raised ({expected.Error}), ToolLoop rendered");
+                }
+                else
+                {
+                    rejectedBoth++;
+                }
+            }
+        }
+
+        var summary = new StringBuilder();
+        summary.AppendLine(CultureInfo.InvariantCulture, $"templates: {templates.Count}, conversations: {conversations.Count}, pairs: {cases.Count}");
+        summary.AppendLine(CultureInfo.InvariantCulture, $"matched: {matched}, differed: {differed}, rejected by Jinja2: {rejections.Count} (ToolLoop raised too: {rejectedBoth}, sandbox-only refusals ToolLoop rendered: {sandboxRendered})");
+        summary.AppendLine("Rejected by Jinja2:");
+        foreach (var r in rejections)
+        {
+            summary.AppendLine("  " + r);
+        }
+
+        if (failures.Count > 0)
+        {
+            summary.AppendLine("Differences:");
+            foreach (var f in failures)
+            {
+                summary.AppendLine("  " + f);
+            }
+        }
+
+        output.WriteLine(summary.ToString());
+        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "template-comparison.txt"), summary.ToString());
+        Console.WriteLine($"Template comparison: matched {matched}, differed {differed}, rejected {rejections.Count} of {cases.Count} pairs");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} pairs differ from Jinja2:\n" + string.Join("\n", failures.Take(40)));
+        Assert.True(matched > 0);
+    }
+
+    /// <summary>Text that only ever comes from message contents, reasoning, tool calls, tool results or tool
+    /// declarations: it must never be reported as framing.</summary>
+    private static readonly string[] s_dataMarkers =
+    [
+        "forged", "Tower Bridge", "user asks for 2+2", "Zürich", "Look up", "Hello! What can you do", "capital of France",
+        "current weather for a city", "Search terms", "Sunny, 22", "Réponds",
+    ];
+
+    private static void CheckSegments(string id, string path, JsonObject context, ChatTemplateOptions options, string text, List<string> failures)
+    {
+        var segments = ChatTemplate.Parse(File.ReadAllText(path)).RenderSegments(context, options);
+        if (string.Concat(segments.Select(s => s.Text)) != text)
+        {
+            failures.Add($"{id}: segments do not add up to the rendered text");
+            return;
+        }
+
+        string framing = string.Concat(segments.Where(s => !s.IsData).Select(s => s.Text));
+        foreach (var marker in s_dataMarkers)
+        {
+            if (framing.Contains(marker, StringComparison.Ordinal))
+            {
+                failures.Add($"{id}: data text '{marker}' was reported as framing");
+            }
+        }
+    }
+
+    private static string FirstDifference(string expected, string actual)
+    {
+        int i = 0;
+        while (i < expected.Length && i < actual.Length && expected[i] == actual[i])
+        {
+            i++;
+        }
+
+        static string Show(string s, int at) => System.Text.Json.JsonSerializer.Serialize(s.Substring(Math.Max(0, at - 40), Math.Min(s.Length - Math.Max(0, at - 40), 100)));
+        return $"at {i} (lengths {expected.Length} vs {actual.Length}): expected {Show(expected, i)} got {Show(actual, i)}";
+    }
+}
