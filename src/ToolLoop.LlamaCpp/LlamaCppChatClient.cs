@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using ToolLoop.LlamaCpp.Internal;
 
 namespace ToolLoop.LlamaCpp;
@@ -91,7 +92,7 @@ public sealed class LlamaCppChatClient : IChatClient
 
         ChatTemplate = options.ChatTemplate ?? model.ChatTemplate;
         ToolCallFormat = options.ToolCallFormat ?? ToolCallFormatDetector.Detect(ChatTemplate);
-        _renderer = renderer ?? new ChatMlToolPromptRenderer();
+        _renderer = renderer ?? CreateRenderer(model, ChatTemplate, ToolCallFormat, options);
         _parserFactory = parserFactory ?? ((prompt, tools) => new ToolLoopOutputParser(ToolCallFormat, tools, prompt.GenerationPrefix));
         _defaultMaxOutputTokens = options.MaxOutputTokens;
         _modelId = options.ModelId ?? model.GetMetadata("general.name") ?? Path.GetFileNameWithoutExtension(model.Path);
@@ -129,13 +130,7 @@ public sealed class LlamaCppChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        List<ChatMessage> history = WithInstructions(messages, options);
-        IReadOnlyList<AIFunctionDeclaration> tools = options?.ToolMode is NoneChatToolMode
-            ? []
-            : [.. options?.Tools?.OfType<AIFunctionDeclaration>() ?? []];
-        ChatOptions renderOptions = options?.Clone() ?? new ChatOptions();
-        renderOptions.Tools = tools.Count == 0 ? null : [.. tools];
-        RenderedPrompt prompt = _renderer.Render(history, renderOptions);
+        RenderedPrompt prompt = RenderPrompt(messages, options, out IReadOnlyList<AIFunctionDeclaration> tools);
         int[] tokens = Tokenize(prompt);
         var settings = new GenerationSettings(
             options?.Temperature,
@@ -251,6 +246,18 @@ public sealed class LlamaCppChatClient : IChatClient
         }
     }
 
+    /// <summary>Renders the prompt of a request: instructions merged, only declared functions (none for <see cref="ChatToolMode.None"/>).</summary>
+    internal RenderedPrompt RenderPrompt(IEnumerable<ChatMessage> messages, ChatOptions? options, out IReadOnlyList<AIFunctionDeclaration> tools)
+    {
+        List<ChatMessage> history = WithInstructions(messages, options);
+        tools = options?.ToolMode is NoneChatToolMode
+            ? []
+            : [.. options?.Tools?.OfType<AIFunctionDeclaration>() ?? []];
+        ChatOptions renderOptions = options?.Clone() ?? new ChatOptions();
+        renderOptions.Tools = tools.Count == 0 ? null : [.. tools];
+        return _renderer.Render(history, renderOptions);
+    }
+
     internal int[] Tokenize(RenderedPrompt prompt)
     {
         var tokens = new List<int>();
@@ -265,6 +272,33 @@ public sealed class LlamaCppChatClient : IChatClient
         }
 
         return [.. tokens];
+    }
+
+    private static TemplatePromptRenderer CreateRenderer(LlamaModel model, string? template, ToolCallFormat family, LlamaCppChatClientOptions options)
+    {
+        ChatTemplateOptions templateOptions = options.TemplateOptions ?? new ChatTemplateOptions
+        {
+            BosToken = model.SpecialTokenText(model.BosToken),
+            EosToken = model.SpecialTokenText(model.EosToken),
+        };
+        ChatTemplate? parsed = null;
+        if (!string.IsNullOrEmpty(template))
+        {
+            try
+            {
+                parsed = ToolLoop.ChatTemplate.Parse(template);
+            }
+            catch (TemplateException ex) when (options.ChatTemplate is null)
+            {
+                // A GGUF template outside the supported Jinja subset: fall back to the family's framing rather than fail.
+                if (options.Logger is { } logger && logger.IsEnabled(LogLevel.Warning))
+                {
+                    logger.Log(LogLevel.Warning, default, ex.Message, ex, static (message, _) => "The model's chat template could not be parsed; using the family's default framing: " + message);
+                }
+            }
+        }
+
+        return new TemplatePromptRenderer(parsed, family, templateOptions);
     }
 
     private static LlamaModel LoadModel(LlamaCppChatClientOptions options)

@@ -40,6 +40,13 @@ public sealed class LlamaCppChatClientOptions
     /// <summary>A Jinja chat template to use instead of the GGUF's <c>tokenizer.chat_template</c>. Default <see langword="null"/>.</summary>
     public string? ChatTemplate { get; set; }
 
+    /// <summary>
+    /// Keyword arguments and limits for the chat template (for example <see cref="ChatTemplateOptions.EnableThinking"/>).
+    /// Default <see langword="null"/>: defaults, with <c>bos_token</c> and <c>eos_token</c> taken from the model. When
+    /// set, it is used as is (set <see cref="ChatTemplateOptions.BosToken"/> yourself if the template prints it).
+    /// </summary>
+    public ChatTemplateOptions? TemplateOptions { get; set; }
+
     /// <summary>The token limit when <c>ChatOptions.MaxOutputTokens</c> is not set. Default <see langword="null"/>: until an end-of-generation token or a full context.</summary>
     public int? MaxOutputTokens { get; set; }
 

@@ -26,6 +26,7 @@ public sealed unsafe class LlamaModel : IDisposable
         TrainedContextLength = NativeMethods.llama_model_n_ctx_train(handle);
         AddBos = NativeMethods.llama_vocab_get_add_bos(_vocab);
         BosToken = NativeMethods.llama_vocab_bos(_vocab);
+        EosToken = NativeMethods.llama_vocab_eos(_vocab);
         ChatTemplate = ReadChatTemplate(null);
         Description = ReadString((buffer, size) => NativeMethods.llama_model_desc(handle, buffer, size)) ?? string.Empty;
     }
@@ -52,6 +53,11 @@ public sealed unsafe class LlamaModel : IDisposable
     internal bool AddBos { get; }
 
     internal int BosToken { get; }
+
+    internal int EosToken { get; }
+
+    /// <summary>The text of a special token, or <see langword="null"/> for LLAMA_TOKEN_NULL (-1).</summary>
+    internal string? SpecialTokenText(int token) => token < 0 ? null : TokenText(token);
 
     /// <summary>Loads a GGUF file. Loads the native libraries first if needed.</summary>
     /// <param name="path">The GGUF file.</param>

@@ -81,6 +81,9 @@ internal static unsafe partial class NativeMethods
     public static partial int llama_vocab_bos(nint vocab);
 
     [LibraryImport(LlamaLibrary)]
+    public static partial int llama_vocab_eos(nint vocab);
+
+    [LibraryImport(LlamaLibrary)]
     public static partial int llama_tokenize(nint vocab, byte* text, int textLength, int* tokens, int maxTokens, [MarshalAs(UnmanagedType.U1)] bool addSpecial, [MarshalAs(UnmanagedType.U1)] bool parseSpecial);
 
     [LibraryImport(LlamaLibrary)]

@@ -78,6 +78,7 @@ public sealed class ScriptedFamilyTests
     {
         using LlamaModel model = LlamaTestEnvironment.LoadModel(TinyModelRecipe.Reference with
         {
+            ChatTemplate = TestRecipes.Qwen25Template, // renders the tools (the <tools> marker the script keys on)
             ExtraControlTokens = ["[TOOL_CALLS]"],
             ToolCall = ["[TOOL_CALLS]", "[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}]"],
         });

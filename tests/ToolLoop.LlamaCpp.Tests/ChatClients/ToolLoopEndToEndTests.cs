@@ -4,7 +4,8 @@ using ToolLoop.LlamaCpp.Tests.Gguf;
 namespace ToolLoop.LlamaCpp.Tests.ChatClients;
 
 /// <summary>
-/// The whole loop on real llama.cpp: template → tokenize → decode → sample → detokenize → parse →
+/// The whole loop on real llama.cpp, with the scripted model carrying Qwen2.5's template (which renders the tools
+/// and wraps tool results in <c>&lt;tool_response&gt;</c>): template → tokenize → decode → sample → detokenize → parse →
 /// <see cref="ToolLoopChatClient"/> invokes a real <see cref="AIFunction"/> → result rendered → the model answers.
 /// </summary>
 [Collection(LlamaRuntimeGroup.Name)]
@@ -15,7 +16,7 @@ public sealed class ToolLoopEndToEndTests
     [Fact]
     public async Task The_loop_calls_the_tool_and_the_model_answers_from_its_result()
     {
-        using var local = new LlamaCppChatClient(LlamaTestEnvironment.ReferenceModel, new LlamaCppChatClientOptions { ContextSize = 2048, ThreadCount = 1 });
+        using var local = new LlamaCppChatClient(LlamaTestEnvironment.QwenModel, new LlamaCppChatClientOptions { ContextSize = 2048, ThreadCount = 1 });
         var invoked = new List<string>();
         using ToolLoopChatClient agent = local.AsToolLoop();
 
@@ -38,7 +39,7 @@ public sealed class ToolLoopEndToEndTests
     [Fact]
     public async Task The_loop_streams_the_call_the_result_and_the_answer()
     {
-        using var local = new LlamaCppChatClient(LlamaTestEnvironment.ReferenceModel, new LlamaCppChatClientOptions { ContextSize = 2048, ThreadCount = 1 });
+        using var local = new LlamaCppChatClient(LlamaTestEnvironment.QwenModel, new LlamaCppChatClientOptions { ContextSize = 2048, ThreadCount = 1 });
         var invoked = new List<string>();
         var updates = new List<ChatResponseUpdate>();
 
