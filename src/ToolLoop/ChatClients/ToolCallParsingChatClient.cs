@@ -46,20 +46,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
             var (format, parserOptions) = Resolve(options);
             using var parser = new StreamingToolCallParser(format, parserOptions);
             var events = new List<ToolCallParseEvent>();
-            var contents = new List<AIContent>(message.Contents.Count);
-            foreach (var content in message.Contents)
-            {
-                if (content is TextContent text)
-                {
-                    parser.Append(text.Text.AsSpan(), events);
-                    Drain(events, contents);
-                }
-                else
-                {
-                    contents.Add(content);
-                }
-            }
-
+            var contents = Parse(message.Contents, parser, events);
             parser.Complete(events);
             Drain(events, contents);
             message.Contents = contents;
@@ -84,19 +71,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
                 continue;
             }
 
-            var contents = new List<AIContent>(update.Contents.Count);
-            foreach (var content in update.Contents)
-            {
-                if (content is TextContent text)
-                {
-                    parser.Append(text.Text.AsSpan(), events);
-                    Drain(events, contents);
-                }
-                else
-                {
-                    contents.Add(content);
-                }
-            }
+            var contents = Parse(update.Contents, parser, events);
 
             // An update whose text is all held back (a possible marker) carries nothing yet, unless it ends the response.
             if (contents.Count > 0 || update.FinishReason is not null)
@@ -136,6 +111,26 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
         AdditionalProperties = update.AdditionalProperties,
         RawRepresentation = update.RawRepresentation,
     };
+
+    /// <summary>Feeds the text contents to the parser in order; other contents keep their place among the parsed ones.</summary>
+    private static List<AIContent> Parse(IList<AIContent> input, StreamingToolCallParser parser, List<ToolCallParseEvent> events)
+    {
+        var contents = new List<AIContent>(input.Count);
+        foreach (var content in input)
+        {
+            if (content is TextContent text)
+            {
+                parser.Append(text.Text.AsSpan(), events);
+                Drain(events, contents);
+            }
+            else
+            {
+                contents.Add(content);
+            }
+        }
+
+        return contents;
+    }
 
     private static void Drain(List<ToolCallParseEvent> events, List<AIContent> contents)
     {

@@ -29,7 +29,7 @@ internal static class GlmFormat
     }
 
     /// <summary>The GLM body, starting at the tool name.</summary>
-    internal sealed class GlmBody(ParseContext context) : HermesFormat.Body
+    internal sealed class GlmBody : HermesFormat.Body
     {
         private readonly List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> _args = [];
         private State _state;
@@ -184,20 +184,7 @@ internal static class GlmFormat
                 }
             }
 
-            var args = new List<(string, string)>(_args.Count);
-            foreach (var (ks, ke, vs, ve) in _args)
-            {
-                args.Add((region[ks..ke].Trim().ToString(), region[vs..ve].ToString()));
-            }
-
-            var json = TaggedValues.BuildArguments(context, _name!, args);
-            if (json is null)
-            {
-                ctx.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {ctx.Options.MaxJsonDepth} levels.", region, _name);
-                return;
-            }
-
-            ctx.EmitCall(null, _name!, json, healed, ToolCallFormat.Glm);
+            TaggedValues.EmitCall(ctx, region, _name!, _args, healed, ToolCallFormat.Glm);
         }
 
         public override void Rebase(int shift)

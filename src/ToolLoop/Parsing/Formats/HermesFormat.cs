@@ -156,7 +156,7 @@ internal static class HermesFormat
             {
                 // Re-read the name in the GLM body (at most MaxGlmName characters again).
                 pos = Math.Max(0, pos - _nameLength);
-                _body = new GlmFormat.GlmBody(context);
+                _body = new GlmFormat.GlmBody();
                 return RegionStatus.Complete;
             }
 

@@ -433,20 +433,7 @@ internal static class Qwen3CoderFormat
                 return;
             }
 
-            var args = new List<(string, string)>(_params.Count);
-            foreach (var (ns, ne, vs, ve) in _params)
-            {
-                args.Add((region[ns..ne].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
-            }
-
-            var json = TaggedValues.BuildArguments(context, Name, args);
-            if (json is null)
-            {
-                context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", region, Name);
-                return;
-            }
-
-            context.EmitCall(null, Name, json, healed, ToolCallFormat.Qwen3Coder);
+            TaggedValues.EmitCall(context, region, Name, _params, healed, ToolCallFormat.Qwen3Coder);
         }
 
         public override void Rebase(int shift)

@@ -16,6 +16,25 @@ internal static class TaggedValues
     /// Builds the arguments object. Returns <see langword="null"/> when a value that would be read as JSON is nested
     /// deeper than <see cref="ToolCallParserOptions.MaxJsonDepth"/> (the call is then a TooDeep problem).
     /// </summary>
+    /// <summary>Delivers a tagged call from the spans of its keys and values in <paramref name="region"/>.</summary>
+    public static void EmitCall(ParseContext context, ReadOnlySpan<char> region, string toolName, List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> spans, bool healed, ToolCallFormat format)
+    {
+        var args = new List<(string, string)>(spans.Count);
+        foreach (var (ks, ke, vs, ve) in spans)
+        {
+            args.Add((region[ks..ke].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
+        }
+
+        var json = BuildArguments(context, toolName, args);
+        if (json is null)
+        {
+            context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", region, toolName);
+            return;
+        }
+
+        context.EmitCall(null, toolName, json, healed, format);
+    }
+
     public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<(string Key, string Value)> args)
     {
         var schema = context.SchemaFor(toolName);
