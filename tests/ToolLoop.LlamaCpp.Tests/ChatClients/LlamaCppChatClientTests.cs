@@ -171,6 +171,26 @@ public sealed class LlamaCppChatClientTests
     }
 
     [Fact]
+    public async Task A_full_context_ends_the_answer_with_finish_reason_length()
+    {
+        using LlamaCppChatClient client = NewClient(contextSize: 256);
+        int context = client.ContextSize;
+        int Tokens(int padding) => client.Tokenize(client.RenderPrompt(Conversation(new string('x', padding)), null, out _)).Length;
+        int padding = context - 3 - Tokens(0);
+        while (Tokens(padding) > context - 3)
+        {
+            padding--;
+        }
+
+        Assert.Equal(context - 3, Tokens(padding));
+        ChatResponse response = await client.GetResponseAsync(Conversation(new string('x', padding)), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Equal("Hello from the tiny scripted", response.Text);
+        Assert.Equal(3, response.Usage!.OutputTokenCount);
+    }
+
+    [Fact]
     public async Task StopSequences_end_the_answer_before_the_sequence()
     {
         using LlamaCppChatClient client = NewClient();

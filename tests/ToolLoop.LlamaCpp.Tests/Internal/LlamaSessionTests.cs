@@ -27,6 +27,18 @@ public sealed class LlamaSessionTests
     }
 
     [Fact]
+    public void A_prompt_longer_than_the_batch_is_decoded_in_several_calls()
+    {
+        using var session = new LlamaSession(LlamaTestEnvironment.ReferenceModel, new LlamaSessionOptions(512, 8, 1, 1));
+
+        (string text, _) = Generate(session, PlainPrompt, out _);
+
+        Assert.Equal(8, session.BatchSize);
+        Assert.True(session.CachedTokens.Count > 40);
+        Assert.Equal("Hello from the tiny scripted model.", text);
+    }
+
+    [Fact]
     public void Tools_marker_switches_to_the_tool_call_script()
     {
         using LlamaSession session = NewSession(LlamaTestEnvironment.ReferenceModel);
