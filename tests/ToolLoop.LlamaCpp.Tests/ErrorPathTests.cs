@@ -90,6 +90,33 @@ public sealed class ErrorPathTests
     }
 
     [Fact]
+    public void A_second_copy_of_the_libraries_is_refused_but_no_folder_reuses_the_loaded_one()
+    {
+        string loaded = LlamaTestEnvironment.LibraryDirectory;
+        LlamaTestEnvironment.Initialize();
+        string copy = Path.Combine(Path.GetTempPath(), $"toolloop-libcopy-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(copy);
+        try
+        {
+            foreach (string file in Directory.GetFiles(loaded, "*.so"))
+            {
+                File.CreateSymbolicLink(Path.Combine(copy, Path.GetFileName(file)), file);
+            }
+
+            var error = Assert.Throws<InvalidOperationException>(() => LlamaCppRuntime.Initialize(copy));
+
+            Assert.Contains("already loaded", error.Message, StringComparison.Ordinal);
+            LlamaCppRuntime.Initialize();
+            LlamaCppRuntime.Initialize(loaded);
+            Assert.Equal(Path.GetFullPath(loaded), LlamaCppRuntime.LibraryDirectory);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_client_without_a_model_path_is_rejected()
     {
         var error = Assert.Throws<ArgumentException>(() => new LlamaCppChatClient(new LlamaCppChatClientOptions()));

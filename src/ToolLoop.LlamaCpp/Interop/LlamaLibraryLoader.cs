@@ -59,10 +59,12 @@ internal static unsafe class LlamaLibraryLoader
 
             if (s_initialized)
             {
-                if (requested is not null && !string.Equals(requested, LoadedDirectory, StringComparison.Ordinal))
+                // Only an explicit folder can conflict with the loaded copy; the environment variable matters at first load only.
+                bool isExplicit = !string.IsNullOrWhiteSpace(directory);
+                if (isExplicit && !string.Equals(requested, LoadedDirectory, StringComparison.Ordinal))
                 {
                     // Check the requested folder anyway so a wrong path is reported as such.
-                    ProbeDirectory(requested, source!, out _, out _, load: false);
+                    ProbeDirectory(requested!, source!, out _, out _, load: false);
                     throw new InvalidOperationException(
                         $"llama.cpp is already loaded in this process from '{LoadedDirectory ?? "the system library search"}'; " +
                         $"a process can load one copy only, so '{requested}' (from {source}) cannot be used.");

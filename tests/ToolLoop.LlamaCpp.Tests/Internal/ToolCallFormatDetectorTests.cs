@@ -1,0 +1,39 @@
+using ToolLoop.LlamaCpp.Internal;
+using ToolLoop.LlamaCpp.Tests.Gguf;
+
+namespace ToolLoop.LlamaCpp.Tests.Internal;
+
+public sealed class ToolCallFormatDetectorTests
+{
+    [Theory]
+    [InlineData(null, ToolCallFormat.Auto)]
+    [InlineData(TinyModelRecipe.ChatMlTemplate, ToolCallFormat.Auto)]
+    [InlineData(TestRecipes.Qwen25Template, ToolCallFormat.Hermes)]
+    [InlineData("{{ '<tool_call>\\n<function=' + name + '>' }}", ToolCallFormat.Qwen3Coder)]
+    [InlineData("{{ '<tool_call>' + name + '<arg_key>' }}", ToolCallFormat.Glm)]
+    [InlineData("{{ '[TOOL_CALLS]' }}", ToolCallFormat.Mistral)]
+    [InlineData("{{ '<|python_tag|>' }}", ToolCallFormat.Llama3)]
+    [InlineData("{{ '<|tool_calls_section_begin|>' }}", ToolCallFormat.Kimi)]
+    [InlineData("{{ '<｜tool▁calls▁begin｜>' }}", ToolCallFormat.DeepSeek)]
+    [InlineData("{{ '<|tool_call>call:' }}", ToolCallFormat.Gemma4)]
+    public void The_family_is_read_from_the_template_markers(string? template, ToolCallFormat expected)
+        => Assert.Equal(expected, ToolCallFormatDetector.Detect(template));
+
+    [Fact]
+    public void Detects_the_real_templates_shipped_with_llama_cpp_when_available()
+    {
+        string? directory = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
+        if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
+        {
+            Assert.Skip("TOOLLOOP_TEMPLATES_DIR is not set (eval \"$(bash eng/fetch-deps.sh)\").");
+        }
+
+        ToolCallFormat Read(string name) => ToolCallFormatDetector.Detect(File.ReadAllText(Path.Combine(directory, name)));
+
+        Assert.Equal(ToolCallFormat.Hermes, Read("Qwen-Qwen2.5-7B-Instruct.jinja"));
+        Assert.Equal(ToolCallFormat.Qwen3Coder, Read("Qwen3-Coder.jinja"));
+        Assert.Equal(ToolCallFormat.Llama3, Read("meta-llama-Llama-3.1-8B-Instruct.jinja"));
+        Assert.Equal(ToolCallFormat.Mistral, Read("mistralai-Mistral-Nemo-Instruct-2407.jinja"));
+        Assert.Equal(ToolCallFormat.Kimi, Read("moonshotai-Kimi-K2.jinja"));
+    }
+}
