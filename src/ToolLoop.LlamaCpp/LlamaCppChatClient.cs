@@ -148,7 +148,6 @@ public sealed class LlamaCppChatClient : IChatClient
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var run = new GenerationRun(_session, settings);
-            long decodedBefore = _session.TotalTokensDecoded;
             await Task.Run(() => run.Prefill(tokens, cancellationToken), cancellationToken).ConfigureAwait(false);
             Publish(run);
 
