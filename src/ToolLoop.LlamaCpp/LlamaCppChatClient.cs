@@ -91,7 +91,7 @@ public sealed class LlamaCppChatClient : IChatClient
         }
 
         ChatTemplate = options.ChatTemplate ?? model.ChatTemplate;
-        ToolCallFormat = options.ToolCallFormat ?? ToolCallFormatDetector.Detect(ChatTemplate);
+        ToolCallFormat = options.ToolCallFormat ?? ToolCallFormats.FromChatTemplate(ChatTemplate);
         _renderer = renderer ?? CreateRenderer(model, ChatTemplate, ToolCallFormat, options);
         _parserFactory = parserFactory ?? ((prompt, tools) => new ToolLoopOutputParser(ToolCallFormat, tools, prompt.GenerationPrefix));
         _defaultMaxOutputTokens = options.MaxOutputTokens;
