@@ -91,7 +91,4 @@ public sealed class ChatTemplate
     }
 
     private static bool IsFramingKey(string key) => key is "role" or "type";
-
-    /// <summary>Whether the template text mentions the <c>tools</c> variable at all.</summary>
-    internal bool MentionsTools => Source.Contains("tools", StringComparison.Ordinal);
 }

@@ -90,6 +90,12 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{% for x in [[1, [2, 3]], [4]] recursive %}[{% if x is iterable %}{{ loop(x) }}{% else %}{{ x }}{% endif %}]{% endfor %}",
         "{% for a in lst %}{% for b in lst %}{{ loop.depth }}{{ loop.changed(a) }}{% endfor %}{% endfor %}",
         "{{ 'Hello {name}, you are {age:>4}!'.format(name='Bo', age=7) }}|{{ '{:.2f}|{:5d}|{:<4}|{:^5}|'.format(3.14159, 42, 'ab', 'c') }}|{{ '%-5s|%5s|%.1f|%x|%r' % ('a', 'b', 2.25, 255, 'q') }}",
+        // scoping
+        "{% set x = 1 %}{% for i in lst %}{{ x }}{% set x = 2 %}{{ x }}{% endfor %}{{ x }}|{% for i in lst %}{% if i == 3 %}{% set y = 5 %}{% endif %}{{ y }},{% endfor %}{{ y }}",
+        "{% for m in msgs %}{% macro tag() %}<{{ m.role }}>{% endmacro %}{{ tag() }}{% endfor %}|{% set message = 'outer' %}{% for message in msgs %}{% endfor %}{{ message }}",
+        "{% set ns = namespace(n=0) %}{% macro bump() %}{% set ns.n = ns.n + 1 %}{% endmacro %}{{ bump() }}{{ bump() }}{{ ns.n }}|{% macro local() %}{% set z = 9 %}{{ z }}{% endmacro %}{{ local() }}{{ z is defined }}",
+        "{% if t %}{% set top = 'set-in-if' %}{% endif %}{{ top }}|{% for i in lst %}{% set blk %}{{ i }}!{% endset %}{{ blk }}{% endfor %}{{ blk is defined }}",
+        "{% set ns = namespace(found=false) %}{% for m in msgs[::-1] %}{% if not ns.found and m.role == 'user' %}{% set ns.found = true %}{% set ns.idx = loop.index0 %}{% endif %}{% endfor %}{{ ns.found }}{{ ns.idx }}",
         // errors (Jinja2 raises; ToolLoop must raise too)
         "{{ raise_exception('custom failure') }}",
         "{{ undefined_var.attr }}",
