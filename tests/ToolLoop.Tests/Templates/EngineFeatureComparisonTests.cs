@@ -109,8 +109,9 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{{ nul|length }}",
         "{% if %}",
         "{% for x in lst %}",
-        "{{ lst.append(4) }}",
-        "{% set _ = d.update({'k': 1}) %}",
+        "{{ lst.append(4) }}{{ lst }}{% set _ = lst.extend([5, 6]) %}{{ lst.pop() }}{{ lst.pop(0) }}{% set _ = lst.insert(1, 9) %}{% set _ = lst.remove(1) %}{{ lst }}{% set _ = lst.sort() %}{{ lst }}{% set _ = lst.reverse() %}{{ lst }}",
+        "{% set _ = d.update({'k': 1}) %}{% set _ = d.update(z=2) %}{{ d }}{{ d.pop('a') }}{{ d.pop('nope', 'dflt') }}{{ d.setdefault('n', 3) }}{{ d.popitem() }}{{ d }}{% set _ = d.clear() %}{{ d }}",
+        "{{ (1, 2).append }}",
         "{{ undefined_var + 1 }}",
         "{{ 1 / 0 }}",
         "{{ msgs|selectattr('role', 'equalto', 'user')|length }}",
@@ -180,6 +181,11 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
                 {
                     raised++;
                     output.WriteLine($"#{i} Jinja2 {expected.Kind}: {expected.Error} | ToolLoop: {error?.Message ?? "rendered " + Show(actual!)}");
+                    if (error is null && expected.Kind == "sandbox" && actual != expected.UnsandboxedOutput)
+                    {
+                        failures.Add($"#{i} {Show(Templates[i])}\n   unsandboxed Jinja2: {Show(expected.UnsandboxedOutput ?? "(failed)")}\n   ToolLoop: {Show(actual!)}");
+                    }
+
                     if (error is null && expected.Kind != "sandbox")
                     {
                         failures.Add($"#{i} {Show(Templates[i])}\n   Jinja2 raised {expected.Error}\n   ToolLoop rendered {Show(actual!)}");

@@ -86,9 +86,17 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
                 rejections.Add($"{id}: Jinja2 {expected.Kind}: {expected.Error}" + (error is null ? " (ToolLoop rendered)" : $" | ToolLoop: {error.TemplateMessage ?? error.Message}"));
                 if (expected.Kind == "sandbox")
                 {
+                    // ToolLoop allows list/dict mutation (as llama.cpp does): it must then match Jinja2 without the sandbox.
                     if (error is null)
                     {
                         sandboxRendered++;
+                        if (actual != expected.UnsandboxedOutput)
+                        {
+                            differed++;
+                            failures.Add(expected.UnsandboxedOutput is null
+                                ? $"{id}: unsandboxed Jinja2 failed too, ToolLoop rendered"
+                                : $"{id}: differs from unsandboxed Jinja2 {FirstDifference(expected.UnsandboxedOutput, actual!)}");
+                        }
                     }
                     else
                     {
@@ -109,7 +117,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
 
         var summary = new StringBuilder();
         summary.AppendLine(CultureInfo.InvariantCulture, $"templates: {templates.Count}, conversations: {conversations.Count}, pairs: {cases.Count}");
-        summary.AppendLine(CultureInfo.InvariantCulture, $"matched: {matched}, differed: {differed}, rejected by Jinja2: {rejections.Count} (ToolLoop raised too: {rejectedBoth}, sandbox-only refusals ToolLoop rendered: {sandboxRendered})");
+        summary.AppendLine(CultureInfo.InvariantCulture, $"matched: {matched}, differed: {differed}, rejected by Jinja2: {rejections.Count} (ToolLoop raised too: {rejectedBoth}, sandbox-only refusals ToolLoop rendered identically to unsandboxed Jinja2: {sandboxRendered})");
         summary.AppendLine("Rejected by Jinja2:");
         foreach (var r in rejections)
         {

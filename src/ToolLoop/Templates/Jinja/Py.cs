@@ -42,7 +42,7 @@ internal static class Py
     };
 
     public static JinjaRuntimeException UndefinedError(Undefined u) =>
-        u.UnsafeAccess ? new JinjaRuntimeException("SecurityError: " + u.Describe()) : new JinjaRuntimeException("UndefinedError: " + u.Describe());
+        new("UndefinedError: " + u.Describe());
 
     public static JinjaRuntimeException TypeError(string message) => new("TypeError: " + message);
 
@@ -971,10 +971,10 @@ internal static class Py
         {
             case string or Markup when PyMethods.IsStringMethod(name):
                 return new BoundMethod(obj, name);
-            case PyDict when PyMethods.IsDictMethod(name, out bool unsafeDict):
-                return unsafeDict ? new Undefined(hint: $"access to attribute '{name}' of 'dict' object is unsafe.", name: name, owner: obj, unsafeAccess: true) : new BoundMethod(obj, name);
-            case PyList l when PyMethods.IsListMethod(name, out bool unsafeList):
-                return unsafeList ? new Undefined(hint: $"access to attribute '{name}' of '{TypeName(l)}' object is unsafe.", name: name, owner: obj, unsafeAccess: true) : new BoundMethod(obj, name);
+            case PyDict when PyMethods.IsDictMethod(name):
+                return new BoundMethod(obj, name);
+            case PyList l when PyMethods.IsListMethod(name, l.IsTuple):
+                return new BoundMethod(obj, name);
             case LoopContext loop:
                 return loop.GetField(name);
             case PyList { FieldNames: { } names } named when Array.IndexOf(names, name) >= 0:
