@@ -254,9 +254,7 @@ internal static class Py
             return double.IsNegative(d) ? "-0.0" : "0.0";
         }
 
-        string r = d.ToString("E16", CultureInfo.InvariantCulture);
         string shortest = d.ToString("R", CultureInfo.InvariantCulture);
-        _ = r;
 
         // Decompose the shortest round-trip text into sign, digits and decimal exponent.
         bool negative = shortest.StartsWith('-');
@@ -938,7 +936,7 @@ internal static class Py
     private static object WrapLike(object? original, string s) => original is Markup ? new Markup(s) : s;
 
     /// <summary>Jinja's <c>getattr</c>: a Python attribute (method) first, then the item.</summary>
-    public static object? GetAttr(object? obj, string name, TaintTracker taint)
+    public static object? GetAttr(object? obj, string name)
     {
         if (obj is Undefined u)
         {
@@ -959,7 +957,6 @@ internal static class Py
                 return nv;
         }
 
-        _ = taint;
         return new Undefined(name: name, owner: obj);
     }
 

@@ -27,7 +27,6 @@ internal static class PyMethods
 
     public static object? Call(JinjaInterpreter interp, object? receiver, string name, List<object?> args, List<KeyValuePair<string, object?>> kwargs)
     {
-        var taint = interp.Taint;
         switch (receiver)
         {
             case string or Markup:
@@ -266,7 +265,6 @@ internal static class PyMethods
                 }
         }
 
-        _ = taint;
         throw new JinjaRuntimeException($"AttributeError: '{Py.TypeName(receiver)}' object has no attribute '{name}'");
     }
 
