@@ -140,6 +140,60 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
         Assert.True(matched > 0);
     }
 
+    [Fact]
+    public void Renderer_places_tools_for_every_real_template()
+    {
+        string? dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
+        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
+            }
+
+            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"`, then run the tests again.");
+        }
+
+        var (_, messages, chatOptions, _) = TemplateConversations.All().Single(c => c.Name == "tools_declared");
+        var byTemplate = new List<string>();
+        var fallbacks = new List<string>();
+        int raised = 0, withGenerationPrompt = 0;
+        foreach (var path in Directory.GetFiles(dir, "*.jinja").OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var renderer = new ChatTemplateRenderer(File.ReadAllText(path), ToolCallFormat.Auto, TemplateConversations.Options(null));
+            ChatPrompt prompt;
+            try
+            {
+                prompt = renderer.Render(messages, chatOptions);
+            }
+            catch (TemplateException)
+            {
+                raised++;
+                continue;
+            }
+
+            string name = Path.GetFileName(path);
+            Assert.True(prompt.ToolSource != ToolPromptSource.None, name);
+            Assert.Equal(prompt.Text, string.Concat(prompt.Segments.Select(x => x.Text)));
+            Assert.Contains("get_weather", prompt.Text, StringComparison.Ordinal);
+            Assert.Contains("search_web", prompt.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\uE000", prompt.Text, StringComparison.Ordinal);
+            // Empty when the template ignores add_generation_prompt (Command R7B always appends its header).
+            Assert.EndsWith(prompt.GenerationPrompt, prompt.Text, StringComparison.Ordinal);
+            withGenerationPrompt += prompt.GenerationPrompt.Length > 0 ? 1 : 0;
+            (prompt.ToolSource == ToolPromptSource.Template ? byTemplate : fallbacks).Add(name);
+            if (prompt.ToolSource == ToolPromptSource.FamilyFallback)
+            {
+                Assert.Contains("<tools>", prompt.Text, StringComparison.Ordinal);
+            }
+        }
+
+        output.WriteLine($"tools rendered by the template: {byTemplate.Count}; family fallback: {fallbacks.Count} ({string.Join(", ", fallbacks)}); raised: {raised}; non-empty generation prompt: {withGenerationPrompt}");
+        Assert.True(withGenerationPrompt > 50, $"only {withGenerationPrompt} generation prompts found");
+        Assert.True(byTemplate.Count > 50, $"only {byTemplate.Count} templates rendered tools themselves");
+        Assert.NotEmpty(fallbacks);
+    }
+
     /// <summary>Text that only ever comes from message contents, reasoning, tool calls, tool results or tool
     /// declarations: it must never be reported as framing.</summary>
     private static readonly string[] s_dataMarkers =
