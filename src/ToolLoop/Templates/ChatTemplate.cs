@@ -12,7 +12,9 @@ namespace ToolLoop;
 /// <remarks>
 /// <para>Instances are immutable and thread-safe: render the same template from any number of threads.</para>
 /// <para>Rendering takes the template variables as a <see cref="JsonObject"/> (see
-/// <see cref="ChatTemplateInputs.Create"/> to build them from Microsoft.Extensions.AI messages). Strings
+/// <see cref="ChatTemplateInputs.Create"/> to build them from Microsoft.Extensions.AI messages). A value
+/// means what its JSON text means to Python's <c>json.loads</c>: integers are ints, other numbers are floats
+/// (so a CLR <c>1.0</c>, written as <c>1</c>, is the int 1). Strings
 /// under <c>messages</c> (except the values of <c>role</c> and <c>type</c>), <c>tools</c> and
 /// <c>documents</c> are untrusted data: <see cref="RenderSegments"/> reports every character derived
 /// from them as data, so adapters can tokenize them without special-token parsing.</para>

@@ -107,6 +107,28 @@ public sealed class TemplateEngineTests
     }
 
     [Fact]
+    public void Variables_built_from_clr_values_render_like_parsed_json()
+    {
+        var built = new JsonObject
+        {
+            ["s"] = "text",
+            ["i"] = 3,
+            ["l"] = 4L,
+            ["d"] = 1.0,
+            ["f"] = 2.5f,
+            ["m"] = 1.25m,
+            ["b"] = true,
+            ["when"] = JsonValue.Create(new DateTime(2024, 7, 26, 0, 0, 0, DateTimeKind.Utc)),
+            ["n"] = null,
+            ["list"] = new JsonArray(1, "two", 3.5),
+        };
+        var parsed = JsonNode.Parse(built.ToJsonString())!.AsObject();
+        const string template = "{{ s }}|{{ i }}|{{ l }}|{{ d }}|{{ f }}|{{ m }}|{{ b }}|{{ when }}|{{ n }}|{{ list }}|{{ i is integer }}{{ d is float }}";
+        Assert.Equal(Render(template, parsed.ToJsonString()), ChatTemplate.Parse(template).Render(built));
+        Assert.Equal("text|3|4|1|2.5|1.25|True|2024-07-26T00:00:00Z|None|[1, 'two', 3.5]|TrueFalse", ChatTemplate.Parse(template).Render(built));
+    }
+
+    [Fact]
     public void Deeply_nested_expressions_fail_cleanly()
     {
         string deep = "{{ " + new string('(', 20000) + "1" + new string(')', 20000) + " }}";
