@@ -502,7 +502,7 @@ internal sealed class JinjaLexer
                 }
 
                 int expEnd = ScanDigits(k);
-                if (expEnd > 0 && _src[i] == 'e')
+                if (expEnd > 0)
                 {
                     isFloat = true;
                     end = expEnd;
