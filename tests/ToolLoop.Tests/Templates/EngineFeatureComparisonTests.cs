@@ -70,6 +70,7 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{{ d|tojson }}|{{ msgs[2]|tojson }}|{{ u|tojson }}|{{ unicode_json|tojson }}|{{ lst|tojson(indent=2) }}|{{ d|tojson(indent=2, sort_keys=true) }}|{{ {}|tojson(indent=2) }}|{{ [1.0, 1e20, none, true]|tojson }}|{{ d|tojson(separators=(',', ':')) }}|{{ quote|tojson }}",
         "{{ ml|indent }}|{{ ml|indent(2, true) }}|{{ ml|indent(first=true, blank=true) }}|{{ 'a\\nb'|indent('> ') }}|{{ s|wordcount }}|{{ '%s-%05.1f-%d%%'|format('x', 2.25, 3) }}|{{ '<b>'|e }}|{{ 'x'|center(5) }}|",
         "{{ ('a'|safe) + '<b>' }}|{{ '<i>' + ('b'|safe) }}|{{ ('x'|safe) ~ '<y>' }}|{{ ('&'|safe)|length }}|{{ '<a>'|safe|trim }}",
+        "{{ ('<%s|%d>'|safe) % ('<b>', 3) }}|{{ ('%(a)s'|safe) % {'a': '&'} }}|{{ ('<{}>'|safe).format('<i>') }}|{{ ('<br>'|safe).join(['<', '>']) }}|{{ ('x'|safe).upper() }}|{{ ('a b'|safe).split() }}",
         // tests
         "{{ n is number }}{{ t is number }}{{ f is float }}{{ n is integer }}{{ t is boolean }}{{ s is string }}{{ d is mapping }}{{ lst is sequence }}{{ d is sequence }}{{ s is iterable }}{{ n is iterable }}{{ undefined_var is iterable }}{{ nul is none }}{{ undefined_var is undefined }}",
         "{{ n is odd }}{{ n is even }}{{ 9 is divisibleby 3 }}{{ n is equalto 7 }}{{ n is eq 7 }}{{ n is ne 7 }}{{ n is gt 3 }}{{ n is lt 3 }}{{ t is true }}{{ nul is false }}{{ 'ab' is lower }}{{ 'AB' is upper }}{{ 2 is in lst }}{{ lst|first is sameas 3 }}{{ 'upper' is filter }}{{ 'odd' is test }}",

@@ -618,6 +618,13 @@ internal static class Py
 
             case "%":
                 {
+                    if (a is Markup markup)
+                    {
+                        // Markup.__mod__ escapes the arguments and returns Markup.
+                        var escaped = b is PyDict dict ? EscapeValues(dict) : Markup.EscapeArgument(b);
+                        return new Markup(taint.Whole(PyFormat.Percent(markup.Value, escaped), a, b));
+                    }
+
                     if (IsString(a))
                     {
                         return taint.Whole(PyFormat.Percent(AsString(a)!, b), a, b);
@@ -685,6 +692,17 @@ internal static class Py
             default:
                 throw new InvalidOperationException("unknown operator " + op);
         }
+    }
+
+    private static PyDict EscapeValues(PyDict dict)
+    {
+        var result = new PyDict(dict.Count);
+        foreach (var kv in dict.Items)
+        {
+            result.Set(kv.Key, Markup.EscapeArgument(kv.Value));
+        }
+
+        return result;
     }
 
     private static void RequireNumbers(string op, object? a, object? b)

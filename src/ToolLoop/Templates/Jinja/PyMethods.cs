@@ -32,10 +32,25 @@ internal static class PyMethods
             case string or Markup:
                 {
                     string s = Py.AsString(receiver)!;
+                    if (receiver is Markup && name is "join" or "format")
+                    {
+                        // Markup.join and Markup.format escape their arguments.
+                        var escapedArgs = name == "join" && args.Count == 1
+                            ? [new PyList([.. Py.Iterate(args[0]).Select(Markup.EscapeArgument)])]
+                            : args.Select(Markup.EscapeArgument).ToList();
+                        var escapedKwargs = kwargs.Select(kv => new KeyValuePair<string, object?>(kv.Key, Markup.EscapeArgument(kv.Value))).ToList();
+                        return new Markup(Py.Str(CallString(interp, s, name, new Args(name, escapedArgs, escapedKwargs))));
+                    }
+
                     object? result = CallString(interp, s, name, new Args(name, args, kwargs));
-                    if (receiver is Markup && result is string rs && name is not ("join" or "format"))
+                    if (receiver is Markup && result is string rs)
                     {
                         return new Markup(rs);
+                    }
+
+                    if (receiver is Markup && result is PyList parts)
+                    {
+                        return new PyList([.. parts.Items.Select(p => p is string ps ? new Markup(ps) : p)], parts.IsTuple);
                     }
 
                     return result;
