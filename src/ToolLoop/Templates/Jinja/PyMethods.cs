@@ -39,7 +39,8 @@ internal static class PyMethods
                             ? [new PyList([.. Py.Iterate(args[0]).Select(Markup.EscapeArgument)])]
                             : args.Select(Markup.EscapeArgument).ToList();
                         var escapedKwargs = kwargs.Select(kv => new KeyValuePair<string, object?>(kv.Key, Markup.EscapeArgument(kv.Value))).ToList();
-                        return new Markup(Py.Str(CallString(interp, s, name, new Args(name, escapedArgs, escapedKwargs))));
+                        string formatted = Py.Str(CallString(interp, s, name, new Args(name, escapedArgs, escapedKwargs)));
+                        return new Markup(interp.Taint.Whole(formatted, receiver, new PyList(args), new PyList([.. kwargs.Select(kv => kv.Value)])));
                     }
 
                     object? result = CallString(interp, s, name, new Args(name, args, kwargs));
