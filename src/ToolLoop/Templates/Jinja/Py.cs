@@ -817,7 +817,7 @@ internal static class Py
         PyDict d => [.. d.Keys],
         string s when taint?.Get(s) is not null => TaintedChars(s, taint),
         string s => Chars(s),
-        Markup m => Chars(m.Value).Select(c => (object?)new Markup((string)c!)).ToList(),
+        Markup m => Iterate(m.Value, taint).Select(c => (object?)new Markup((string)c!)).ToList(),
         Undefined => [],
         PyIterator it => it.Take(),
         _ => throw TypeError($"'{TypeName(v)}' object is not iterable"),
