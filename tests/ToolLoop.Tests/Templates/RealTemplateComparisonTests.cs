@@ -166,9 +166,10 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
             {
                 prompt = renderer.Render(messages, chatOptions);
             }
-            catch (TemplateException)
+            catch (TemplateException e)
             {
                 raised++;
+                output.WriteLine($"{Path.GetFileName(path)} raised: {e.Message}");
                 continue;
             }
 
