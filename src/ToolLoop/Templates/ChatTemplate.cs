@@ -5,9 +5,10 @@ namespace ToolLoop;
 
 /// <summary>
 /// A model's Jinja chat template, parsed once, rendered the way Hugging Face transformers renders
-/// chat templates with Python's Jinja2 (immutable sandbox, <c>trim_blocks</c> and
-/// <c>lstrip_blocks</c>, loop controls, <c>{% generation %}</c>, <c>tojson</c> keeping non-ASCII,
-/// <c>raise_exception</c>, <c>strftime_now</c>).
+/// chat templates with Python's Jinja2 (<c>trim_blocks</c> and <c>lstrip_blocks</c>, loop controls,
+/// <c>{% generation %}</c>, <c>tojson</c> keeping non-ASCII, <c>raise_exception</c>, <c>strftime_now</c>),
+/// except that list and dict methods that mutate (refused by transformers' immutable sandbox) are allowed,
+/// as in llama.cpp.
 /// </summary>
 /// <remarks>
 /// <para>Instances are immutable and thread-safe: render the same template from any number of threads.</para>
