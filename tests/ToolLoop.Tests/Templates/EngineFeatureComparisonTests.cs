@@ -91,7 +91,7 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{% for x in [[1, [2, 3]], [4]] recursive %}[{% if x is iterable %}{{ loop(x) }}{% else %}{{ x }}{% endif %}]{% endfor %}",
         "{% for a in lst %}{% for b in lst %}{{ loop.depth }}{{ loop.changed(a) }}{% endfor %}{% endfor %}",
         "{{ 'Hello {name}, you are {age:>4}!'.format(name='Bo', age=7) }}|{{ '{:.2f}|{:5d}|{:<4}|{:^5}|'.format(3.14159, 42, 'ab', 'c') }}|{{ '%-5s|%5s|%.1f|%x|%r' % ('a', 'b', 2.25, 255, 'q') }}",
-        "{{ 1E3 }} {{ 2e-2 }} {{ 1_0.5 }} {{ 1.5E+2 }} {{ lst.0 }} {{ nested.x.y.1 }} {{ 3.0 }} {{ 10 // 3.0 }} {{ 2 ** 0.5 }} {{ -2 ** 2 }} {{ (-2) ** 2 }}",
+        "{{ 0x1F }} {{ 0o17 }} {{ 0b101 }} {{ 0xff_ff }} {{ 1E3 }} {{ 2e-2 }} {{ 1_0.5 }} {{ 1.5E+2 }} {{ lst.0 }} {{ nested.x.y.1 }} {{ 3.0 }} {{ 10 // 3.0 }} {{ 2 ** 0.5 }} {{ -2 ** 2 }} {{ (-2) ** 2 }}",
         // scoping
         "{% set x = 1 %}{% for i in lst %}{{ x }}{% set x = 2 %}{{ x }}{% endfor %}{{ x }}|{% for i in lst %}{% if i == 3 %}{% set y = 5 %}{% endif %}{{ y }},{% endfor %}{{ y }}",
         "{% for m in msgs %}{% macro tag() %}<{{ m.role }}>{% endmacro %}{{ tag() }}{% endfor %}|{% set message = 'outer' %}{% for message in msgs %}{% endfor %}{{ message }}",

@@ -86,6 +86,7 @@ public sealed class TemplateEngineTests
     [InlineData("{{ [1, 2] * 9223372036854775807 }}")]
     [InlineData("{{ 9223372036854775807 + 1 }}")]
     [InlineData("{{ 3 ** 200 }}")]
+    [InlineData("{{ 0xFFFFFFFFFFFFFFFFFFFF }}")]
     [InlineData("{{ [1, 2, 3]|sum(start=9223372036854775807) }}")]
     public void Oversized_values_fail_cleanly(string template)
     {
