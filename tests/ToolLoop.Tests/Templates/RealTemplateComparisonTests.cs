@@ -195,6 +195,31 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
         Assert.NotEmpty(fallbacks);
     }
 
+    [Theory]
+    [InlineData("Qwen-Qwen3-0.6B.jinja", false, "<|im_start|>assistant\n<think>\n\n</think>\n\n")]
+    [InlineData("Qwen-Qwen3-0.6B.jinja", true, "<|im_start|>assistant\n")]
+    [InlineData("Qwen-QwQ-32B.jinja", true, "<|im_start|>assistant\n<think>\n")]
+    [InlineData("GLM-4.7-Flash.jinja", true, "<|assistant|><think>")]
+    [InlineData("GLM-4.7-Flash.jinja", false, "<|assistant|></think>")]
+    public void Generation_prompt_of_real_templates_includes_the_reasoning_prefill(string file, bool thinking, string expected)
+    {
+        string? dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
+        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
+            }
+
+            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"`, then run the tests again.");
+        }
+
+        var renderer = new ChatTemplateRenderer(File.ReadAllText(Path.Combine(dir, file)), ToolCallFormat.Auto, TemplateConversations.Options(thinking));
+        var prompt = renderer.Render([new(Microsoft.Extensions.AI.ChatRole.User, "Hi")]);
+        Assert.Equal(expected, prompt.GenerationPrompt);
+        Assert.EndsWith(expected, prompt.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>Text that only ever comes from message contents, reasoning, tool calls, tool results or tool
     /// declarations: it must never be reported as framing.</summary>
     private static readonly string[] s_dataMarkers =

@@ -173,12 +173,14 @@ public sealed class TemplateEngineTests
             ",", ":", ".", "|", "tojson", "length", "trim", "items", "selectattr('a')", "map(attribute='b')", "join", "default", "is", "not", "defined",
             "none", "string", "mapping", "+", "-", "*", "/", "//", "%", "**", "~", "==", "<", "and", "or", "'s'", "\"t\"", "1", "2.5", "-1", "x[1:2]",
             "range(3)", "raise_exception('r')", "loop.index", "break", "continue", " ", "\n", "text", "caller()", "x.split(',')", "x.strip()", "d.get('k')",
+            "0x1F", "1e3", "1_000", "'", "\"", "\\", "{%- raw -%}", "{% endraw %}", "#", "-", "+%}", "{%+", "is not", "recursive", "loop(x)", "x.append(1)",
+            "d.update(d)", "|safe", "% 2", "'%s' %", "dictsort", "groupby('a')", "x[::-1]", "x[-1:]", "with", "endwith", "generation", "endgeneration",
         ];
         var random = new Random(12345);
         var variables = JsonNode.Parse("""{"x": "a,b", "d": {"k": [1, {"a": true, "b": "v"}]}, "messages": [{"role": "user", "content": "hi", "a": 1}]}""")!.AsObject();
         var options = new ChatTemplateOptions { MaxLoopIterations = 10_000, MaxOutputLength = 100_000 };
         int rendered = 0, rejected = 0;
-        for (int i = 0; i < 4000; i++)
+        for (int i = 0; i < 6000; i++)
         {
             int n = random.Next(1, 25);
             var sb = new System.Text.StringBuilder();
