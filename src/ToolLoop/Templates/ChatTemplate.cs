@@ -5,14 +5,17 @@ namespace ToolLoop;
 
 /// <summary>
 /// A model's Jinja chat template, parsed once, rendered the way Hugging Face transformers renders
-/// chat templates with Python's Jinja2 (immutable sandbox, <c>trim_blocks</c> and
-/// <c>lstrip_blocks</c>, loop controls, <c>{% generation %}</c>, <c>tojson</c> keeping non-ASCII,
-/// <c>raise_exception</c>, <c>strftime_now</c>).
+/// chat templates with Python's Jinja2 (<c>trim_blocks</c> and <c>lstrip_blocks</c>, loop controls,
+/// <c>{% generation %}</c>, <c>tojson</c> keeping non-ASCII, <c>raise_exception</c>, <c>strftime_now</c>),
+/// except that list and dict methods that mutate (refused by transformers' immutable sandbox) are allowed,
+/// as in llama.cpp.
 /// </summary>
 /// <remarks>
 /// <para>Instances are immutable and thread-safe: render the same template from any number of threads.</para>
 /// <para>Rendering takes the template variables as a <see cref="JsonObject"/> (see
-/// <see cref="ChatTemplateInputs.Create"/> to build them from Microsoft.Extensions.AI messages). Strings
+/// <see cref="ChatTemplateInputs.Create"/> to build them from Microsoft.Extensions.AI messages). A value
+/// means what its JSON text means to Python's <c>json.loads</c>: integers are ints, other numbers are floats
+/// (so a CLR <c>1.0</c>, written as <c>1</c>, is the int 1). Strings
 /// under <c>messages</c> (except the values of <c>role</c> and <c>type</c>), <c>tools</c> and
 /// <c>documents</c> are untrusted data: <see cref="RenderSegments"/> reports every character derived
 /// from them as data, so adapters can tokenize them without special-token parsing.</para>
@@ -91,7 +94,4 @@ public sealed class ChatTemplate
     }
 
     private static bool IsFramingKey(string key) => key is "role" or "type";
-
-    /// <summary>Whether the template text mentions the <c>tools</c> variable at all.</summary>
-    internal bool MentionsTools => Source.Contains("tools", StringComparison.Ordinal);
 }

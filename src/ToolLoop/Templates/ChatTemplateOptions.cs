@@ -35,12 +35,13 @@ public sealed class ChatTemplateOptions
     /// default null, meaning <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Cap on loop iterations per render, across all loops; default 100,000.</summary>
-    public int MaxLoopIterations { get; set; } = 100_000;
+    /// <summary>Cap on loop iterations per render, across all loops; default 1,000,000 (some real templates
+    /// scan all earlier messages for every message, so iterations grow with the square of the conversation).</summary>
+    public int MaxLoopIterations { get; set; } = 1_000_000;
 
     /// <summary>Cap on characters written per render, including text captured by macros and set blocks;
-    /// default 4,000,000.</summary>
-    public int MaxOutputLength { get; set; } = 4_000_000;
+    /// default 10,000,000.</summary>
+    public int MaxOutputLength { get; set; } = 10_000_000;
 
     /// <summary>Cap on nested macro calls; default 100.</summary>
     public int MaxRecursionDepth { get; set; } = 100;

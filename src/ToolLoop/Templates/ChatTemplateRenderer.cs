@@ -75,7 +75,16 @@ public sealed class ChatTemplateRenderer
             {
                 var withoutTools = Clone(variables);
                 withoutTools["tools"] = null;
-                rendersTools = Concat(template.RenderSegments(withoutTools, Options)) != Concat(segments);
+                try
+                {
+                    rendersTools = template.Render(withoutTools, Options) != Concat(segments);
+                }
+                catch (TemplateException)
+                {
+                    // The template cannot render without tools (e.g. Hermes 2 Pro's tool_use template iterates them),
+                    // so it certainly uses them.
+                    rendersTools = true;
+                }
             }
 
             if (!rendersTools)
@@ -91,8 +100,16 @@ public sealed class ChatTemplateRenderer
             var withoutPrompt = Clone(variables);
             withoutPrompt["add_generation_prompt"] = false;
             string full = source == ToolPromptSource.FamilyFallback ? template.Render(variables, Options) : Concat(segments);
-            string head = template.Render(withoutPrompt, Options);
-            generationPrompt = full.StartsWith(head, StringComparison.Ordinal) ? full[head.Length..] : "";
+            try
+            {
+                string head = template.Render(withoutPrompt, Options);
+                generationPrompt = full.StartsWith(head, StringComparison.Ordinal) ? full[head.Length..] : "";
+            }
+            catch (TemplateException)
+            {
+                // A template that only renders with a generation prompt: the prefill is unknown.
+                generationPrompt = "";
+            }
         }
 
         return new ChatPrompt(segments, generationPrompt, source, usedDefault);

@@ -48,6 +48,26 @@ public sealed class ChatTemplateRendererTests
     }
 
     [Fact]
+    public void Template_that_needs_tools_counts_as_rendering_them()
+    {
+        // Like Hermes 2 Pro's tool_use template: iterating tools fails when there are none.
+        const string needsTools = "{% for t in tools %}{{ t.function.name }};{% endfor %}{% for m in messages %}{{ m.content }}{% endfor %}";
+        var prompt = new ChatTemplateRenderer(needsTools, ToolCallFormat.Hermes).Render([new(ChatRole.User, "Hi")], s_withTools);
+        Assert.Equal(ToolPromptSource.Template, prompt.ToolSource);
+        Assert.Equal("get_weather;Hi", prompt.Text);
+        Assert.Throws<TemplateException>(() => new ChatTemplateRenderer(needsTools).Render([new(ChatRole.User, "Hi")]));
+    }
+
+    [Fact]
+    public void Template_that_requires_the_generation_prompt_has_an_unknown_prefill()
+    {
+        const string needsPrompt = "{% if not add_generation_prompt %}{{ raise_exception('needs a generation prompt') }}{% endif %}{{ messages[0].content }}<|assistant|>";
+        var prompt = new ChatTemplateRenderer(needsPrompt).Render([new(ChatRole.User, "Hi")]);
+        Assert.Equal("Hi<|assistant|>", prompt.Text);
+        Assert.Equal("", prompt.GenerationPrompt);
+    }
+
+    [Fact]
     public void Without_tools_the_source_is_none()
     {
         var prompt = new ChatTemplateRenderer(ChatMLWithTools).Render([new(ChatRole.User, "Hi")]);

@@ -70,6 +70,7 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{{ d|tojson }}|{{ msgs[2]|tojson }}|{{ u|tojson }}|{{ unicode_json|tojson }}|{{ lst|tojson(indent=2) }}|{{ d|tojson(indent=2, sort_keys=true) }}|{{ {}|tojson(indent=2) }}|{{ [1.0, 1e20, none, true]|tojson }}|{{ d|tojson(separators=(',', ':')) }}|{{ quote|tojson }}",
         "{{ ml|indent }}|{{ ml|indent(2, true) }}|{{ ml|indent(first=true, blank=true) }}|{{ 'a\\nb'|indent('> ') }}|{{ s|wordcount }}|{{ '%s-%05.1f-%d%%'|format('x', 2.25, 3) }}|{{ '<b>'|e }}|{{ 'x'|center(5) }}|",
         "{{ ('a'|safe) + '<b>' }}|{{ '<i>' + ('b'|safe) }}|{{ ('x'|safe) ~ '<y>' }}|{{ ('&'|safe)|length }}|{{ '<a>'|safe|trim }}",
+        "{{ ('<%s|%d>'|safe) % ('<b>', 3) }}|{{ ('%(a)s'|safe) % {'a': '&'} }}|{{ ('<{}>'|safe).format('<i>') }}|{{ ('<br>'|safe).join(['<', '>']) }}|{{ ('x'|safe).upper() }}|{{ ('a b'|safe).split() }}",
         // tests
         "{{ n is number }}{{ t is number }}{{ f is float }}{{ n is integer }}{{ t is boolean }}{{ s is string }}{{ d is mapping }}{{ lst is sequence }}{{ d is sequence }}{{ s is iterable }}{{ n is iterable }}{{ undefined_var is iterable }}{{ nul is none }}{{ undefined_var is undefined }}",
         "{{ n is odd }}{{ n is even }}{{ 9 is divisibleby 3 }}{{ n is equalto 7 }}{{ n is eq 7 }}{{ n is ne 7 }}{{ n is gt 3 }}{{ n is lt 3 }}{{ t is true }}{{ nul is false }}{{ 'ab' is lower }}{{ 'AB' is upper }}{{ 2 is in lst }}{{ lst|first is sameas 3 }}{{ 'upper' is filter }}{{ 'odd' is test }}",
@@ -90,6 +91,13 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{% for x in [[1, [2, 3]], [4]] recursive %}[{% if x is iterable %}{{ loop(x) }}{% else %}{{ x }}{% endif %}]{% endfor %}",
         "{% for a in lst %}{% for b in lst %}{{ loop.depth }}{{ loop.changed(a) }}{% endfor %}{% endfor %}",
         "{{ 'Hello {name}, you are {age:>4}!'.format(name='Bo', age=7) }}|{{ '{:.2f}|{:5d}|{:<4}|{:^5}|'.format(3.14159, 42, 'ab', 'c') }}|{{ '%-5s|%5s|%.1f|%x|%r' % ('a', 'b', 2.25, 255, 'q') }}",
+        "{{ 0x1F }} {{ 0o17 }} {{ 0b101 }} {{ 0xff_ff }} {{ 1E3 }} {{ 2e-2 }} {{ 1_0.5 }} {{ 1.5E+2 }} {{ lst.0 }} {{ nested.x.y.1 }} {{ 3.0 }} {{ 10 // 3.0 }} {{ 2 ** 0.5 }} {{ -2 ** 2 }} {{ (-2) ** 2 }}",
+        // scoping
+        "{% set x = 1 %}{% for i in lst %}{{ x }}{% set x = 2 %}{{ x }}{% endfor %}{{ x }}|{% for i in lst %}{% if i == 3 %}{% set y = 5 %}{% endif %}{{ y }},{% endfor %}{{ y }}",
+        "{% for m in msgs %}{% macro tag() %}<{{ m.role }}>{% endmacro %}{{ tag() }}{% endfor %}|{% set message = 'outer' %}{% for message in msgs %}{% endfor %}{{ message }}",
+        "{% set ns = namespace(n=0) %}{% macro bump() %}{% set ns.n = ns.n + 1 %}{% endmacro %}{{ bump() }}{{ bump() }}{{ ns.n }}|{% macro local() %}{% set z = 9 %}{{ z }}{% endmacro %}{{ local() }}{{ z is defined }}",
+        "{% if t %}{% set top = 'set-in-if' %}{% endif %}{{ top }}|{% for i in lst %}{% set blk %}{{ i }}!{% endset %}{{ blk }}{% endfor %}{{ blk is defined }}",
+        "{% set ns = namespace(found=false) %}{% for m in msgs[::-1] %}{% if not ns.found and m.role == 'user' %}{% set ns.found = true %}{% set ns.idx = loop.index0 %}{% endif %}{% endfor %}{{ ns.found }}{{ ns.idx }}",
         // errors (Jinja2 raises; ToolLoop must raise too)
         "{{ raise_exception('custom failure') }}",
         "{{ undefined_var.attr }}",
@@ -103,8 +111,9 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{{ nul|length }}",
         "{% if %}",
         "{% for x in lst %}",
-        "{{ lst.append(4) }}",
-        "{% set _ = d.update({'k': 1}) %}",
+        "{{ lst.append(4) }}{{ lst }}{% set _ = lst.extend([5, 6]) %}{{ lst.pop() }}{{ lst.pop(0) }}{% set _ = lst.insert(1, 9) %}{% set _ = lst.remove(1) %}{{ lst }}{% set _ = lst.sort() %}{{ lst }}{% set _ = lst.reverse() %}{{ lst }}",
+        "{% set _ = d.update({'k': 1}) %}{% set _ = d.update(z=2) %}{{ d }}{{ d.pop('a') }}{{ d.pop('nope', 'dflt') }}{{ d.setdefault('n', 3) }}{{ d.popitem() }}{{ d }}{% set _ = d.clear() %}{{ d }}",
+        "{{ (1, 2).append }}",
         "{{ undefined_var + 1 }}",
         "{{ 1 / 0 }}",
         "{{ msgs|selectattr('role', 'equalto', 'user')|length }}",
@@ -174,6 +183,11 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
                 {
                     raised++;
                     output.WriteLine($"#{i} Jinja2 {expected.Kind}: {expected.Error} | ToolLoop: {error?.Message ?? "rendered " + Show(actual!)}");
+                    if (error is null && expected.Kind == "sandbox" && actual != expected.UnsandboxedOutput)
+                    {
+                        failures.Add($"#{i} {Show(Templates[i])}\n   unsandboxed Jinja2: {Show(expected.UnsandboxedOutput ?? "(failed)")}\n   ToolLoop: {Show(actual!)}");
+                    }
+
                     if (error is null && expected.Kind != "sandbox")
                     {
                         failures.Add($"#{i} {Show(Templates[i])}\n   Jinja2 raised {expected.Error}\n   ToolLoop rendered {Show(actual!)}");

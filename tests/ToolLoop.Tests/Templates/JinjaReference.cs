@@ -8,7 +8,8 @@ namespace ToolLoop.Tests.Templates;
 /// <summary>Runs jinja_reference.py (Python's Jinja2 configured like transformers) over a batch of cases in one process.</summary>
 internal static class JinjaReference
 {
-    public sealed record Result(string Id, bool Ok, string? Output, string? Kind, string? Error);
+    /// <summary>One case's outcome; <paramref name="UnsandboxedOutput"/> is set when only the sandbox refused it.</summary>
+    public sealed record Result(string Id, bool Ok, string? Output, string? Kind, string? Error, string? UnsandboxedOutput = null);
 
     public static string ScriptPath()
     {
@@ -77,7 +78,8 @@ internal static class JinjaReference
                 ok,
                 ok ? root.GetProperty("output").GetString() : null,
                 ok ? null : root.GetProperty("kind").GetString(),
-                ok ? null : root.GetProperty("error").GetString());
+                ok ? null : root.GetProperty("error").GetString(),
+                root.TryGetProperty("unsandboxed_output", out var unsandboxed) ? unsandboxed.GetString() : null);
         }
 
         return results;

@@ -86,9 +86,17 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
                 rejections.Add($"{id}: Jinja2 {expected.Kind}: {expected.Error}" + (error is null ? " (ToolLoop rendered)" : $" | ToolLoop: {error.TemplateMessage ?? error.Message}"));
                 if (expected.Kind == "sandbox")
                 {
+                    // ToolLoop allows list/dict mutation (as llama.cpp does): it must then match Jinja2 without the sandbox.
                     if (error is null)
                     {
                         sandboxRendered++;
+                        if (actual != expected.UnsandboxedOutput)
+                        {
+                            differed++;
+                            failures.Add(expected.UnsandboxedOutput is null
+                                ? $"{id}: unsandboxed Jinja2 failed too, ToolLoop rendered"
+                                : $"{id}: differs from unsandboxed Jinja2 {FirstDifference(expected.UnsandboxedOutput, actual!)}");
+                        }
                     }
                     else
                     {
@@ -109,7 +117,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
 
         var summary = new StringBuilder();
         summary.AppendLine(CultureInfo.InvariantCulture, $"templates: {templates.Count}, conversations: {conversations.Count}, pairs: {cases.Count}");
-        summary.AppendLine(CultureInfo.InvariantCulture, $"matched: {matched}, differed: {differed}, rejected by Jinja2: {rejections.Count} (ToolLoop raised too: {rejectedBoth}, sandbox-only refusals ToolLoop rendered: {sandboxRendered})");
+        summary.AppendLine(CultureInfo.InvariantCulture, $"matched: {matched}, differed: {differed}, rejected by Jinja2: {rejections.Count} (ToolLoop raised too: {rejectedBoth}, sandbox-only refusals ToolLoop rendered identically to unsandboxed Jinja2: {sandboxRendered})");
         summary.AppendLine("Rejected by Jinja2:");
         foreach (var r in rejections)
         {
@@ -130,6 +138,86 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
         Console.WriteLine($"Template comparison: matched {matched}, differed {differed}, rejected {rejections.Count} of {cases.Count} pairs");
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} pairs differ from Jinja2:\n" + string.Join("\n", failures.Take(40)));
         Assert.True(matched > 0);
+    }
+
+    [Fact]
+    public void Renderer_places_tools_for_every_real_template()
+    {
+        string? dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
+        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
+            }
+
+            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"`, then run the tests again.");
+        }
+
+        var (_, messages, chatOptions, _) = TemplateConversations.All().Single(c => c.Name == "tools_declared");
+        var byTemplate = new List<string>();
+        var fallbacks = new List<string>();
+        int raised = 0, withGenerationPrompt = 0;
+        foreach (var path in Directory.GetFiles(dir, "*.jinja").OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var renderer = new ChatTemplateRenderer(File.ReadAllText(path), ToolCallFormat.Auto, TemplateConversations.Options(null));
+            ChatPrompt prompt;
+            try
+            {
+                prompt = renderer.Render(messages, chatOptions);
+            }
+            catch (TemplateException e)
+            {
+                raised++;
+                output.WriteLine($"{Path.GetFileName(path)} raised: {e.Message}");
+                continue;
+            }
+
+            string name = Path.GetFileName(path);
+            Assert.True(prompt.ToolSource != ToolPromptSource.None, name);
+            Assert.Equal(prompt.Text, string.Concat(prompt.Segments.Select(x => x.Text)));
+            Assert.Contains("get_weather", prompt.Text, StringComparison.Ordinal);
+            Assert.Contains("search_web", prompt.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\uE000", prompt.Text, StringComparison.Ordinal);
+            // Empty when the template ignores add_generation_prompt (Command R7B always appends its header).
+            Assert.EndsWith(prompt.GenerationPrompt, prompt.Text, StringComparison.Ordinal);
+            withGenerationPrompt += prompt.GenerationPrompt.Length > 0 ? 1 : 0;
+            (prompt.ToolSource == ToolPromptSource.Template ? byTemplate : fallbacks).Add(name);
+            if (prompt.ToolSource == ToolPromptSource.FamilyFallback)
+            {
+                Assert.Contains("<tools>", prompt.Text, StringComparison.Ordinal);
+            }
+        }
+
+        output.WriteLine($"tools rendered by the template: {byTemplate.Count}; family fallback: {fallbacks.Count} ({string.Join(", ", fallbacks)}); raised: {raised}; non-empty generation prompt: {withGenerationPrompt}");
+        Assert.True(withGenerationPrompt > 50, $"only {withGenerationPrompt} generation prompts found");
+        Assert.True(byTemplate.Count > 50, $"only {byTemplate.Count} templates rendered tools themselves");
+        Assert.NotEmpty(fallbacks);
+    }
+
+    [Theory]
+    [InlineData("Qwen-Qwen3-0.6B.jinja", false, "<|im_start|>assistant\n<think>\n\n</think>\n\n")]
+    [InlineData("Qwen-Qwen3-0.6B.jinja", true, "<|im_start|>assistant\n")]
+    [InlineData("Qwen-QwQ-32B.jinja", true, "<|im_start|>assistant\n<think>\n")]
+    [InlineData("GLM-4.7-Flash.jinja", true, "<|assistant|><think>")]
+    [InlineData("GLM-4.7-Flash.jinja", false, "<|assistant|></think>")]
+    public void Generation_prompt_of_real_templates_includes_the_reasoning_prefill(string file, bool thinking, string expected)
+    {
+        string? dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
+        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
+            }
+
+            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"`, then run the tests again.");
+        }
+
+        var renderer = new ChatTemplateRenderer(File.ReadAllText(Path.Combine(dir, file)), ToolCallFormat.Auto, TemplateConversations.Options(thinking));
+        var prompt = renderer.Render([new(Microsoft.Extensions.AI.ChatRole.User, "Hi")]);
+        Assert.Equal(expected, prompt.GenerationPrompt);
+        Assert.EndsWith(expected, prompt.Text, StringComparison.Ordinal);
     }
 
     /// <summary>Text that only ever comes from message contents, reasoning, tool calls, tool results or tool

@@ -95,6 +95,21 @@ internal static class TemplateConversations
             new(ChatRole.Assistant, "Green."),
         ], null, null);
 
+        yield return ("edge_empty", [], null, null);
+
+        yield return ("edge_odd_order_emoji",
+        [
+            new(ChatRole.Assistant, "I speak first 👋🏽 with emoji and a \\ backslash"),
+            new(ChatRole.Tool, [new FunctionResultContent("orphan001", "result without a call")]),
+            new(ChatRole.User, [new TextContent("part one, "), new TextContent("part two\r\n\ttabbed")]),
+            new(ChatRole.Assistant, [new FunctionCallContent("call0005E", "search_web", new Dictionary<string, object?>
+            {
+                ["query"] = "nested",
+                ["filters"] = new Dictionary<string, object?> { ["tags"] = new object?[] { "a", 1, 2.5, null, true }, ["deep"] = new Dictionary<string, object?> { ["x"] = new Dictionary<string, object?>() } },
+                ["empty_list"] = Array.Empty<string>(),
+            })]),
+        ], WithTools, null);
+
         yield return ("untrusted_markup",
         [
             new(ChatRole.System, "Réponds en français. 東京 ☀️"),

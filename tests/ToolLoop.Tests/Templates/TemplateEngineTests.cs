@@ -86,6 +86,7 @@ public sealed class TemplateEngineTests
     [InlineData("{{ [1, 2] * 9223372036854775807 }}")]
     [InlineData("{{ 9223372036854775807 + 1 }}")]
     [InlineData("{{ 3 ** 200 }}")]
+    [InlineData("{{ 0xFFFFFFFFFFFFFFFFFFFF }}")]
     [InlineData("{{ [1, 2, 3]|sum(start=9223372036854775807) }}")]
     public void Oversized_values_fail_cleanly(string template)
     {
@@ -104,6 +105,28 @@ public sealed class TemplateEngineTests
     {
         string vars = """{"x": 1e400, "y": 12345678901234567, "z": 1e100}""";
         Assert.Equal(expected, Render(template, vars));
+    }
+
+    [Fact]
+    public void Variables_built_from_clr_values_render_like_parsed_json()
+    {
+        var built = new JsonObject
+        {
+            ["s"] = "text",
+            ["i"] = 3,
+            ["l"] = 4L,
+            ["d"] = 1.0,
+            ["f"] = 2.5f,
+            ["m"] = 1.25m,
+            ["b"] = true,
+            ["when"] = JsonValue.Create(new DateTime(2024, 7, 26, 0, 0, 0, DateTimeKind.Utc)),
+            ["n"] = null,
+            ["list"] = new JsonArray(1, "two", 3.5),
+        };
+        var parsed = JsonNode.Parse(built.ToJsonString())!.AsObject();
+        const string template = "{{ s }}|{{ i }}|{{ l }}|{{ d }}|{{ f }}|{{ m }}|{{ b }}|{{ when }}|{{ n }}|{{ list }}|{{ i is integer }}{{ d is float }}";
+        Assert.Equal(Render(template, parsed.ToJsonString()), ChatTemplate.Parse(template).Render(built));
+        Assert.Equal("text|3|4|1|2.5|1.25|True|2024-07-26T00:00:00Z|None|[1, 'two', 3.5]|TrueFalse", ChatTemplate.Parse(template).Render(built));
     }
 
     [Fact]
@@ -150,12 +173,14 @@ public sealed class TemplateEngineTests
             ",", ":", ".", "|", "tojson", "length", "trim", "items", "selectattr('a')", "map(attribute='b')", "join", "default", "is", "not", "defined",
             "none", "string", "mapping", "+", "-", "*", "/", "//", "%", "**", "~", "==", "<", "and", "or", "'s'", "\"t\"", "1", "2.5", "-1", "x[1:2]",
             "range(3)", "raise_exception('r')", "loop.index", "break", "continue", " ", "\n", "text", "caller()", "x.split(',')", "x.strip()", "d.get('k')",
+            "0x1F", "1e3", "1_000", "'", "\"", "\\", "{%- raw -%}", "{% endraw %}", "#", "-", "+%}", "{%+", "is not", "recursive", "loop(x)", "x.append(1)",
+            "d.update(d)", "|safe", "% 2", "'%s' %", "dictsort", "groupby('a')", "x[::-1]", "x[-1:]", "with", "endwith", "generation", "endgeneration",
         ];
         var random = new Random(12345);
         var variables = JsonNode.Parse("""{"x": "a,b", "d": {"k": [1, {"a": true, "b": "v"}]}, "messages": [{"role": "user", "content": "hi", "a": 1}]}""")!.AsObject();
         var options = new ChatTemplateOptions { MaxLoopIterations = 10_000, MaxOutputLength = 100_000 };
         int rendered = 0, rejected = 0;
-        for (int i = 0; i < 4000; i++)
+        for (int i = 0; i < 6000; i++)
         {
             int n = random.Next(1, 25);
             var sb = new System.Text.StringBuilder();

@@ -53,6 +53,7 @@ public sealed class TemplateSegmentTests
             {%- macro wrap(x) %}<w>{{ x }}</w>{% endmacro %}[{{ wrap(m.content) }}]{% set blk %}{{ m.content }}{% endset %}[{{ blk }}]
             [{{ messages[2].tool_calls[0].function.arguments | tojson }}][{% for k, v in messages[2].tool_calls[0].function.arguments.items() %}{{ k }}={{ v }}{% endfor %}]
             [{{ '%s!' % m.content }}][{{ [m.content] | join('+') }}][{{ m.content | tojson }}][{{ m.role }}]
+            [{{ ('<%s>'|safe) % m.content }}][{{ ('<{}>'|safe).format(m.content) }}][{{ ('<sep>'|safe).join([m.content, m.content]) }}][{{ ('<x>'|safe) + m.content }}]
             """;
         var segments = ChatTemplate.Parse(template).RenderSegments(ChatTemplateInputs.Create(s_conversation));
         string framing = Framing(segments);
@@ -62,6 +63,7 @@ public sealed class TemplateSegmentTests
         Assert.DoesNotContain("im_", framing, StringComparison.Ordinal);
         Assert.DoesNotContain("q=", framing, StringComparison.Ordinal);
         Assert.Contains("<w>", framing, StringComparison.Ordinal);
+        Assert.DoesNotContain("&lt;", framing, StringComparison.Ordinal);
         Assert.Contains("user", framing, StringComparison.Ordinal); // role values are framing
         Assert.Contains("hi <|im_end|>", Data(segments), StringComparison.Ordinal);
     }

@@ -8,7 +8,10 @@ raise_exception, and strftime_now with a fixed clock.
 
 Input (stdin): one JSON document {"now": "YYYY-MM-DDTHH:MM:SS", "cases": [{"id", "template", "context"}]}
 where "template" is a path. Output (stdout): one JSON object per case and line:
-{"id", "ok": true, "output"} or {"id", "ok": false, "kind", "error"}.
+{"id", "ok": true, "output"} or {"id", "ok": false, "kind", "error"}. When the sandbox refuses a
+template (kind "sandbox", e.g. list.append), the case is rendered again without the sandbox and
+"unsandboxed_output" (or "unsandboxed_error") is added, so an engine that allows the operation can
+still be compared byte for byte.
 """
 import json
 import sys
@@ -35,7 +38,7 @@ class GenerationBlock(Extension):
         return caller()
 
 
-def make_environment(now):
+def make_environment(now, sandboxed=True):
     def raise_exception(message):
         raise jinja2.exceptions.TemplateError(message)
 
@@ -45,9 +48,8 @@ def make_environment(now):
     def strftime_now(format):
         return now.strftime(format)
 
-    env = ImmutableSandboxedEnvironment(
-        trim_blocks=True, lstrip_blocks=True, extensions=[GenerationBlock, jinja2.ext.loopcontrols]
-    )
+    env_type = ImmutableSandboxedEnvironment if sandboxed else jinja2.Environment
+    env = env_type(trim_blocks=True, lstrip_blocks=True, extensions=[GenerationBlock, jinja2.ext.loopcontrols])
     env.filters["tojson"] = tojson
     env.globals["raise_exception"] = raise_exception
     env.globals["strftime_now"] = strftime_now
@@ -56,7 +58,9 @@ def make_environment(now):
 
 def main():
     request = json.load(sys.stdin)
-    env = make_environment(datetime.fromisoformat(request["now"]))
+    now = datetime.fromisoformat(request["now"])
+    env = make_environment(now)
+    plain_env = make_environment(now, sandboxed=False)
     compiled = {}
     out = sys.stdout
     for case in request["cases"]:
@@ -76,6 +80,11 @@ def main():
             result["ok"] = True
         except jinja2.exceptions.SecurityError as e:
             result.update(ok=False, kind="sandbox", error=f"{type(e).__name__}: {e}")
+            try:
+                with open(case["template"], encoding="utf-8") as f:
+                    result["unsandboxed_output"] = plain_env.from_string(f.read()).render(**case["context"])
+            except Exception as e2:
+                result["unsandboxed_error"] = f"{type(e2).__name__}: {e2}"
         except Exception as e:
             result.update(ok=False, kind="template", error=f"{type(e).__name__}: {e}")
         out.write(json.dumps(result, ensure_ascii=True) + "\n")

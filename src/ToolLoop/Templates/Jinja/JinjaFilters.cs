@@ -384,7 +384,15 @@ internal static class JinjaFilters
                 }
 
             case "format":
-                return taint.Whole(PyFormat.Percent(SoftStr(value, taint), args.Count == 1 && kwargs.Count == 0 ? new PyList(args, isTuple: true) : new PyList(args, isTuple: true)), value, new PyList(args));
+                {
+                    if (args.Count > 0 && kwargs.Count > 0)
+                    {
+                        throw new JinjaRuntimeException("FilterArgumentError: can't handle positional and keyword arguments at the same time");
+                    }
+
+                    object formatArgs = kwargs.Count > 0 ? KwargsDict(kwargs) : new PyList(args, isTuple: true);
+                    return taint.Whole(PyFormat.Percent(SoftStr(value, taint), formatArgs), value, formatArgs);
+                }
             case "center":
                 {
                     long width = Py.ToLong(a.Optional(0, "width", 80L));
@@ -543,6 +551,17 @@ internal static class JinjaFilters
             default:
                 throw new JinjaRuntimeException($"TemplateRuntimeError: No filter named '{name}' found.");
         }
+    }
+
+    private static PyDict KwargsDict(List<KeyValuePair<string, object?>> kwargs)
+    {
+        var d = new PyDict(kwargs.Count);
+        foreach (var kv in kwargs)
+        {
+            d.Set(kv.Key, kv.Value);
+        }
+
+        return d;
     }
 
     private static object WrapLike(object? original, string s) => original is Markup ? new Markup(s) : s;

@@ -39,8 +39,6 @@ internal sealed class JinjaInterpreter
 
     public TaintTracker Taint { get; }
 
-    public JinjaScope Globals => _globals;
-
     public TaintTracker.Output Render(IEnumerable<KeyValuePair<string, object?>> variables)
     {
         var root = new JinjaScope(_globals);
@@ -56,7 +54,7 @@ internal sealed class JinjaInterpreter
         catch (JinjaRuntimeException e)
         {
             var (line, col) = e.Position >= 0 ? _template.Lexer.GetLineColumn(e.Position) : (0, 0);
-            throw new TemplateException(e.FromTemplate ? e.Message : e.Message, line, col, e);
+            throw new TemplateException(e.Message, line, col, e);
         }
         catch (InsufficientExecutionStackException e)
         {
@@ -143,7 +141,7 @@ internal sealed class JinjaInterpreter
             return d;
         }));
         _globals.Set("raise_exception", new BuiltinFunction("raise_exception", (_, args, _) =>
-            throw new JinjaRuntimeException(args.Count > 0 ? Py.Str(args[0]) : "raise_exception called") { FromTemplate = true }));
+            throw new JinjaRuntimeException(args.Count > 0 ? Py.Str(args[0]) : "raise_exception called")));
         _globals.Set("strftime_now", new BuiltinFunction("strftime_now", (_, args, _) =>
         {
             var now = (_options.TimeProvider ?? TimeProvider.System).GetLocalNow();
@@ -594,7 +592,7 @@ internal sealed class JinjaInterpreter
             case JinjaNode.Expr.Variable n:
                 return scope.TryGet(n.Identifier, out var v) ? v : new Undefined(name: n.Identifier);
             case JinjaNode.Expr.GetAttr ga:
-                return Py.GetAttr(Eval(ga.Target, scope), ga.Attribute, Taint);
+                return Py.GetAttr(Eval(ga.Target, scope), ga.Attribute);
             case JinjaNode.Expr.GetItem gi:
                 {
                     var target = Eval(gi.Target, scope);
@@ -843,7 +841,11 @@ internal sealed class JinjaInterpreter
 
     public static bool CallTest(string name, object? value, List<object?> args, List<KeyValuePair<string, object?>> kwargs)
     {
-        _ = kwargs;
+        if (kwargs.Count > 0)
+        {
+            throw Py.TypeError($"test '{name}' takes no keyword arguments");
+        }
+
         if (!JinjaTests.IsKnown(name))
         {
             throw new JinjaRuntimeException($"TemplateRuntimeError: No test named '{name}' found.");
@@ -851,6 +853,4 @@ internal sealed class JinjaInterpreter
 
         return JinjaTests.Apply(name, value, args);
     }
-
-    internal static string FormatInvariant(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -478,6 +478,46 @@ internal sealed class JinjaLexer
     private void LexNumber()
     {
         int start = _pos;
+        if (_src[start] == '0' && start + 2 < _src.Length && "xXoObB".Contains(_src[start + 1], StringComparison.Ordinal))
+        {
+            int radix = char.ToLowerInvariant(_src[start + 1]) switch { 'x' => 16, 'o' => 8, _ => 2 };
+            int j = start + 2;
+            var digits = new StringBuilder();
+            while (j < _src.Length && (Uri.IsHexDigit(_src[j]) || _src[j] == '_'))
+            {
+                if (_src[j] != '_')
+                {
+                    if (Convert.ToInt32(_src[j].ToString(), 16) >= radix)
+                    {
+                        break;
+                    }
+
+                    digits.Append(_src[j]);
+                }
+
+                j++;
+            }
+
+            if (digits.Length > 0)
+            {
+                long value = 0;
+                foreach (char d in digits.ToString())
+                {
+                    int digit = Convert.ToInt32(d.ToString(), 16);
+                    if (value > (long.MaxValue - digit) / radix)
+                    {
+                        throw Error("integer literal too large for 64-bit integers", start);
+                    }
+
+                    value = (value * radix) + digit;
+                }
+
+                _tokens.Add(new JinjaToken(JinjaTokenKind.Integer, _src[start..j], start, value));
+                _pos = j;
+                return;
+            }
+        }
+
         bool afterDot = start > 0 && _src[start - 1] == '.';
         int intEnd = ScanDigits(start);
         int end = intEnd;
@@ -502,7 +542,7 @@ internal sealed class JinjaLexer
                 }
 
                 int expEnd = ScanDigits(k);
-                if (expEnd > 0 && _src[i] == 'e')
+                if (expEnd > 0)
                 {
                     isFloat = true;
                     end = expEnd;

@@ -903,7 +903,7 @@ internal sealed class JinjaParser
 
     private (List<JinjaNode.Expr>, List<(string, JinjaNode.Expr)>, JinjaNode.Expr?, JinjaNode.Expr?) ParseCallArgs()
     {
-        var start = ExpectOp("(");
+        ExpectOp("(");
         var args = new List<JinjaNode.Expr>();
         var kwargs = new List<(string, JinjaNode.Expr)>();
         JinjaNode.Expr? dynArgs = null;
@@ -950,7 +950,6 @@ internal sealed class JinjaParser
         }
 
         ExpectOp(")");
-        _ = start;
         return (args, kwargs, dynArgs, dynKwargs);
     }
 

@@ -17,9 +17,6 @@ internal sealed class JinjaRuntimeException : Exception
     {
     }
 
-    /// <summary>True for the message of <c>raise_exception</c>, which is reported verbatim.</summary>
-    public bool FromTemplate { get; init; }
-
     /// <summary>Offset in the normalised source of the innermost node being evaluated; -1 until known.</summary>
     public int Position { get; set; } = -1;
 }

@@ -8,6 +8,16 @@ internal sealed class Markup(string value)
 
     public override string ToString() => Value;
 
+    /// <summary>markupsafe's escape of a format argument: strings are escaped, Markup is kept, other values
+    /// are left for the formatter (numbers print the same escaped or not).</summary>
+    public static object? EscapeArgument(object? value) => value switch
+    {
+        string s => Escape(s),
+        Markup m => m.Value,
+        PyList { IsTuple: true } t => new PyList([.. t.Items.Select(EscapeArgument)], isTuple: true),
+        _ => value,
+    };
+
     public static string Escape(string s)
     {
         if (s.AsSpan().IndexOfAny("&<>\"'") < 0)

@@ -42,7 +42,7 @@ internal static class Py
     };
 
     public static JinjaRuntimeException UndefinedError(Undefined u) =>
-        u.UnsafeAccess ? new JinjaRuntimeException("SecurityError: " + u.Describe()) : new JinjaRuntimeException("UndefinedError: " + u.Describe());
+        new("UndefinedError: " + u.Describe());
 
     public static JinjaRuntimeException TypeError(string message) => new("TypeError: " + message);
 
@@ -254,9 +254,7 @@ internal static class Py
             return double.IsNegative(d) ? "-0.0" : "0.0";
         }
 
-        string r = d.ToString("E16", CultureInfo.InvariantCulture);
         string shortest = d.ToString("R", CultureInfo.InvariantCulture);
-        _ = r;
 
         // Decompose the shortest round-trip text into sign, digits and decimal exponent.
         bool negative = shortest.StartsWith('-');
@@ -620,6 +618,13 @@ internal static class Py
 
             case "%":
                 {
+                    if (a is Markup markup)
+                    {
+                        // Markup.__mod__ escapes the arguments and returns Markup.
+                        var escaped = b is PyDict dict ? EscapeValues(dict) : Markup.EscapeArgument(b);
+                        return new Markup(taint.Whole(PyFormat.Percent(markup.Value, escaped), a, b));
+                    }
+
                     if (IsString(a))
                     {
                         return taint.Whole(PyFormat.Percent(AsString(a)!, b), a, b);
@@ -687,6 +692,17 @@ internal static class Py
             default:
                 throw new InvalidOperationException("unknown operator " + op);
         }
+    }
+
+    private static PyDict EscapeValues(PyDict dict)
+    {
+        var result = new PyDict(dict.Count);
+        foreach (var kv in dict.Items)
+        {
+            result.Set(kv.Key, Markup.EscapeArgument(kv.Value));
+        }
+
+        return result;
     }
 
     private static void RequireNumbers(string op, object? a, object? b)
@@ -801,7 +817,7 @@ internal static class Py
         PyDict d => [.. d.Keys],
         string s when taint?.Get(s) is not null => TaintedChars(s, taint),
         string s => Chars(s),
-        Markup m => Chars(m.Value).Select(c => (object?)new Markup((string)c!)).ToList(),
+        Markup m => Iterate(m.Value, taint).Select(c => (object?)new Markup((string)c!)).ToList(),
         Undefined => [],
         PyIterator it => it.Take(),
         _ => throw TypeError($"'{TypeName(v)}' object is not iterable"),
@@ -938,7 +954,7 @@ internal static class Py
     private static object WrapLike(object? original, string s) => original is Markup ? new Markup(s) : s;
 
     /// <summary>Jinja's <c>getattr</c>: a Python attribute (method) first, then the item.</summary>
-    public static object? GetAttr(object? obj, string name, TaintTracker taint)
+    public static object? GetAttr(object? obj, string name)
     {
         if (obj is Undefined u)
         {
@@ -959,7 +975,6 @@ internal static class Py
                 return nv;
         }
 
-        _ = taint;
         return new Undefined(name: name, owner: obj);
     }
 
@@ -971,10 +986,10 @@ internal static class Py
         {
             case string or Markup when PyMethods.IsStringMethod(name):
                 return new BoundMethod(obj, name);
-            case PyDict when PyMethods.IsDictMethod(name, out bool unsafeDict):
-                return unsafeDict ? new Undefined(hint: $"access to attribute '{name}' of 'dict' object is unsafe.", name: name, owner: obj, unsafeAccess: true) : new BoundMethod(obj, name);
-            case PyList l when PyMethods.IsListMethod(name, out bool unsafeList):
-                return unsafeList ? new Undefined(hint: $"access to attribute '{name}' of '{TypeName(l)}' object is unsafe.", name: name, owner: obj, unsafeAccess: true) : new BoundMethod(obj, name);
+            case PyDict when PyMethods.IsDictMethod(name):
+                return new BoundMethod(obj, name);
+            case PyList l when PyMethods.IsListMethod(name, l.IsTuple):
+                return new BoundMethod(obj, name);
             case LoopContext loop:
                 return loop.GetField(name);
             case PyList { FieldNames: { } names } named when Array.IndexOf(names, name) >= 0:

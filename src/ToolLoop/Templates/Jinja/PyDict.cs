@@ -30,6 +30,21 @@ internal sealed class PyDict
 
     public bool ContainsKey(object? key) => key is not null && PyKeyComparer.IsHashable(key) && _items.ContainsKey(key);
 
+    public bool Remove(object? key, out object? value)
+    {
+        value = null;
+        return key is not null && PyKeyComparer.IsHashable(key) && _items.Remove(key, out value);
+    }
+
+    public void Clear() => _items.Clear();
+
+    public KeyValuePair<object, object?> PopLast()
+    {
+        var last = _items.GetAt(_items.Count - 1);
+        _items.RemoveAt(_items.Count - 1);
+        return last;
+    }
+
     public void Set(object? key, object? value)
     {
         if (key is null || !PyKeyComparer.IsHashable(key))

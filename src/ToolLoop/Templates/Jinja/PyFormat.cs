@@ -245,7 +245,7 @@ internal static class PyFormat
                                 e = rest.Length;
                             }
 
-                            value = Py.GetAttr(value, rest[(p + 1)..e], interp.Taint);
+                            value = Py.GetAttr(value, rest[(p + 1)..e]);
                             p = e;
                         }
                         else

@@ -205,54 +205,42 @@ internal static class PyJson
                 }
 
             case JsonValue value:
-                switch (value.GetValueKind())
+                if (value.TryGetValue(out string? text))
                 {
-                    case JsonValueKind.String:
-                        {
-                            string s = value.GetValue<string>();
-                            if (data && s.Length > 0)
-                            {
-                                s = new string(s.AsSpan());
-                                taint?.MarkData(s);
-                            }
+                    if (data && text.Length > 0)
+                    {
+                        text = new string(text.AsSpan());
+                        taint?.MarkData(text);
+                    }
 
-                            return s;
-                        }
+                    return text;
+                }
 
-                    case JsonValueKind.True: return true;
-                    case JsonValueKind.False: return false;
-                    case JsonValueKind.Null: return null;
-                    case JsonValueKind.Number:
-                        {
-                            if (value.TryGetValue(out long l))
-                            {
-                                return l;
-                            }
+                if (value.TryGetValue(out bool b))
+                {
+                    return b;
+                }
 
-                            if (value.TryGetValue(out int i))
-                            {
-                                return (long)i;
-                            }
+                if (value.TryGetValue(out long l))
+                {
+                    return l;
+                }
 
-                            if (value.TryGetValue(out double d))
-                            {
-                                if (value.TryGetValue(out JsonElement el))
-                                {
-                                    string raw = el.GetRawText();
-                                    if (raw.AsSpan().IndexOfAny(".eE") < 0 && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed))
-                                    {
-                                        return parsed;
-                                    }
-                                }
+                if (value.TryGetValue(out int i))
+                {
+                    return (long)i;
+                }
 
-                                return d;
-                            }
+                if (value.TryGetValue(out JsonElement element))
+                {
+                    return FromElement(element, taint, data);
+                }
 
-                            return FromElement(value.GetValue<JsonElement>(), taint, data);
-                        }
-
-                    default:
-                        return FromElement(value.GetValue<JsonElement>(), taint, data);
+                // A value created from another CLR primitive (double, decimal, DateTime, ...): read it back
+                // through its JSON text, so it means what the same JSON means to Python (1.0 becomes 1).
+                using (var doc = JsonDocument.Parse(value.ToJsonString()))
+                {
+                    return FromElement(doc.RootElement, taint, data);
                 }
 
             default:
@@ -260,12 +248,44 @@ internal static class PyJson
         }
     }
 
-    private static object? FromElement(JsonElement el, TaintTracker? taint, bool data) => el.ValueKind switch
+    private static object? FromElement(JsonElement el, TaintTracker? taint, bool data)
     {
-        JsonValueKind.Number => IsIntegerText(el.GetRawText()) && el.TryGetInt64(out long l) ? (object)l
-            : el.TryGetDouble(out double d) ? (object)d : (object)double.Parse(el.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture),
-        _ => FromNode(JsonNode.Parse(el.GetRawText()), taint, data),
-    };
+        switch (el.ValueKind)
+        {
+            case JsonValueKind.String:
+                {
+                    string s = el.GetString()!;
+                    if (data && s.Length > 0)
+                    {
+                        s = new string(s.AsSpan());
+                        taint?.MarkData(s);
+                    }
+
+                    return s;
+                }
+
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.Null:
+            case JsonValueKind.Undefined:
+                return null;
+            case JsonValueKind.Number:
+                {
+                    string raw = el.GetRawText();
+                    if (IsIntegerText(raw) && el.TryGetInt64(out long l))
+                    {
+                        return l;
+                    }
+
+                    return el.TryGetDouble(out double d) ? d : double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
+                }
+
+            default:
+                return FromNode(JsonNode.Parse(el.GetRawText()), taint, data);
+        }
+    }
 
     private static bool IsIntegerText(string raw) => raw.AsSpan().IndexOfAny(".eE") < 0;
 }

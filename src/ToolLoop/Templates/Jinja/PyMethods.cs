@@ -3,8 +3,10 @@ using System.Text;
 
 namespace ToolLoop;
 
-/// <summary>The methods of str, dict and list that templates call, with Python semantics. Methods
-/// that mutate a list or dict are refused, as Hugging Face's immutable sandbox refuses them.</summary>
+/// <summary>The methods of str, dict and list that templates call, with Python semantics. Unlike
+/// Hugging Face's immutable sandbox (and like llama.cpp), list and dict methods that mutate are allowed:
+/// values here are plain data copied per render, so mutation cannot reach anything outside the render,
+/// and the render caps still apply. Tuples stay immutable.</summary>
 internal static class PyMethods
 {
     private static readonly HashSet<string> s_stringMethods =
@@ -17,30 +19,39 @@ internal static class PyMethods
 
     public static bool IsStringMethod(string name) => s_stringMethods.Contains(name);
 
-    public static bool IsDictMethod(string name, out bool refused)
-    {
-        refused = name is "clear" or "pop" or "popitem" or "setdefault" or "update";
-        return refused || name is "items" or "keys" or "values" or "get" or "copy";
-    }
+    public static bool IsDictMethod(string name) =>
+        name is "items" or "keys" or "values" or "get" or "copy" or "clear" or "pop" or "popitem" or "setdefault" or "update";
 
-    public static bool IsListMethod(string name, out bool refused)
-    {
-        refused = name is "append" or "clear" or "pop" or "reverse" or "insert" or "sort" or "extend" or "remove";
-        return refused || name is "index" or "count" or "copy";
-    }
+    public static bool IsListMethod(string name, bool isTuple) =>
+        name is "index" or "count" || (!isTuple && name is "copy" or "append" or "clear" or "pop" or "reverse" or "insert" or "sort" or "extend" or "remove");
 
     public static object? Call(JinjaInterpreter interp, object? receiver, string name, List<object?> args, List<KeyValuePair<string, object?>> kwargs)
     {
-        var taint = interp.Taint;
         switch (receiver)
         {
             case string or Markup:
                 {
                     string s = Py.AsString(receiver)!;
+                    if (receiver is Markup && name is "join" or "format")
+                    {
+                        // Markup.join and Markup.format escape their arguments.
+                        var escapedArgs = name == "join" && args.Count == 1
+                            ? [new PyList([.. Py.Iterate(args[0]).Select(Markup.EscapeArgument)])]
+                            : args.Select(Markup.EscapeArgument).ToList();
+                        var escapedKwargs = kwargs.Select(kv => new KeyValuePair<string, object?>(kv.Key, Markup.EscapeArgument(kv.Value))).ToList();
+                        string formatted = Py.Str(CallString(interp, s, name, new Args(name, escapedArgs, escapedKwargs)));
+                        return new Markup(interp.Taint.Whole(formatted, receiver, new PyList(args), new PyList([.. kwargs.Select(kv => kv.Value)])));
+                    }
+
                     object? result = CallString(interp, s, name, new Args(name, args, kwargs));
-                    if (receiver is Markup && result is string rs && name is not ("join" or "format"))
+                    if (receiver is Markup && result is string rs)
                     {
                         return new Markup(rs);
+                    }
+
+                    if (receiver is Markup && result is PyList parts)
+                    {
+                        return new PyList([.. parts.Items.Select(p => p is string ps ? new Markup(ps) : p)], parts.IsTuple);
                     }
 
                     return result;
@@ -78,6 +89,78 @@ internal static class PyMethods
 
                                 return copy;
                             }
+
+                        case "clear":
+                            d.Clear();
+                            return null;
+                        case "pop":
+                            {
+                                var key = a.Required(0, "key");
+                                if (d.Remove(key, out var removed))
+                                {
+                                    return removed;
+                                }
+
+                                return args.Count > 1 ? args[1] : throw new JinjaRuntimeException($"KeyError: {Py.Repr(key)}");
+                            }
+
+                        case "popitem":
+                            if (d.Count == 0)
+                            {
+                                throw new JinjaRuntimeException("KeyError: 'popitem(): dictionary is empty'");
+                            }
+
+                            {
+                                var last = d.PopLast();
+                                return new PyList([last.Key, last.Value], isTuple: true);
+                            }
+
+                        case "setdefault":
+                            {
+                                var key = a.Required(0, "key");
+                                if (d.TryGetValue(key, out var existing))
+                                {
+                                    return existing;
+                                }
+
+                                var dflt = a.Optional(1, "default", null);
+                                d.Set(key, dflt);
+                                return dflt;
+                            }
+
+                        case "update":
+                            {
+                                if (args.Count > 0)
+                                {
+                                    if (args[0] is PyDict other)
+                                    {
+                                        foreach (var kv in other.Items.ToList())
+                                        {
+                                            d.Set(kv.Key, kv.Value);
+                                        }
+                                    }
+                                    else
+                                    {
+                                        foreach (var pair in Py.Iterate(args[0]).ToList())
+                                        {
+                                            var kv = Py.Iterate(pair);
+                                            if (kv.Count != 2)
+                                            {
+                                                throw new JinjaRuntimeException("ValueError: dictionary update sequence element has the wrong length; 2 is required");
+                                            }
+
+                                            d.Set(kv[0], kv[1]);
+                                        }
+                                    }
+                                }
+
+                                foreach (var kv in kwargs)
+                                {
+                                    d.Set(kv.Key, kv.Value);
+                                }
+
+                                return null;
+                            }
                     }
 
                     break;
@@ -110,14 +193,103 @@ internal static class PyMethods
 
                         case "copy":
                             return new PyList([.. l.Items], l.IsTuple);
+                        case "append":
+                            a.NoMore(1);
+                            GrowGuard(l, 1);
+                            l.Items.Add(a.Required(0, "object"));
+                            return null;
+                        case "extend":
+                            {
+                                var more = Py.Iterate(a.Required(0, "iterable")).ToList();
+                                GrowGuard(l, more.Count);
+                                l.Items.AddRange(more);
+                                return null;
+                            }
+
+                        case "insert":
+                            {
+                                long index = Py.ToLong(a.Required(0, "index"));
+                                var x = a.Required(1, "object");
+                                GrowGuard(l, 1);
+                                if (index < 0)
+                                {
+                                    index = Math.Max(0, index + l.Count);
+                                }
+
+                                l.Items.Insert((int)Math.Min(index, l.Count), x);
+                                return null;
+                            }
+
+                        case "pop":
+                            {
+                                if (l.Count == 0)
+                                {
+                                    throw new JinjaRuntimeException("IndexError: pop from empty list");
+                                }
+
+                                long index = Py.ToLong(a.Optional(0, "index", -1L));
+                                if (index < 0)
+                                {
+                                    index += l.Count;
+                                }
+
+                                if (index < 0 || index >= l.Count)
+                                {
+                                    throw new JinjaRuntimeException("IndexError: pop index out of range");
+                                }
+
+                                var item = l.Items[(int)index];
+                                l.Items.RemoveAt((int)index);
+                                return item;
+                            }
+
+                        case "remove":
+                            {
+                                var x = a.Required(0, "value");
+                                int at = l.Items.FindIndex(i => Py.Eq(i, x));
+                                if (at < 0)
+                                {
+                                    throw new JinjaRuntimeException("ValueError: list.remove(x): x not in list");
+                                }
+
+                                l.Items.RemoveAt(at);
+                                return null;
+                            }
+
+                        case "reverse":
+                            l.Items.Reverse();
+                            return null;
+                        case "clear":
+                            l.Items.Clear();
+                            return null;
+                        case "sort":
+                            {
+                                bool reverse = Py.Truthy(kwargs.FirstOrDefault(k => k.Key == "reverse").Value);
+                                var sorted = l.Items.Select((x, i) => (x, i)).ToList();
+                                Py.Sort(sorted, (p, q) =>
+                                {
+                                    int c = Py.Compare(p.x, q.x);
+                                    return c != 0 ? (reverse ? -c : c) : p.i.CompareTo(q.i);
+                                });
+                                l.Items.Clear();
+                                l.Items.AddRange(sorted.Select(p => p.x));
+                                return null;
+                            }
                     }
 
                     break;
                 }
         }
 
-        _ = taint;
         throw new JinjaRuntimeException($"AttributeError: '{Py.TypeName(receiver)}' object has no attribute '{name}'");
+    }
+
+    private static void GrowGuard(PyList list, int more)
+    {
+        if ((long)list.Count + more > JinjaInterpreter.HardStringLimit)
+        {
+            throw new JinjaRuntimeException("MemoryError: list too large");
+        }
     }
 
     private static string? OptChars(object? v, string method) => v switch

@@ -92,8 +92,8 @@ internal sealed class TaintTracker
             return s;
         }
 
-        string r = forceCopy && length == 1 ? new string(s[start], 1) : s.Substring(start, length);
         var t = Get(s);
+        string r = (forceCopy || t is not null) && length == 1 ? new string(s[start], 1) : s.Substring(start, length);
         if (t is null || r.Length == 0)
         {
             return r;

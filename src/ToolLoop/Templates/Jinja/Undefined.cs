@@ -2,7 +2,7 @@ namespace ToolLoop;
 
 /// <summary>Jinja2's default <c>Undefined</c>: prints as empty, is falsy, iterates as empty, and raises
 /// when an attribute or item of it is taken, when it is called, or when it is used in arithmetic.</summary>
-internal sealed class Undefined(string? hint = null, string? name = null, object? owner = null, bool unsafeAccess = false)
+internal sealed class Undefined(string? hint = null, string? name = null, object? owner = null)
 {
     public static readonly Undefined Instance = new();
 
@@ -11,9 +11,6 @@ internal sealed class Undefined(string? hint = null, string? name = null, object
     public string? Name { get; } = name;
 
     public object? Owner { get; } = owner;
-
-    /// <summary>Set for attributes the immutable sandbox refuses (list.append, dict.update, ...).</summary>
-    public bool UnsafeAccess { get; } = unsafeAccess;
 
     public string Describe()
     {
