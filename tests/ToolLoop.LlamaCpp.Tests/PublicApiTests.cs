@@ -1,5 +1,4 @@
-using System.Reflection;
-using System.Text;
+using ToolLoop.Tests.PublicApi;
 
 namespace ToolLoop.LlamaCpp.Tests;
 
@@ -8,77 +7,28 @@ public sealed class PublicApiTests
 {
     [Fact]
     public void Public_surface_matches_the_snapshot()
-    {
-        string actual = Describe(typeof(LlamaCppChatClient).Assembly);
-        string snapshotPath = Path.Combine(AppContext.BaseDirectory, "PublicApi.verified.txt");
-        string expected = File.Exists(snapshotPath) ? File.ReadAllText(snapshotPath).ReplaceLineEndings("\n") : string.Empty;
-
-        if (actual != expected)
-        {
-            File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "PublicApi.received.txt"), actual);
-        }
-
-        Assert.Equal(expected, actual);
-    }
+        => PublicApiWriter.Verify(typeof(LlamaCppChatClient).Assembly, Path.Combine(RepositoryRoot(), "tests", "ToolLoop.LlamaCpp.Tests", "ToolLoop.LlamaCpp.PublicApi.txt"));
 
     [Fact]
     public void No_native_pointer_types_in_the_public_surface()
     {
-        string surface = Describe(typeof(LlamaCppChatClient).Assembly);
+        string surface = PublicApiWriter.Write(typeof(LlamaCppChatClient).Assembly);
 
         Assert.DoesNotContain("IntPtr", surface, StringComparison.Ordinal);
         Assert.DoesNotContain("SafeHandle", surface, StringComparison.Ordinal);
         Assert.DoesNotContain("*", surface, StringComparison.Ordinal);
     }
 
-    private static string Describe(Assembly assembly)
+    private static string RepositoryRoot()
     {
-        var text = new StringBuilder();
-        foreach (Type type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            text.Append(type.IsEnum ? "enum " : type.IsValueType ? "struct " : type.IsInterface ? "interface " : "class ")
-                .Append(type.FullName);
-            if (type.BaseType is { } baseType && baseType != typeof(object) && baseType != typeof(ValueType) && baseType != typeof(Enum))
+            if (File.Exists(Path.Combine(dir.FullName, "ToolLoop.sln")))
             {
-                text.Append(" : ").Append(Name(baseType));
-            }
-
-            text.Append('\n');
-            foreach (string member in type.GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
-                .Select(Member)
-                .Where(m => m is not null)
-                .Order(StringComparer.Ordinal)!)
-            {
-                text.Append("  ").Append(member).Append('\n');
+                return dir.FullName;
             }
         }
 
-        return text.ToString();
-    }
-
-    private static string? Member(MemberInfo member) => member switch
-    {
-        ConstructorInfo c => $"ctor({Parameters(c)})",
-        MethodInfo { IsSpecialName: true } => null,
-        MethodInfo m => $"{(m.IsStatic ? "static " : string.Empty)}{Name(m.ReturnType)} {m.Name}({Parameters(m)})",
-        PropertyInfo p => $"{(p.GetMethod?.IsStatic == true ? "static " : string.Empty)}{Name(p.PropertyType)} {p.Name} {{ {(p.GetMethod?.IsPublic == true ? "get; " : string.Empty)}{(p.SetMethod?.IsPublic == true ? "set; " : string.Empty)}}}",
-        FieldInfo f => $"{(f.IsLiteral ? "const " : f.IsStatic ? "static " : string.Empty)}{Name(f.FieldType)} {f.Name}",
-        EventInfo e => $"event {Name(e.EventHandlerType!)} {e.Name}",
-        Type t => $"nested {t.Name}",
-        _ => member.ToString(),
-    };
-
-    private static string Parameters(MethodBase method)
-        => string.Join(", ", method.GetParameters().Select(p => $"{Name(p.ParameterType)} {p.Name}{(p.HasDefaultValue ? " = " + (p.DefaultValue ?? "null") : string.Empty)}"));
-
-    private static string Name(Type type)
-    {
-        if (type.IsGenericType)
-        {
-            string name = type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
-            return $"{type.Namespace}.{name}<{string.Join(", ", type.GetGenericArguments().Select(Name))}>";
-        }
-
-        return type.FullName ?? type.Name;
+        throw new InvalidOperationException("ToolLoop.sln not found above " + AppContext.BaseDirectory);
     }
 }

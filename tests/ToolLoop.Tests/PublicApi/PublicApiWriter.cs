@@ -236,4 +236,49 @@ public static class PublicApiWriter
 
         return (type.FullName ?? type.Name).Replace('+', '.');
     }
+
+    /// <summary>
+    /// Compares the assembly's surface with the committed file. On a mismatch writes <c>*.received.txt</c> beside it
+    /// and fails with a diff; with <c>TOOLLOOP_ACCEPT=1</c> accepts the new surface.
+    /// </summary>
+    public static void Verify(Assembly assembly, string approvedPath)
+    {
+        var actual = Write(assembly);
+        var receivedPath = Path.ChangeExtension(approvedPath, ".received.txt");
+        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : string.Empty;
+        if (approved == actual)
+        {
+            File.Delete(receivedPath);
+            return;
+        }
+
+        if (Environment.GetEnvironmentVariable("TOOLLOOP_ACCEPT") == "1")
+        {
+            File.WriteAllText(approvedPath, actual);
+            File.Delete(receivedPath);
+            return;
+        }
+
+        File.WriteAllText(receivedPath, actual);
+        Xunit.Assert.Fail($"The public API of {assembly.GetName().Name} changed. Review the diff, then run the tests with TOOLLOOP_ACCEPT=1 to accept it.\n" +
+            $"approved: {approvedPath}\nreceived: {receivedPath}\n{Diff(approved, actual)}");
+    }
+
+    private static string Diff(string approved, string actual)
+    {
+        var before = new HashSet<string>(approved.Split('\n'), StringComparer.Ordinal);
+        var after = new HashSet<string>(actual.Split('\n'), StringComparer.Ordinal);
+        var sb = new StringBuilder();
+        foreach (var line in approved.Split('\n').Where(l => !after.Contains(l)))
+        {
+            sb.Append("- ").AppendLine(line);
+        }
+
+        foreach (var line in actual.Split('\n').Where(l => !before.Contains(l)))
+        {
+            sb.Append("+ ").AppendLine(line);
+        }
+
+        return sb.ToString();
+    }
 }
