@@ -6,7 +6,7 @@
 # Prints `export NAME=value` lines on stdout; progress goes to stderr.
 set -euo pipefail
 
-deps="${TOOLLOOP_DEPS_DIR:-${HOME}/.cache/toolloop-deps}"
+deps="${TOOLLOOP_DEPS_DIR:-${HOME:-/tmp}/.cache/toolloop-deps}"
 mkdir -p "$deps"
 log() { printf 'fetch-deps: %s\n' "$*" >&2; }
 
