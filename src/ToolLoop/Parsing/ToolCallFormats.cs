@@ -6,14 +6,19 @@ public static class ToolCallFormats
     private static readonly (string Name, ToolCallFormat Format)[] s_names =
     [
         ("auto", ToolCallFormat.Auto),
-        ("hermes", ToolCallFormat.Hermes), ("qwen", ToolCallFormat.Hermes), ("qwen2.5", ToolCallFormat.Hermes), ("qwen3", ToolCallFormat.Hermes),
+        ("hermes", ToolCallFormat.Hermes), ("qwen", ToolCallFormat.Hermes), ("qwen2.5", ToolCallFormat.Hermes), ("qwen25", ToolCallFormat.Hermes),
+        ("qwen3", ToolCallFormat.Hermes), ("granite4", ToolCallFormat.Hermes), ("granite-4", ToolCallFormat.Hermes),
         ("qwen3-coder", ToolCallFormat.Qwen3Coder), ("qwen3coder", ToolCallFormat.Qwen3Coder), ("qwen3.5", ToolCallFormat.Qwen3Coder),
-        ("llama3", ToolCallFormat.Llama3), ("llama", ToolCallFormat.Llama3), ("llama-3", ToolCallFormat.Llama3),
-        ("mistral", ToolCallFormat.Mistral),
+        ("qwen35", ToolCallFormat.Qwen3Coder), ("qwen3-xml", ToolCallFormat.Qwen3Coder), ("qwen35-coder", ToolCallFormat.Qwen3Coder),
+        ("llama3", ToolCallFormat.Llama3), ("llama", ToolCallFormat.Llama3), ("llama-3", ToolCallFormat.Llama3), ("llama3-json", ToolCallFormat.Llama3),
+        ("llama3.1", ToolCallFormat.Llama3), ("llama3.2", ToolCallFormat.Llama3), ("llama3.3", ToolCallFormat.Llama3), ("llama32", ToolCallFormat.Llama3),
+        ("mistral", ToolCallFormat.Mistral), ("magistral", ToolCallFormat.Mistral), ("ministral", ToolCallFormat.Mistral), ("devstral", ToolCallFormat.Mistral),
         ("gemma4", ToolCallFormat.Gemma4), ("gemma", ToolCallFormat.Gemma4), ("gemma-4", ToolCallFormat.Gemma4),
-        ("deepseek", ToolCallFormat.DeepSeek),
-        ("glm", ToolCallFormat.Glm),
-        ("kimi", ToolCallFormat.Kimi), ("kimi-k2", ToolCallFormat.Kimi),
+        ("deepseek", ToolCallFormat.DeepSeek), ("deepseek-r1", ToolCallFormat.DeepSeek), ("deepseek-v3", ToolCallFormat.DeepSeek),
+        ("deepseekv3", ToolCallFormat.DeepSeek), ("deepseek-v31", ToolCallFormat.DeepSeek), ("deepseek-v3.1", ToolCallFormat.DeepSeek), ("deepseekv31", ToolCallFormat.DeepSeek),
+        ("glm", ToolCallFormat.Glm), ("glm45", ToolCallFormat.Glm), ("glm47", ToolCallFormat.Glm), ("glm-4.5", ToolCallFormat.Glm), ("glm-4.6", ToolCallFormat.Glm),
+        ("glm-4.7", ToolCallFormat.Glm), ("glm4-moe", ToolCallFormat.Glm), ("glm4", ToolCallFormat.Glm),
+        ("kimi", ToolCallFormat.Kimi), ("kimi-k2", ToolCallFormat.Kimi), ("kimik2", ToolCallFormat.Kimi),
     ];
 
     /// <summary>Gets the canonical lower-case name of a format (<c>auto</c>, <c>hermes</c>, <c>qwen3-coder</c>, <c>llama3</c>, <c>mistral</c>, <c>gemma4</c>, <c>deepseek</c>, <c>glm</c>, <c>kimi</c>).</summary>
@@ -22,7 +27,10 @@ public static class ToolCallFormats
     public static string GetName(ToolCallFormat format)
         => Array.Find(s_names, n => n.Format == format).Name ?? throw new ArgumentOutOfRangeException(nameof(format));
 
-    /// <summary>Reads a format name (case-insensitive; canonical names, the enum names, and aliases such as <c>qwen3</c> or <c>kimi-k2</c>).</summary>
+    /// <summary>
+    /// Reads a format name: case-insensitive, <c>_</c> and <c>-</c> alike; canonical names, the enum names, and aliases
+    /// such as <c>qwen3</c>, <c>qwen3_coder</c>, <c>llama3_json</c>, <c>deepseek_v31</c>, <c>glm45</c> or <c>kimi_k2</c>.
+    /// </summary>
     /// <param name="name">The name.</param>
     /// <param name="format">The format.</param>
     /// <returns>Whether the name is known.</returns>
@@ -34,7 +42,8 @@ public static class ToolCallFormats
             return false;
         }
 
-        var n = name.Trim();
+        // Underscores and hyphens are one (vLLM's parser names use underscores: qwen3_coder, llama3_json, kimi_k2).
+        var n = name.Trim().Replace('_', '-');
         foreach (var (alias, f) in s_names)
         {
             if (string.Equals(alias, n, StringComparison.OrdinalIgnoreCase))

@@ -133,4 +133,19 @@ public sealed class ParserRegressionTests
         Assert.Equal("Done.", r.Content);
         Assert.Empty(r.Problems);
     }
+
+    [Fact]
+    public void Hermes_2_pro_function_tag_is_read_for_a_declared_tool_only()
+    {
+        var declared = new ToolCallParserOptions { Tools = [new DeclaredTool("special_function")] };
+        var r = ParseEveryWay("<function=special_function>{\"arg1\": 1}</function>", ToolCallFormat.Hermes, declared);
+        var call = Assert.Single(r.Calls);
+        Assert.Equal("special_function", call.Name);
+        Assert.Equal("""{"arg1": 1}""", call.ArgumentsJson);
+        Assert.Equal(string.Empty, r.Content);
+
+        var undeclared = ParseEveryWay("See <function=other>{\"a\": 1}</function> here.", ToolCallFormat.Hermes, declared);
+        Assert.Empty(undeclared.Calls);
+        Assert.Equal("See <function=other>{\"a\": 1}</function> here.", undeclared.Content);
+    }
 }

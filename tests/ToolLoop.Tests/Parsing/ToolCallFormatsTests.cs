@@ -93,4 +93,17 @@ public sealed class ToolCallFormatsTests
     [InlineData(null, ToolCallFormat.Auto)]
     public void FromModelName_reads_hugging_face_names_and_gguf_files(string? name, ToolCallFormat expected)
         => Assert.Equal(expected, ToolCallFormats.FromModelName(name));
+
+    [Theory]
+    [InlineData("qwen3_coder", ToolCallFormat.Qwen3Coder)]
+    [InlineData("llama3_json", ToolCallFormat.Llama3)]
+    [InlineData("deepseek_v31", ToolCallFormat.DeepSeek)]
+    [InlineData("kimi_k2", ToolCallFormat.Kimi)]
+    [InlineData("GLM45", ToolCallFormat.Glm)]
+    [InlineData("qwen25", ToolCallFormat.Hermes)]
+    public void Parser_names_used_by_other_servers_are_aliases(string name, ToolCallFormat expected)
+    {
+        Assert.True(ToolCallFormats.TryParse(name, out var format));
+        Assert.Equal(expected, format);
+    }
 }

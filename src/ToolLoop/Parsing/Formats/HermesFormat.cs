@@ -12,6 +12,9 @@ internal static class HermesFormat
     public static void Register(FormatTable.Builder b)
     {
         b.Call(Open, static c => new ToolCallTagRegion(c));
+
+        // Hermes 2 Pro fine-tunes also write <function=NAME>{json}</function>; read only for declared tools.
+        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
         b.StripInContent(Close);
         b.Strip("<|im_start|>");
     }
