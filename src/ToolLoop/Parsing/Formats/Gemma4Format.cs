@@ -288,6 +288,38 @@ internal static class Gemma4Format
             return true;
         }
 
+        private enum Next
+        {
+            Error,
+            More,
+            Closed,
+        }
+
+        /// <summary>After a member or element: a comma means another follows, <paramref name="closer"/> ends the container.</summary>
+        private static Next AfterItem(string s, ref int p, char closer)
+        {
+            p = Skip(s, p);
+            if (p < s.Length && (s[p] == ',' || s[p] == closer))
+            {
+                return s[p++] == ',' ? Next.More : Next.Closed;
+            }
+
+            return Next.Error;
+        }
+
+        /// <summary>Skips whitespace and consumes <paramref name="c"/> if it comes next.</summary>
+        private static bool TryConsume(string s, ref int p, char c)
+        {
+            p = Skip(s, p);
+            if (p < s.Length && s[p] == c)
+            {
+                p++;
+                return true;
+            }
+
+            return false;
+        }
+
         private static int Skip(string s, int p)
         {
             while (p < s.Length && char.IsWhiteSpace(s[p]))
@@ -316,10 +348,8 @@ internal static class Gemma4Format
                 case '{':
                     p++;
                     w.WriteStartObject();
-                    p = Skip(s, p);
-                    if (p < s.Length && s[p] == '}')
+                    if (TryConsume(s, ref p, '}'))
                     {
-                        p++;
                         w.WriteEndObject();
                         return true;
                     }
@@ -374,30 +404,23 @@ internal static class Gemma4Format
                             return false;
                         }
 
-                        p = Skip(s, p);
-                        if (p < s.Length && s[p] == ',')
+                        switch (AfterItem(s, ref p, '}'))
                         {
-                            p++;
-                            continue;
+                            case Next.More:
+                                continue;
+                            case Next.Closed:
+                                w.WriteEndObject();
+                                return true;
+                            default:
+                                return false;
                         }
-
-                        if (p < s.Length && s[p] == '}')
-                        {
-                            p++;
-                            w.WriteEndObject();
-                            return true;
-                        }
-
-                        return false;
                     }
 
                 case '[':
                     p++;
                     w.WriteStartArray();
-                    p = Skip(s, p);
-                    if (p < s.Length && s[p] == ']')
+                    if (TryConsume(s, ref p, ']'))
                     {
-                        p++;
                         w.WriteEndArray();
                         return true;
                     }
@@ -409,21 +432,16 @@ internal static class Gemma4Format
                             return false;
                         }
 
-                        p = Skip(s, p);
-                        if (p < s.Length && s[p] == ',')
+                        switch (AfterItem(s, ref p, ']'))
                         {
-                            p++;
-                            continue;
+                            case Next.More:
+                                continue;
+                            case Next.Closed:
+                                w.WriteEndArray();
+                                return true;
+                            default:
+                                return false;
                         }
-
-                        if (p < s.Length && s[p] == ']')
-                        {
-                            p++;
-                            w.WriteEndArray();
-                            return true;
-                        }
-
-                        return false;
                     }
 
                 case '"':
