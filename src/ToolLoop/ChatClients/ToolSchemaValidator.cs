@@ -1,17 +1,59 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
+using Json.Schema;
+using Microsoft.Extensions.AI;
 
 namespace ToolLoop;
 
 /// <summary>
-/// The part of JSON Schema small models get wrong: an object, required properties, declared types, enums and
-/// <c>additionalProperties: false</c> (feature 9). Anything else in the schema is not checked.
+/// Checks a call's arguments against its tool's JSON Schema (features 9 and 41). The mistakes small models make most
+/// (a missing required property, a wrong type, a value outside an enum, an unknown property where
+/// <c>additionalProperties</c> is <c>false</c>) are checked directly and worded for the model; a schema that says more
+/// (ranges, patterns, lengths, nested objects, array items, <c>oneOf</c>, <c>const</c>, <c>$ref</c>…) is then
+/// evaluated in full with JsonSchema.Net (draft 2020-12 by default). Each schema is inspected once per
+/// <see cref="AIFunctionDeclaration"/>; the full evaluator is built only for schemas that need it.
 /// </summary>
 internal static class ToolSchemaValidator
 {
-    public static List<string> Validate(IDictionary<string, object?>? arguments, JsonElement schema)
+    private static readonly ConditionalWeakTable<AIFunctionDeclaration, FullSchema?> s_full = [];
+
+    private static readonly HashSet<string> s_rootKeywords = new(StringComparer.Ordinal)
     {
-        var problems = new List<string>();
+        "type", "properties", "required", "additionalProperties", "title", "description", "$schema", "default", "examples",
+    };
+
+    private static readonly HashSet<string> s_propertyKeywords = new(StringComparer.Ordinal)
+    {
+        "type", "enum", "title", "description", "default", "examples",
+    };
+
+    private static readonly EvaluationOptions s_evaluation = new() { OutputFormat = OutputFormat.List };
+
+    /// <summary>Validates against <paramref name="function"/>'s schema: the direct checks, then the full evaluation when the schema needs it.</summary>
+    public static List<string>? Validate(IDictionary<string, object?>? arguments, AIFunctionDeclaration function)
+    {
+        var schema = function.JsonSchema;
+        var problems = Validate(arguments, schema);
+        if (problems is not null)
+        {
+            return problems;
+        }
+
+        if (!s_full.TryGetValue(function, out var full))
+        {
+            full = FullSchema.Create(schema);
+            s_full.AddOrUpdate(function, full);
+        }
+
+        return full?.Evaluate(arguments);
+    }
+
+    /// <summary>The direct checks; <see langword="null"/> when they find nothing.</summary>
+    public static List<string>? Validate(IDictionary<string, object?>? arguments, JsonElement schema)
+    {
+        List<string>? problems = null;
         if (schema.ValueKind != JsonValueKind.Object)
         {
             return problems;
@@ -24,7 +66,7 @@ internal static class ToolSchemaValidator
             {
                 if (name.GetString() is { } n && !arguments.ContainsKey(n))
                 {
-                    problems.Add($"missing required parameter '{n}'");
+                    (problems ??= []).Add($"missing required parameter '{n}'");
                 }
             }
         }
@@ -37,24 +79,23 @@ internal static class ToolSchemaValidator
             {
                 if (closed)
                 {
-                    problems.Add($"unknown parameter '{pair.Key}'");
+                    (problems ??= []).Add($"unknown parameter '{pair.Key}'");
                 }
 
                 continue;
             }
 
             var value = ToolLoopJson.ToElement(pair.Value);
-            var types = DeclaredTypes(propertySchema);
-            if (types.Count > 0 && !Matches(value, types))
+            if (propertySchema.ValueKind == JsonValueKind.Object && propertySchema.TryGetProperty("type", out var type) && !Matches(value, type))
             {
-                problems.Add($"parameter '{pair.Key}' must be {string.Join(" or ", types)} but was {Describe(value)}");
+                (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(propertySchema))} but was {Describe(value)}");
                 continue;
             }
 
-            if (propertySchema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array
+            if (propertySchema.ValueKind == JsonValueKind.Object && propertySchema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array
                 && !allowed.EnumerateArray().Any(a => JsonElement.DeepEquals(a, value)))
             {
-                problems.Add($"parameter '{pair.Key}' must be one of {allowed.GetRawText()}");
+                (problems ??= []).Add($"parameter '{pair.Key}' must be one of {allowed.GetRawText()}");
             }
         }
 
@@ -80,18 +121,7 @@ internal static class ToolSchemaValidator
     {
         foreach (var type in types)
         {
-            var ok = type switch
-            {
-                "string" => value.ValueKind == JsonValueKind.String,
-                "number" => value.ValueKind == JsonValueKind.Number,
-                "integer" => value.ValueKind == JsonValueKind.Number && IsInteger(value),
-                "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-                "object" => value.ValueKind == JsonValueKind.Object,
-                "array" => value.ValueKind == JsonValueKind.Array,
-                "null" => value.ValueKind == JsonValueKind.Null,
-                _ => true,
-            };
-            if (ok)
+            if (Matches(value, type))
             {
                 return true;
             }
@@ -100,8 +130,175 @@ internal static class ToolSchemaValidator
         return false;
     }
 
+    /// <summary>Whether <paramref name="value"/> has one of the types a schema's <c>type</c> keyword names (a string or an array of strings); any other <c>type</c> matches.</summary>
+    public static bool Matches(JsonElement value, JsonElement type)
+    {
+        switch (type.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Matches(value, type.GetString()!);
+            case JsonValueKind.Array:
+                var any = false;
+                foreach (var t in type.EnumerateArray())
+                {
+                    if (t.ValueKind == JsonValueKind.String)
+                    {
+                        any = true;
+                        if (Matches(value, t.GetString()!))
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return !any;
+            default:
+                return true;
+        }
+    }
+
+    private static bool Matches(JsonElement value, string type) => type switch
+    {
+        "string" => value.ValueKind == JsonValueKind.String,
+        "number" => value.ValueKind == JsonValueKind.Number,
+        "integer" => value.ValueKind == JsonValueKind.Number && IsInteger(value),
+        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        "object" => value.ValueKind == JsonValueKind.Object,
+        "array" => value.ValueKind == JsonValueKind.Array,
+        "null" => value.ValueKind == JsonValueKind.Null,
+        _ => true,
+    };
+
     private static bool IsInteger(JsonElement value)
-        => decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d);
+        => value.TryGetInt64(out _)
+            || (decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d));
+
+    /// <summary>Whether the direct checks already cover everything <paramref name="schema"/> says.</summary>
+    private static bool DirectChecksSuffice(JsonElement schema)
+    {
+        foreach (var keyword in schema.EnumerateObject())
+        {
+            if (!s_rootKeywords.Contains(keyword.Name)
+                || (keyword.Name == "additionalProperties" && keyword.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                || (keyword.Name == "type" && !(keyword.Value.ValueKind == JsonValueKind.String && keyword.Value.GetString() == "object")))
+            {
+                return false;
+            }
+        }
+
+        if (schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in properties.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.Object)
+                {
+                    return false;
+                }
+
+                foreach (var keyword in property.Value.EnumerateObject())
+                {
+                    if (!s_propertyKeywords.Contains(keyword.Name))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A schema evaluated in full by JsonSchema.Net, with its errors worded for the model.</summary>
+    private sealed class FullSchema(JsonSchema schema)
+    {
+        public static FullSchema? Create(JsonElement schema)
+        {
+            if (schema.ValueKind != JsonValueKind.Object || DirectChecksSuffice(schema))
+            {
+                return null;
+            }
+
+            try
+            {
+                // A registry of its own: a schema's "$id" must not collide with another tool's in the global one.
+                return new FullSchema(JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
+            }
+#pragma warning disable CA1031 // A schema the evaluator cannot read is checked by the direct checks only, never a failed request.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return null;
+            }
+        }
+
+        public List<string>? Evaluate(IDictionary<string, object?>? arguments)
+        {
+            var instance = JsonSerializer.SerializeToElement(arguments ?? new Dictionary<string, object?>(), ToolLoopJson.Options.GetTypeInfo(typeof(IDictionary<string, object?>)));
+            var results = schema.Evaluate(instance, s_evaluation);
+            if (results.IsValid)
+            {
+                return null;
+            }
+
+            var problems = new List<string>();
+            Collect(results, problems);
+            if (problems.Count == 0)
+            {
+                problems.Add("the arguments do not match the schema");
+            }
+
+            return problems;
+        }
+
+        private static void Collect(EvaluationResults results, List<string> problems)
+        {
+            if (results.Errors is { } errors)
+            {
+                var where = Where(results.InstanceLocation.ToString());
+                foreach (var error in errors.Values)
+                {
+                    var line = where + ": " + error;
+                    if (!problems.Contains(line))
+                    {
+                        problems.Add(line);
+                    }
+                }
+            }
+
+            foreach (var detail in results.Details ?? [])
+            {
+                Collect(detail, problems);
+            }
+        }
+
+        /// <summary><c>/guest/rooms/0</c> → <c>parameter 'guest.rooms[0]'</c>.</summary>
+        private static string Where(string pointer)
+        {
+            if (pointer.Length <= 1)
+            {
+                return "the arguments";
+            }
+
+            var sb = new StringBuilder("parameter '");
+            var first = true;
+            foreach (var raw in pointer[1..].Split('/'))
+            {
+                var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+                if (!first && token.Length > 0 && token.All(char.IsAsciiDigit))
+                {
+                    sb.Append('[').Append(token).Append(']');
+                }
+                else
+                {
+                    sb.Append(first ? string.Empty : ".").Append(token);
+                }
+
+                first = false;
+            }
+
+            return sb.Append('\'').ToString();
+        }
+    }
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

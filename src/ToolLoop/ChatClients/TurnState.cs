@@ -11,7 +11,12 @@ internal sealed class TurnState
 
     public List<PreparedCall> Calls { get; } = [];
 
+    /// <summary>Tool-call markup the parsing client could not read and that names no tool (feature 30); <see langword="null"/> when none.</summary>
+    public List<ErrorContent>? Unreadable { get; set; }
+
     public ChatFinishReason? FinishReason { get; set; }
+
+    public string? ConversationId { get; set; }
 
     public string? ModelId { get; set; }
 

@@ -41,11 +41,15 @@ public sealed class ToolLoopApprovalTests
         Assert.Equal(1, run.Scenario.Item<TestFunction>("read").Count);
         Assert.Equal(0, run.Scenario.Item<TestFunction>("delete").Count);
         Assert.Equal("contents of a.txt", run.ResultText("r1"));
-        var last = run.Response.Messages[^1];
-        var request = Assert.Single(last.Contents.OfType<ToolApprovalRequestContent>());
+        // The approval request stands in the call's place, in the model's own message (F32: the round stays one message).
+        var assistant = run.Response.Messages[0];
+        Assert.Equal(ChatRole.Assistant, assistant.Role);
+        Assert.Equal(["TextContent", "FunctionCallContent", "ToolApprovalRequestContent"], assistant.Contents.Select(c => c.GetType().Name));
+        var request = Assert.Single(assistant.Contents.OfType<ToolApprovalRequestContent>());
         Assert.Equal("d1", ((FunctionCallContent)request.ToolCall).CallId);
         Assert.DoesNotContain(run.Calls, c => c.CallId == "d1"); // only inside the approval request
         Assert.Single(run.Scenario.Script.Requests);
+        Assert.Contains("Waiting for approval to run: delete_file.", run.Response.Messages[^1].Text, StringComparison.Ordinal);
     }
 
     private static async Task<(LoopRun First, LoopRun Second)> AnswerAsync(bool streaming, Func<ToolApprovalRequestContent, ChatMessage?> answer, params ScriptedTurn[] laterTurns)
@@ -129,9 +133,11 @@ public sealed class ToolLoopApprovalTests
         Assert.Empty(third.Results);
         var sent = scenario.Script.Requests[^1].Messages;
         LoopHarness.AssertWellFormed(sent);
+        // F32: the round with the approved call is one assistant message and one tool message, in call order.
         Assert.Equal(
-            ["user", "assistant", "tool", "assistant", "tool", "assistant", "user"],
+            ["user", "assistant", "tool", "assistant", "user"],
             sent.Select(m => m.Role.Value));
+        Assert.Equal(["r1", "d1"], sent[2].Contents.OfType<FunctionResultContent>().Select(r => r.CallId));
         Assert.Equal("You're welcome.", third.Response.Text);
     }
 
