@@ -95,7 +95,7 @@ internal static class ToolArgumentHealer
                     }
                     else
                     {
-                        complete = true;
+                        (complete, expectValue) = (true, false);
                     }
                 }
 

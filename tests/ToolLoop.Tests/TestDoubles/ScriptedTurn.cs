@@ -14,6 +14,9 @@ public sealed class ScriptedTurn
 
     public UsageDetails? Usage { get; init; }
 
+    /// <summary>A service-side conversation id the response carries (on every update when streaming).</summary>
+    public string? ConversationId { get; init; }
+
     /// <summary>Streaming: text contents are split into chunks of this many characters (0 = whole).</summary>
     public int TextChunkSize { get; init; }
 
