@@ -41,7 +41,7 @@ internal sealed class ToolInvoker(ToolLoopOptions options, ToolLoopSettings sett
         }
     }
 
-    public async Task<FunctionResultContent> InvokeAsync(PreparedCall pc, int iteration, int index, Activity? parent, CancellationToken cancellationToken)
+    public async ValueTask<FunctionResultContent> InvokeAsync(PreparedCall pc, int iteration, int index, Activity? parent, CancellationToken cancellationToken)
     {
         var function = pc.Function!;
         var callId = pc.Call.CallId;

@@ -57,12 +57,16 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var run = new ToolLoopRun(InnerClient, _options, _logger, _telemetry, messages, options, streaming: false);
-        var output = new List<ChatMessage>();
+        var output = new List<ChatMessage>(16);
         await foreach (var emission in run.RunAsync(cancellationToken).ConfigureAwait(false))
         {
             if (emission.Messages is { } turnMessages)
             {
                 output.AddRange(turnMessages);
+            }
+            else if (emission.Message is { } message)
+            {
+                output.Add(message);
             }
             else if (emission.Content is { } content)
             {

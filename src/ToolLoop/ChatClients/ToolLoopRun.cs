@@ -7,12 +7,15 @@ using Microsoft.Extensions.Logging;
 namespace ToolLoop;
 
 /// <summary>
-/// One request through a <see cref="ToolLoopChatClient"/>. The same code runs streaming and non-streaming: the round
+/// One request through a <see cref="ToolLoopChatClient"/>. The same code runs streaming and non-streaming. The round
 /// is a sequence of named steps, each marked with the numbers of the behaviours it implements in the catalogue
-/// (<c>loop-features.md</c>): <see cref="CallModelAsync"/> → <see cref="Answer"/> or <see cref="RunRoundAsync"/>
-/// (classify → approve → execute → record) → <see cref="DecideAsync"/>; <see cref="ReplayApprovalsAsync"/> before the
-/// first round, <see cref="Finish"/> after the last. Per-call work is in <see cref="ToolInvoker"/>, per-call checks in
-/// <see cref="CallPreparer"/>, history rules in <see cref="ToolLoopHistory"/>.
+/// (<c>loop-features.md</c>, F1–F42): collect the calls (<see cref="CallModelAsync"/> /
+/// <see cref="CallModelStreamingAsync"/>) → <see cref="Answer"/>, or classify (<see cref="Classify"/>) → approve
+/// (approval requests stand in their calls' place) → execute (<see cref="RoundExecutor"/>) → record
+/// (<see cref="Record"/>, <see cref="EndRecord"/>) → decide (<see cref="DecideAsync"/>).
+/// <see cref="ReplayApprovalsAsync"/> runs before the first round and <see cref="Finish"/> after the last. Per-call work
+/// is in <see cref="ToolInvoker"/>, per-call checks in <see cref="CallPreparer"/>, history rules in
+/// <see cref="ToolLoopHistory"/>, the loop's words to the model in <see cref="ToolLoopNotices"/>.
 /// </summary>
 internal sealed class ToolLoopRun
 {
@@ -28,8 +31,15 @@ internal sealed class ToolLoopRun
     private readonly bool _streaming;
     private readonly CallPreparer _preparer;
     private readonly ToolInvoker _invoker;
+    private readonly RoundExecutor _executor;
     private readonly CallIdAllocator _ids = new();
     private readonly Dictionary<CallSignature, (string CallId, FunctionResultContent Result)> _executed = [];
+    private readonly TurnState _turn = new();
+    private List<AIContent> _modelResults = [];
+    private List<AIContent>? _callerResults;
+    private string? _roundMessageId;
+    private string? _idPrefix;
+    private int _idCount;
     private List<ChatMessage> _outgoing = [];
     private Activity? _orchestrate;
     private string? _stop;
@@ -62,6 +72,7 @@ internal sealed class ToolLoopRun
         _streaming = streaming;
         _preparer = new CallPreparer(options, chatOptions?.Tools);
         _invoker = new ToolInvoker(options, _settings, logger, telemetry, streaming);
+        _executor = new RoundExecutor(_invoker, options, logger, _executed);
         _conversationId = chatOptions?.ConversationId;
     }
 
@@ -105,10 +116,19 @@ internal sealed class ToolLoopRun
             _finalRound = _settings.MaximumIterations <= 0; // F6
             while (_stop is null)
             {
-                var turn = new TurnState();
-                await foreach (var e in CallModelAsync(turn, cancellationToken).ConfigureAwait(false))
+                // Collect the calls (F1–F4, F29, F34, F37).
+                var turn = _turn;
+                turn.Reset();
+                if (_streaming)
                 {
-                    yield return e;
+                    await foreach (var e in CallModelStreamingAsync(turn, cancellationToken).ConfigureAwait(false))
+                    {
+                        yield return e;
+                    }
+                }
+                else if (await CallModelAsync(turn, cancellationToken).ConfigureAwait(false) is { Count: > 0 } messages)
+                {
+                    yield return LoopEmission.ForMessages(messages);
                 }
 
                 if (_stop is not null)
@@ -126,15 +146,30 @@ internal sealed class ToolLoopRun
                     continue;
                 }
 
-                await foreach (var e in RunRoundAsync(turn, cancellationToken).ConfigureAwait(false))
+                // Classify (F9, F13, F15–F17, F31, F40); approval requests already stand in their calls' place (F21).
+                if (!Classify(turn))
                 {
-                    yield return e;
+                    continue;
                 }
 
-                if (_stop is null)
+                // Execute and record, each result as its tool returns (F18–F20, F29, F35, F36).
+                _executor.Start(turn.Calls, Iterations + 1, _settings.AllowConcurrentInvocation, _orchestrate, cancellationToken);
+                BeginRecord();
+                while (await _executor.NextAsync(cancellationToken).ConfigureAwait(false) is { } result)
                 {
-                    await DecideAsync(turn, cancellationToken).ConfigureAwait(false);
+                    if (Record(result) is { } e)
+                    {
+                        yield return e;
+                    }
                 }
+
+                if (EndRecord(turn) is { } recorded)
+                {
+                    yield return recorded;
+                }
+
+                // Decide (F5, F6, F11, F15, F17, F19–F21, F33).
+                await DecideAsync(turn, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var e in Finish())
@@ -174,11 +209,72 @@ internal sealed class ToolLoopRun
     }
 
     /// <summary>
-    /// Calls the model once (F3, F4, F29): streams its updates through, collects its calls (each prepared as it
-    /// arrives: F1, F2, F21), retries after a context overflow with a reduced history (F37), and leaves a result for
-    /// every call the caller saw when the request is cancelled (F20) or the model's response fails (F34).
+    /// Calls the model once, non-streaming (F1, F2, F21: each call is prepared as it arrives), and retries after a
+    /// context overflow with a reduced history (F37). Returns the response's messages; <see langword="null"/> when the
+    /// loop stopped (cancelled, or the history cannot fit). Any other failure of the inner client is raised: the
+    /// caller has seen nothing of this response.
     /// </summary>
-    private async IAsyncEnumerable<LoopEmission> CallModelAsync(TurnState turn, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async ValueTask<List<ChatMessage>?> CallModelAsync(TurnState turn, CancellationToken cancellationToken)
+    {
+        var options = TurnOptions();
+        IList<ChatMessage> toSend;
+        try
+        {
+            toSend = await MessagesToSendAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _stop = ToolLoopStopReasons.Cancelled;
+            return null;
+        }
+
+        while (true)
+        {
+            if (_orchestrate is not null)
+            {
+                Activity.Current = _orchestrate;
+            }
+
+            ChatResponse response;
+            try
+            {
+                response = await _inner.GetResponseAsync(toSend, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _stop = ToolLoopStopReasons.Cancelled;
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && IsContextOverflow(ex))
+            {
+                if (await ReduceAfterOverflowAsync(toSend, ex, cancellationToken).ConfigureAwait(false) is not { } reduced)
+                {
+                    _stop = ToolLoopStopReasons.ContextOverflow;
+                    return null;
+                }
+
+                toSend = reduced;
+                continue;
+            }
+            catch (Exception ex)
+            {
+                _failure = ex;
+                throw;
+            }
+
+            TransformResponse(response, turn);
+            AddTurn(turn);
+            return turn.Messages;
+        }
+    }
+
+    /// <summary>
+    /// Calls the model once, streaming (F3, F4, F29): passes its updates through as they come, collects its calls
+    /// (each prepared as it arrives: F1, F2, F21), retries after a context overflow with a reduced history when nothing
+    /// reached the caller yet (F37), and leaves a result for every call the caller saw when the request is cancelled
+    /// (F20) or the model's stream fails (F34).
+    /// </summary>
+    private async IAsyncEnumerable<LoopEmission> CallModelStreamingAsync(TurnState turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = TurnOptions();
         IList<ChatMessage> toSend = [];
@@ -201,86 +297,60 @@ internal sealed class ToolLoopRun
                 Activity.Current = _orchestrate;
             }
 
-            if (_streaming)
+            IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+            try
             {
-                IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+                updates = _inner.GetStreamingResponseAsync(toSend, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            }
+#pragma warning disable CA1031 // Caught to close the turn; rethrown below.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                error = ex;
+            }
+
+            while (updates is not null)
+            {
+                bool more;
                 try
                 {
-                    updates = _inner.GetStreamingResponseAsync(toSend, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    more = await updates.MoveNextAsync().ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // Caught to close the turn; rethrown below.
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
                     error = ex;
+                    break;
                 }
 
-                while (updates is not null)
+                if (!more)
                 {
-                    bool more;
-                    try
-                    {
-                        more = await updates.MoveNextAsync().ConfigureAwait(false);
-                    }
-#pragma warning disable CA1031 // Caught to close the turn; rethrown below.
-                    catch (Exception ex)
-#pragma warning restore CA1031
-                    {
-                        error = ex;
-                        break;
-                    }
-
-                    if (!more)
-                    {
-                        break;
-                    }
-
-                    if (TransformUpdate(updates.Current, turn) is { } update)
-                    {
-                        yielded = true;
-                        yield return LoopEmission.ForUpdate(update);
-                    }
+                    break;
                 }
 
-                if (updates is not null)
+                if (TransformUpdate(updates.Current, turn) is { } update)
                 {
-                    try
-                    {
-                        await updates.DisposeAsync().ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // The inner stream was cancelled by the caller's token; nothing more to release.
-                    }
-                }
-
-                if (turn.Updates.Count > 0)
-                {
-                    turn.Messages.AddRange(turn.Updates.ToChatResponse().Messages);
+                    yielded = true;
+                    yield return LoopEmission.ForUpdate(update);
                 }
             }
-            else
+
+            if (updates is not null)
             {
-                ChatResponse? response = null;
                 try
                 {
-                    response = await _inner.GetResponseAsync(toSend, options, cancellationToken).ConfigureAwait(false);
+                    await updates.DisposeAsync().ConfigureAwait(false);
                 }
-#pragma warning disable CA1031 // Caught to close the turn; rethrown below.
-                catch (Exception ex)
-#pragma warning restore CA1031
+                catch (OperationCanceledException)
                 {
-                    error = ex;
+                    // The inner stream was cancelled by the caller's token; nothing more to release.
                 }
+            }
 
-                if (response is not null)
-                {
-                    TransformResponse(response, turn);
-                    if (turn.Messages.Count > 0)
-                    {
-                        yield return LoopEmission.ForMessages(turn.Messages);
-                    }
-                }
+            if (turn.Updates.Count > 0)
+            {
+                turn.Messages.AddRange(turn.Updates.ToChatResponse().Messages);
             }
 
             if (error is null || yielded || error is OperationCanceledException || !IsContextOverflow(error))
@@ -362,37 +432,47 @@ internal sealed class ToolLoopRun
         return emissions;
     }
 
-    /// <summary>
-    /// One round of tool calls: classify (F9, F13, F15–F17, F31, F40) → approve (F21: approval requests already stand
-    /// in their calls' place) → execute (F18–F20, F35) → record (F24, F36), and tell the model about calls that could
-    /// not be read and named no tool (F30).
-    /// </summary>
-    private async IAsyncEnumerable<LoopEmission> RunRoundAsync(TurnState turn, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The round's results so far: what the model gets (capped, F36) and, when that differs, what the caller gets.</summary>
+    private void BeginRecord()
     {
-        _rounds++;
-        var calls = turn.Calls;
-        _callLimitHit = Classify(calls, turn.FinishReason);
-        if (calls.Exists(c => c.Kind == PreparedCallKind.Returned))
+        _modelResults = new List<AIContent>(_turn.Calls.Count);
+        _callerResults = null;
+        _roundMessageId = NewMessageId();
+    }
+
+    /// <summary>Records one result (F24, F36); streaming, the caller sees it at once (F29).</summary>
+    private LoopEmission? Record(FunctionResultContent result)
+    {
+        var forModel = ToolLoopJson.CapResult(result, _settings.MaximumToolResultLength, _logger);
+        if (_callerResults is null && !ReferenceEquals(forModel, result))
         {
-            foreach (var pc in calls)
+            _callerResults = [.. _modelResults];
+        }
+
+        _modelResults.Add(forModel);
+        _callerResults?.Add(result);
+        return _streaming ? Track(ChatRole.Tool, _roundMessageId!, result) : null;
+    }
+
+    /// <summary>
+    /// Closes the round's tool message (one result per call, right after the calls: F24) and tells the model about
+    /// calls that could not be read and named no tool (F30). Non-streaming, the caller gets the message whole.
+    /// </summary>
+    private LoopEmission? EndRecord(TurnState turn)
+    {
+        LoopEmission? emission = null;
+        if (_modelResults.Count > 0)
+        {
+            var message = new ChatMessage(ChatRole.Tool, _modelResults) { MessageId = _roundMessageId };
+            _outgoing.Add(message);
+            if (!_streaming)
             {
-                ToolLoopLog.CallReturned(_logger, pc.Call.Name, pc.Call.CallId, pc.Error ?? "returned with the round");
+                var callers = _callerResults is null ? message : new ChatMessage(ChatRole.Tool, _callerResults) { MessageId = _roundMessageId };
+                (_lastMessageId, _lastRole, _lastHasText) = (_roundMessageId, ChatRole.Tool, false);
+                emission = LoopEmission.ForMessage(callers);
             }
-
-            _waitingFor = calls.ConvertAll(c => c.Call.Name);
-            _stop = ToolLoopStopReasons.CallsReturned;
-            yield break;
         }
 
-        var messageId = NewMessageId();
-        var results = new List<AIContent>(calls.Count);
-        await foreach (var result in ExecuteAsync(calls, cancellationToken).ConfigureAwait(false))
-        {
-            results.Add(ToolLoopJson.CapResult(result, _settings.MaximumToolResultLength, _logger));
-            yield return Track(ChatRole.Tool, messageId, result);
-        }
-
-        AddToolMessage(results, messageId);
         if (turn.Unreadable is { } unreadable)
         {
             foreach (var problem in unreadable)
@@ -402,62 +482,8 @@ internal sealed class ToolLoopRun
 
             AddModelNotice(ToolLoopNotices.Unreadable(unreadable));
         }
-    }
 
-    /// <summary>
-    /// Executes a round's calls and yields their results in call order (F18): sequentially, or concurrently up to the
-    /// degree cap; errors and duplicates (F15) are answered without running; approvals and returned calls get none.
-    /// </summary>
-    private async IAsyncEnumerable<FunctionResultContent> ExecuteAsync(List<PreparedCall> calls, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var iteration = Iterations + 1;
-        Task<FunctionResultContent>?[]? tasks = null;
-        if (_settings.AllowConcurrentInvocation && calls.Count(c => c.Kind == PreparedCallKind.Execute) > 1)
-        {
-#pragma warning disable CA2000 // Never disposed on purpose: it has no wait handle, and calls may outlive a stream the caller abandoned.
-            var throttle = new SemaphoreSlim(_options.MaximumDegreeOfParallelism);
-#pragma warning restore CA2000
-            tasks = new Task<FunctionResultContent>?[calls.Count];
-            for (var i = 0; i < calls.Count; i++)
-            {
-                if (calls[i].Kind == PreparedCallKind.Execute)
-                {
-                    var (pc, index) = (calls[i], i);
-                    tasks[i] = Task.Run(() => _invoker.InvokeThrottledAsync(pc, iteration, index, _orchestrate, throttle, cancellationToken), CancellationToken.None);
-                }
-            }
-        }
-
-        var byIndex = new FunctionResultContent?[calls.Count];
-        for (var i = 0; i < calls.Count; i++)
-        {
-            var pc = calls[i];
-            FunctionResultContent result;
-            switch (pc.Kind)
-            {
-                case PreparedCallKind.Approval or PreparedCallKind.Returned:
-                    continue;
-                case PreparedCallKind.Execute:
-                    result = await (tasks?[i] ?? _invoker.InvokeAsync(pc, iteration, i, _orchestrate, cancellationToken)).ConfigureAwait(false);
-                    _executed.TryAdd(pc.Signature, (pc.Call.CallId, result));
-                    break;
-                case PreparedCallKind.Duplicate:
-                    var earlier = pc.DuplicateOf >= 0 ? byIndex[pc.DuplicateOf]! : pc.EarlierResult!;
-                    ToolLoopLog.DuplicateCall(_logger, pc.Call.Name, pc.Call.CallId, pc.EarlierCallId!);
-                    result = new FunctionResultContent(pc.Call.CallId, ToolLoopNotices.Duplicate(pc.EarlierCallId!, earlier.Result));
-                    break;
-                case PreparedCallKind.Answered:
-                    result = pc.Answer!;
-                    break;
-                default:
-                    ToolLoopLog.CallRejected(_logger, pc.Call.Name, pc.Call.CallId, pc.Error!);
-                    result = new FunctionResultContent(pc.Call.CallId, "Error: " + pc.Error);
-                    break;
-            }
-
-            byIndex[i] = result;
-            yield return result;
-        }
+        return emission;
     }
 
     /// <summary>
@@ -605,7 +631,8 @@ internal sealed class ToolLoopRun
         var messageId = NewMessageId();
         var index = 0;
         var terminated = false;
-        await foreach (var raw in ExecuteAsync(calls, cancellationToken).ConfigureAwait(false))
+        _executor.Start(calls, 1, _settings.AllowConcurrentInvocation, _orchestrate, cancellationToken);
+        while (await _executor.NextAsync(cancellationToken).ConfigureAwait(false) is { } raw)
         {
             var result = edited[index] is { } arguments ? ToolLoopNotices.Edited(raw, arguments) : raw;
             terminated |= calls[index].Terminated;
@@ -646,13 +673,33 @@ internal sealed class ToolLoopRun
         return emissions;
     }
 
-    /// <summary>Applies caps, truncation and duplicate detection to a round's calls; returns whether the total-call cap was hit.</summary>
-    private bool Classify(List<PreparedCall> calls, ChatFinishReason? finishReason)
+    /// <summary>
+    /// The "classify" step for a round: applies truncation (F13, F31), the call caps (F17) and duplicate detection
+    /// (F15, F16); a round with a call the loop cannot run ends the loop and goes back to the caller (F40). Returns
+    /// whether the round runs.
+    /// </summary>
+    private bool Classify(TurnState turn)
     {
-        var truncated = finishReason == ChatFinishReason.Length;
+        _rounds++;
+        var calls = turn.Calls;
+        foreach (var pc in calls)
+        {
+            if (pc.Kind == PreparedCallKind.Returned)
+            {
+                foreach (var returned in calls)
+                {
+                    ToolLoopLog.CallReturned(_logger, returned.Call.Name, returned.Call.CallId, returned.Error ?? "returned with the round");
+                }
+
+                _waitingFor = calls.ConvertAll(c => c.Call.Name);
+                _stop = ToolLoopStopReasons.CallsReturned;
+                return false;
+            }
+        }
+
+        var truncated = turn.FinishReason == ChatFinishReason.Length;
         var inRound = 0;
         var limitHit = false;
-        Dictionary<CallSignature, int>? signatures = null;
         for (var i = 0; i < calls.Count; i++)
         {
             var pc = calls[i];
@@ -687,7 +734,7 @@ internal sealed class ToolLoopRun
                 continue;
             }
 
-            if (signatures?.TryGetValue(pc.Signature, out var j) == true)
+            if (EarlierInRound(calls, i) is var j and >= 0)
             {
                 pc.Kind = PreparedCallKind.Duplicate;
                 pc.DuplicateOf = j;
@@ -703,12 +750,26 @@ internal sealed class ToolLoopRun
             }
             else
             {
-                (signatures ??= []).TryAdd(pc.Signature, i);
                 _consecutiveDuplicates = 0;
             }
         }
 
-        return limitHit;
+        _callLimitHit = limitHit;
+        return true;
+
+        // Rounds are short (MaximumCallsPerRound): a scan costs less than a table.
+        static int EarlierInRound(List<PreparedCall> calls, int i)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (calls[j].Kind == PreparedCallKind.Execute && calls[j].Signature.Equals(calls[i].Signature))
+                {
+                    return j;
+                }
+            }
+
+            return -1;
+        }
 
         static void Refuse(PreparedCall pc, string error)
         {
@@ -718,7 +779,12 @@ internal sealed class ToolLoopRun
         }
     }
 
-    private static string NewMessageId() => "toolloop_" + Guid.NewGuid().ToString("N");
+    /// <summary>Ids of the loop's own messages: unique per run (one random prefix), cheap per message.</summary>
+    private string NewMessageId()
+    {
+        _idPrefix ??= "toolloop_" + Guid.NewGuid().ToString("N")[..16] + "_";
+        return _idPrefix + (++_idCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private static string TurnText(TurnState turn)
     {

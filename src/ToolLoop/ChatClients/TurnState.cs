@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 
 namespace ToolLoop;
 
-/// <summary>What one model call produced, as the loop sees it.</summary>
+/// <summary>What one model call produced, as the loop sees it. One instance serves every round of a request (<see cref="Reset"/>).</summary>
 internal sealed class TurnState
 {
     public List<ChatResponseUpdate> Updates { get; } = [];
@@ -25,4 +25,18 @@ internal sealed class TurnState
     public string? LastMessageId { get; set; }
 
     public ChatRole? LastRole { get; set; }
+
+    public void Reset()
+    {
+        Updates.Clear();
+        Messages.Clear();
+        Calls.Clear();
+        Unreadable = null;
+        FinishReason = null;
+        ConversationId = null;
+        ModelId = null;
+        ResponseId = null;
+        LastMessageId = null;
+        LastRole = null;
+    }
 }
