@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ToolLoop;
@@ -45,6 +46,16 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
 
         // Order-independent: a sum of per-property hashes.
         var hash = 17;
+        if (arguments is Dictionary<string, object?> dictionary)
+        {
+            foreach (var pair in dictionary)
+            {
+                hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(pair.Key), HashValue(pair.Value)));
+            }
+
+            return hash;
+        }
+
         foreach (var pair in arguments)
         {
             hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(pair.Key), HashValue(pair.Value)));
@@ -60,7 +71,7 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
             case null:
                 return 0;
             case string s:
-                return StringComparer.Ordinal.GetHashCode(s);
+                return HashString(s);
             case bool b:
                 return b ? 1 : 2;
             case JsonElement e:
@@ -75,9 +86,10 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
         switch (e.ValueKind)
         {
             case JsonValueKind.String:
-                return StringComparer.Ordinal.GetHashCode(e.GetString()!);
+                return HashStringElement(e);
             case JsonValueKind.Number:
-                return TryNumber(e, out var number) ? number.GetHashCode() : StringComparer.Ordinal.GetHashCode(e.GetRawText());
+                return e.TryGetInt64(out var whole) ? ((decimal)whole).GetHashCode()
+                    : TryNumber(e, out var number) ? number.GetHashCode() : StringComparer.Ordinal.GetHashCode(e.GetRawText());
             case JsonValueKind.True:
                 return 1;
             case JsonValueKind.False:
@@ -101,6 +113,34 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
             default:
                 return 0;
         }
+    }
+
+    private static int HashString(string s)
+    {
+        var h = new HashCode();
+        h.AddBytes(MemoryMarshal.AsBytes(s.AsSpan()));
+        return h.ToHashCode();
+    }
+
+    private static int HashStringElement(JsonElement e)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(e);
+        raw = raw[1..^1];
+        if (raw.IndexOf((byte)'\\') < 0 && raw.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0)
+        {
+            // ASCII without escapes hashes like the string it stands for, without allocating it; anything else is unescaped first.
+            Span<char> chars = raw.Length <= 256 ? stackalloc char[raw.Length] : new char[raw.Length];
+            for (var i = 0; i < raw.Length; i++)
+            {
+                chars[i] = (char)raw[i];
+            }
+
+            var h = new HashCode();
+            h.AddBytes(MemoryMarshal.AsBytes((ReadOnlySpan<char>)chars));
+            return h.ToHashCode();
+        }
+
+        return HashString(e.GetString()!);
     }
 
     private static bool ObjectsEqual(IDictionary<string, object?>? a, IDictionary<string, object?>? b)

@@ -32,6 +32,9 @@ internal sealed class PreparedCall(FunctionCallContent original, FunctionCallCon
     /// <summary>The result of a call answered without running (<see cref="PreparedCallKind.Answered"/>).</summary>
     public FunctionResultContent? Answer { get; init; }
 
+    /// <summary>The result of a call that ran (kept for duplicate detection).</summary>
+    public FunctionResultContent? Result { get; set; }
+
     public bool Terminated { get; set; }
 
     public bool Failed { get; set; }

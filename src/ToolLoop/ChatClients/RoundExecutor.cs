@@ -11,7 +11,7 @@ namespace ToolLoop;
 /// without running; approvals and returned calls get no result here.
 /// </summary>
 /// <remarks>One instance serves every round of a request, so a round costs no iterator of its own; a tool that completes synchronously costs no task.</remarks>
-internal sealed class RoundExecutor(ToolInvoker invoker, ToolLoopOptions options, ILogger logger, Dictionary<CallSignature, (string CallId, FunctionResultContent Result)> executed)
+internal sealed class RoundExecutor(ToolInvoker invoker, ToolLoopOptions options, ILogger logger, List<PreparedCall> executed)
 {
     private List<PreparedCall> _calls = [];
     private FunctionResultContent?[] _results = [];
@@ -63,7 +63,8 @@ internal sealed class RoundExecutor(ToolInvoker invoker, ToolLoopOptions options
 
     private FunctionResultContent Executed(PreparedCall pc, int index, FunctionResultContent result)
     {
-        executed.TryAdd(pc.Signature, (pc.Call.CallId, result));
+        pc.Result = result;
+        executed.Add(pc);
         return _results[index] = result;
     }
 

@@ -180,29 +180,45 @@ internal static class ToolArgumentHealer
         }
 
         Dictionary<string, object?>? healed = null;
-        foreach (var pair in arguments)
+        if (arguments is Dictionary<string, object?> dictionary)
         {
-            if (!properties.TryGetProperty(pair.Key, out var propertySchema))
+            // The concrete type's enumerator: no boxing on the loop's hot path.
+            foreach (var pair in dictionary)
             {
-                continue;
+                HealOne(pair, arguments, properties, ref healed);
             }
-
-            if (propertySchema.ValueKind != JsonValueKind.Object || !propertySchema.TryGetProperty("type", out var type))
+        }
+        else
+        {
+            foreach (var pair in arguments)
             {
-                continue;
+                HealOne(pair, arguments, properties, ref healed);
             }
-
-            var value = ToolLoopJson.ToElement(pair.Value);
-            if (ToolSchemaValidator.Matches(value, type) || TryConvert(value, ToolSchemaValidator.DeclaredTypes(propertySchema)) is not { } converted)
-            {
-                continue;
-            }
-
-            healed ??= new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
-            healed[pair.Key] = converted;
         }
 
         return healed ?? arguments;
+    }
+
+    private static void HealOne(KeyValuePair<string, object?> pair, IDictionary<string, object?> arguments, JsonElement properties, ref Dictionary<string, object?>? healed)
+    {
+        if (!properties.TryGetProperty(pair.Key, out var propertySchema))
+        {
+            return;
+        }
+
+        if (propertySchema.ValueKind != JsonValueKind.Object || !propertySchema.TryGetProperty("type", out var type))
+        {
+            return;
+        }
+
+        var value = ToolLoopJson.ToElement(pair.Value);
+        if (ToolSchemaValidator.Matches(value, type) || TryConvert(value, ToolSchemaValidator.DeclaredTypes(propertySchema)) is not { } converted)
+        {
+            return;
+        }
+
+        healed ??= new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
+        healed[pair.Key] = converted;
     }
 
     private static JsonElement? TryConvert(JsonElement value, IReadOnlyList<string> types)

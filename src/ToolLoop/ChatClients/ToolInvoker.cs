@@ -94,7 +94,7 @@ internal sealed class ToolInvoker(ToolLoopOptions options, ToolLoopSettings sett
             if (timeout is not null)
             {
                 // On a pool thread, so that even a tool that blocks its thread cannot hold the loop past its timeout.
-                running = Task.Run(() => InvokeFunctionAsync(context, token).AsTask(), CancellationToken.None);
+                running = RunOnPool(context, token);
                 value = await running.WaitAsync(token).ConfigureAwait(false);
             }
             else
@@ -179,6 +179,10 @@ internal sealed class ToolInvoker(ToolLoopOptions options, ToolLoopSettings sett
         activity?.SetTag(ToolLoopTelemetry.ErrorType, errorType);
         activity?.SetStatus(ActivityStatusCode.Error, description);
     }
+
+    /// <summary>A separate method, so that the closure exists only for calls with a timeout.</summary>
+    private Task<object?> RunOnPool(ToolInvocationContext context, CancellationToken token)
+        => Task.Run(() => InvokeFunctionAsync(context, token).AsTask(), CancellationToken.None);
 
     private ValueTask<object?> InvokeFunctionAsync(ToolInvocationContext context, CancellationToken cancellationToken)
         => options.FunctionInvoker is { } invoker

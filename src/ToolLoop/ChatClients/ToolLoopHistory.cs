@@ -91,7 +91,7 @@ internal sealed class ToolLoopHistory
         // A plain conversation (no calls, results, approvals, notices or filtered reasoning) is sent as it is.
         if (plain)
         {
-            return new ToolLoopHistory([.. source], []);
+            return new ToolLoopHistory(Copy(source), []);
         }
 
         // First pass: rebuild messages without results, rename duplicate ids, collect results by (final) id.
@@ -263,6 +263,25 @@ internal sealed class ToolLoopHistory
         }
 
         return new ToolLoopHistory(output, approvals);
+    }
+
+    private static List<ChatMessage> Copy(IReadOnlyList<ChatMessage> source)
+    {
+        // Room for a few rounds; ICollection's CopyTo, not an enumerator.
+        var copy = new List<ChatMessage>(source.Count + 8);
+        if (source is ICollection<ChatMessage> collection)
+        {
+            copy.AddRange(collection);
+        }
+        else
+        {
+            for (var i = 0; i < source.Count; i++)
+            {
+                copy.Add(source[i]);
+            }
+        }
+
+        return copy;
     }
 
     private static FunctionResultContent Cap(FunctionResultContent result, int? cap) => ToolLoopJson.CapResult(result, cap);

@@ -33,7 +33,7 @@ internal sealed class ToolLoopRun
     private readonly ToolInvoker _invoker;
     private readonly RoundExecutor _executor;
     private readonly CallIdAllocator _ids = new();
-    private readonly Dictionary<CallSignature, (string CallId, FunctionResultContent Result)> _executed = [];
+    private readonly List<PreparedCall> _executed = [];
     private readonly TurnState _turn = new();
     private List<AIContent> _modelResults = [];
     private List<AIContent>? _callerResults;
@@ -741,11 +741,11 @@ internal sealed class ToolLoopRun
                 pc.EarlierCallId = calls[j].Call.CallId;
                 _consecutiveDuplicates++;
             }
-            else if (_executed.TryGetValue(pc.Signature, out var earlier))
+            else if (EarlierInRequest(pc.Signature) is { } earlier)
             {
                 pc.Kind = PreparedCallKind.Duplicate;
                 pc.EarlierResult = earlier.Result;
-                pc.EarlierCallId = earlier.CallId;
+                pc.EarlierCallId = earlier.Call.CallId;
                 _consecutiveDuplicates++;
             }
             else
@@ -757,7 +757,20 @@ internal sealed class ToolLoopRun
         _callLimitHit = limitHit;
         return true;
 
-        // Rounds are short (MaximumCallsPerRound): a scan costs less than a table.
+        // A request makes few calls (MaximumTotalCalls): a scan, comparing hashes first, costs less than a table.
+        PreparedCall? EarlierInRequest(CallSignature signature)
+        {
+            foreach (var earlier in _executed)
+            {
+                if (earlier.Signature.Equals(signature))
+                {
+                    return earlier;
+                }
+            }
+
+            return null;
+        }
+
         static int EarlierInRound(List<PreparedCall> calls, int i)
         {
             for (var j = 0; j < i; j++)

@@ -17,7 +17,7 @@ namespace ToolLoop;
 /// </summary>
 internal static class ToolSchemaValidator
 {
-    private static readonly ConditionalWeakTable<AIFunctionDeclaration, FullSchema?> s_full = [];
+    private static readonly ConditionalWeakTable<AIFunctionDeclaration, SchemaInfo> s_info = [];
 
     private static readonly HashSet<string> s_rootKeywords = new(StringComparer.Ordinal)
     {
@@ -34,24 +34,15 @@ internal static class ToolSchemaValidator
     /// <summary>Validates against <paramref name="function"/>'s schema: the direct checks, then the full evaluation when the schema needs it.</summary>
     public static List<string>? Validate(IDictionary<string, object?>? arguments, AIFunctionDeclaration function)
     {
-        var schema = function.JsonSchema;
-        var problems = Validate(arguments, schema);
-        if (problems is not null)
-        {
-            return problems;
-        }
-
-        if (!s_full.TryGetValue(function, out var full))
-        {
-            full = FullSchema.Create(schema);
-            s_full.AddOrUpdate(function, full);
-        }
-
-        return full?.Evaluate(arguments);
+        var info = s_info.GetValue(function, static f => new SchemaInfo(f.JsonSchema));
+        var problems = Validate(arguments, info.Schema, info.Required);
+        return problems ?? info.Full?.Evaluate(arguments);
     }
 
     /// <summary>The direct checks; <see langword="null"/> when they find nothing.</summary>
-    public static List<string>? Validate(IDictionary<string, object?>? arguments, JsonElement schema)
+    public static List<string>? Validate(IDictionary<string, object?>? arguments, JsonElement schema) => Validate(arguments, schema, RequiredNames(schema));
+
+    private static List<string>? Validate(IDictionary<string, object?>? arguments, JsonElement schema, string[] required)
     {
         List<string>? problems = null;
         if (schema.ValueKind != JsonValueKind.Object)
@@ -59,47 +50,71 @@ internal static class ToolSchemaValidator
             return problems;
         }
 
-        arguments ??= new Dictionary<string, object?>();
-        if (schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
+        foreach (var n in required)
         {
-            foreach (var name in required.EnumerateArray())
+            if (arguments is null || !arguments.ContainsKey(n))
             {
-                if (name.GetString() is { } n && !arguments.ContainsKey(n))
-                {
-                    (problems ??= []).Add($"missing required parameter '{n}'");
-                }
+                (problems ??= []).Add($"missing required parameter '{n}'");
             }
+        }
+
+        if (arguments is null)
+        {
+            return problems;
         }
 
         var hasProperties = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object;
         var closed = schema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.False;
-        foreach (var pair in arguments)
+        if (arguments is Dictionary<string, object?> dictionary)
         {
-            if (!hasProperties || !properties.TryGetProperty(pair.Key, out var propertySchema))
+            // The concrete type's enumerator: no boxing on the loop's hot path.
+            foreach (var pair in dictionary)
             {
-                if (closed)
-                {
-                    (problems ??= []).Add($"unknown parameter '{pair.Key}'");
-                }
-
-                continue;
+                CheckOne(pair, hasProperties, properties, closed, ref problems);
             }
-
-            var value = ToolLoopJson.ToElement(pair.Value);
-            if (propertySchema.ValueKind == JsonValueKind.Object && propertySchema.TryGetProperty("type", out var type) && !Matches(value, type))
+        }
+        else
+        {
+            foreach (var pair in arguments)
             {
-                (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(propertySchema))} but was {Describe(value)}");
-                continue;
-            }
-
-            if (propertySchema.ValueKind == JsonValueKind.Object && propertySchema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array
-                && !allowed.EnumerateArray().Any(a => JsonElement.DeepEquals(a, value)))
-            {
-                (problems ??= []).Add($"parameter '{pair.Key}' must be one of {allowed.GetRawText()}");
+                CheckOne(pair, hasProperties, properties, closed, ref problems);
             }
         }
 
         return problems;
+    }
+
+    private static void CheckOne(KeyValuePair<string, object?> pair, bool hasProperties, JsonElement properties, bool closed, ref List<string>? problems)
+    {
+        if (!hasProperties || !properties.TryGetProperty(pair.Key, out var propertySchema))
+        {
+            if (closed)
+            {
+                (problems ??= []).Add($"unknown parameter '{pair.Key}'");
+            }
+
+            return;
+        }
+
+        var value = ToolLoopJson.ToElement(pair.Value);
+        if (propertySchema.ValueKind == JsonValueKind.Object && propertySchema.TryGetProperty("type", out var type) && !Matches(value, type))
+        {
+            (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(propertySchema))} but was {Describe(value)}");
+            return;
+        }
+
+        if (propertySchema.ValueKind == JsonValueKind.Object && propertySchema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var option in allowed.EnumerateArray())
+            {
+                if (JsonElement.DeepEquals(option, value))
+                {
+                    return;
+                }
+            }
+
+            (problems ??= []).Add($"parameter '{pair.Key}' must be one of {allowed.GetRawText()}");
+        }
     }
 
     public static IReadOnlyList<string> DeclaredTypes(JsonElement propertySchema)
@@ -136,7 +151,7 @@ internal static class ToolSchemaValidator
         switch (type.ValueKind)
         {
             case JsonValueKind.String:
-                return Matches(value, type.GetString()!);
+                return MatchesTypeName(value, type);
             case JsonValueKind.Array:
                 var any = false;
                 foreach (var t in type.EnumerateArray())
@@ -144,7 +159,7 @@ internal static class ToolSchemaValidator
                     if (t.ValueKind == JsonValueKind.String)
                     {
                         any = true;
-                        if (Matches(value, t.GetString()!))
+                        if (MatchesTypeName(value, t))
                         {
                             return true;
                         }
@@ -156,6 +171,16 @@ internal static class ToolSchemaValidator
                 return true;
         }
     }
+
+    /// <summary>As <see cref="Matches(JsonElement, string)"/> for a <c>type</c> keyword's string, compared in place (no string made per check).</summary>
+    private static bool MatchesTypeName(JsonElement value, JsonElement type)
+        => type.ValueEquals("string") ? value.ValueKind == JsonValueKind.String
+            : type.ValueEquals("integer") ? value.ValueKind == JsonValueKind.Number && IsInteger(value)
+            : type.ValueEquals("number") ? value.ValueKind == JsonValueKind.Number
+            : type.ValueEquals("boolean") ? value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            : type.ValueEquals("object") ? value.ValueKind == JsonValueKind.Object
+            : type.ValueEquals("array") ? value.ValueKind == JsonValueKind.Array
+            : !type.ValueEquals("null") || value.ValueKind == JsonValueKind.Null;
 
     private static bool Matches(JsonElement value, string type) => type switch
     {
@@ -172,6 +197,25 @@ internal static class ToolSchemaValidator
     private static bool IsInteger(JsonElement value)
         => value.TryGetInt64(out _)
             || (decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d));
+
+    private static string[] RequiredNames(JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("required", out var required) || required.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        var names = new List<string>(required.GetArrayLength());
+        foreach (var name in required.EnumerateArray())
+        {
+            if (name.ValueKind == JsonValueKind.String)
+            {
+                names.Add(name.GetString()!);
+            }
+        }
+
+        return [.. names];
+    }
 
     /// <summary>Whether the direct checks already cover everything <paramref name="schema"/> says.</summary>
     private static bool DirectChecksSuffice(JsonElement schema)
@@ -206,6 +250,16 @@ internal static class ToolSchemaValidator
         }
 
         return true;
+    }
+
+    /// <summary>What is read once from a function's schema.</summary>
+    private sealed class SchemaInfo(JsonElement schema)
+    {
+        public JsonElement Schema { get; } = schema;
+
+        public string[] Required { get; } = RequiredNames(schema);
+
+        public FullSchema? Full { get; } = FullSchema.Create(schema);
     }
 
     /// <summary>A schema evaluated in full by JsonSchema.Net, with its errors worded for the model.</summary>
