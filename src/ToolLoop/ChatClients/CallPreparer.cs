@@ -92,7 +92,7 @@ internal sealed class CallPreparer(ToolLoopOptions options, IList<AITool>? reque
             {
                 if (options.HealArguments && arguments is not null)
                 {
-                    arguments = ToolArgumentHealer.Heal(arguments, schema);
+                    arguments = ToolArgumentHealer.Heal(arguments, ToolSchemaValidator.Info(f));
                 }
 
                 // F9, F41

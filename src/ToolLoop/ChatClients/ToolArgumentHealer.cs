@@ -172,9 +172,9 @@ internal static class ToolArgumentHealer
     }
 
     /// <summary>Converts argument values to the types the schema declares; returns the input when nothing changed.</summary>
-    public static IDictionary<string, object?> Heal(IDictionary<string, object?> arguments, JsonElement schema)
+    public static IDictionary<string, object?> Heal(IDictionary<string, object?> arguments, ToolSchemaValidator.SchemaInfo schema)
     {
-        if (!TryGetProperties(schema, out var properties))
+        if (schema.Properties is not { } properties)
         {
             return arguments;
         }
@@ -199,20 +199,15 @@ internal static class ToolArgumentHealer
         return healed ?? arguments;
     }
 
-    private static void HealOne(KeyValuePair<string, object?> pair, IDictionary<string, object?> arguments, JsonElement properties, ref Dictionary<string, object?>? healed)
+    private static void HealOne(KeyValuePair<string, object?> pair, IDictionary<string, object?> arguments, Dictionary<string, ToolSchemaValidator.PropertyInfo> properties, ref Dictionary<string, object?>? healed)
     {
-        if (!properties.TryGetProperty(pair.Key, out var propertySchema))
-        {
-            return;
-        }
-
-        if (propertySchema.ValueKind != JsonValueKind.Object || !propertySchema.TryGetProperty("type", out var type))
+        if (!properties.TryGetValue(pair.Key, out var property) || !property.HasType)
         {
             return;
         }
 
         var value = ToolLoopJson.ToElement(pair.Value);
-        if (ToolSchemaValidator.Matches(value, type) || TryConvert(value, ToolSchemaValidator.DeclaredTypes(propertySchema)) is not { } converted)
+        if (ToolSchemaValidator.Matches(value, property.Type) || TryConvert(value, ToolSchemaValidator.DeclaredTypes(property.Schema)) is not { } converted)
         {
             return;
         }

@@ -34,23 +34,24 @@ internal static class ToolSchemaValidator
     /// <summary>Validates against <paramref name="function"/>'s schema: the direct checks, then the full evaluation when the schema needs it.</summary>
     public static List<string>? Validate(IDictionary<string, object?>? arguments, AIFunctionDeclaration function)
     {
-        var info = s_info.GetValue(function, static f => new SchemaInfo(f.JsonSchema));
-        var problems = Validate(arguments, info.Schema, info.Required);
+        var info = Info(function);
+        var problems = Validate(arguments, info);
         return problems ?? info.Full?.Evaluate(arguments);
     }
 
-    /// <summary>The direct checks; <see langword="null"/> when they find nothing.</summary>
-    public static List<string>? Validate(IDictionary<string, object?>? arguments, JsonElement schema) => Validate(arguments, schema, RequiredNames(schema));
+    /// <summary>What is read once from <paramref name="function"/>'s schema (cached for the function's lifetime).</summary>
+    public static SchemaInfo Info(AIFunctionDeclaration function) => s_info.GetValue(function, static f => new SchemaInfo(f.JsonSchema));
 
-    private static List<string>? Validate(IDictionary<string, object?>? arguments, JsonElement schema, string[] required)
+    /// <summary>The direct checks; <see langword="null"/> when they find nothing.</summary>
+    private static List<string>? Validate(IDictionary<string, object?>? arguments, SchemaInfo info)
     {
         List<string>? problems = null;
-        if (schema.ValueKind != JsonValueKind.Object)
+        if (info.Schema.ValueKind != JsonValueKind.Object)
         {
             return problems;
         }
 
-        foreach (var n in required)
+        foreach (var n in info.Required)
         {
             if (arguments is null || !arguments.ContainsKey(n))
             {
@@ -63,32 +64,30 @@ internal static class ToolSchemaValidator
             return problems;
         }
 
-        var hasProperties = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object;
-        var closed = schema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.False;
         if (arguments is Dictionary<string, object?> dictionary)
         {
             // The concrete type's enumerator: no boxing on the loop's hot path.
             foreach (var pair in dictionary)
             {
-                CheckOne(pair, hasProperties, properties, closed, ref problems);
+                CheckOne(pair, info, ref problems);
             }
         }
         else
         {
             foreach (var pair in arguments)
             {
-                CheckOne(pair, hasProperties, properties, closed, ref problems);
+                CheckOne(pair, info, ref problems);
             }
         }
 
         return problems;
     }
 
-    private static void CheckOne(KeyValuePair<string, object?> pair, bool hasProperties, JsonElement properties, bool closed, ref List<string>? problems)
+    private static void CheckOne(KeyValuePair<string, object?> pair, SchemaInfo info, ref List<string>? problems)
     {
-        if (!hasProperties || !properties.TryGetProperty(pair.Key, out var propertySchema))
+        if (info.Properties is not { } properties || !properties.TryGetValue(pair.Key, out var property))
         {
-            if (closed)
+            if (info.Closed)
             {
                 (problems ??= []).Add($"unknown parameter '{pair.Key}'");
             }
@@ -97,15 +96,15 @@ internal static class ToolSchemaValidator
         }
 
         var value = ToolLoopJson.ToElement(pair.Value);
-        if (propertySchema.ValueKind == JsonValueKind.Object && propertySchema.TryGetProperty("type", out var type) && !Matches(value, type))
+        if (property.HasType && !Matches(value, property.Type))
         {
-            (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(propertySchema))} but was {Describe(value)}");
+            (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(property.Schema))} but was {Describe(value)}");
             return;
         }
 
-        if (propertySchema.ValueKind == JsonValueKind.Object && propertySchema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array)
+        if (property.HasEnum)
         {
-            foreach (var option in allowed.EnumerateArray())
+            foreach (var option in property.Enum.EnumerateArray())
             {
                 if (JsonElement.DeepEquals(option, value))
                 {
@@ -113,7 +112,7 @@ internal static class ToolSchemaValidator
                 }
             }
 
-            (problems ??= []).Add($"parameter '{pair.Key}' must be one of {allowed.GetRawText()}");
+            (problems ??= []).Add($"parameter '{pair.Key}' must be one of {property.Enum.GetRawText()}");
         }
     }
 
@@ -252,18 +251,53 @@ internal static class ToolSchemaValidator
         return true;
     }
 
-    /// <summary>What is read once from a function's schema.</summary>
-    private sealed class SchemaInfo(JsonElement schema)
+    /// <summary>What is read once from a function's schema: the lookups the checks and the healer make per call.</summary>
+    public sealed class SchemaInfo
     {
-        public JsonElement Schema { get; } = schema;
+        public SchemaInfo(JsonElement schema)
+        {
+            Schema = schema;
+            Required = RequiredNames(schema);
+            if (schema.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
 
-        public string[] Required { get; } = RequiredNames(schema);
+            Closed = schema.TryGetProperty("additionalProperties", out var additional) && additional.ValueKind == JsonValueKind.False;
+            if (schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+            {
+                Properties = new Dictionary<string, PropertyInfo>(StringComparer.Ordinal);
+                foreach (var property in properties.EnumerateObject())
+                {
+                    var value = property.Value;
+                    var isObject = value.ValueKind == JsonValueKind.Object;
+                    JsonElement type = default, allowed = default;
+                    var hasType = isObject && value.TryGetProperty("type", out type);
+                    var hasEnum = isObject && value.TryGetProperty("enum", out allowed) && allowed.ValueKind == JsonValueKind.Array;
+                    Properties.TryAdd(property.Name, new PropertyInfo(value, type, hasType, allowed, hasEnum));
+                }
+            }
 
-        public FullSchema? Full { get; } = FullSchema.Create(schema);
+            Full = FullSchema.Create(schema);
+        }
+
+        public JsonElement Schema { get; }
+
+        public string[] Required { get; }
+
+        public bool Closed { get; }
+
+        /// <summary><see langword="null"/> when the schema declares no properties.</summary>
+        public Dictionary<string, PropertyInfo>? Properties { get; }
+
+        public FullSchema? Full { get; }
     }
 
+    /// <summary>One declared property: its schema and, when present, its <c>type</c> and <c>enum</c>.</summary>
+    public readonly record struct PropertyInfo(JsonElement Schema, JsonElement Type, bool HasType, JsonElement Enum, bool HasEnum);
+
     /// <summary>A schema evaluated in full by JsonSchema.Net, with its errors worded for the model.</summary>
-    private sealed class FullSchema(JsonSchema schema)
+    public sealed class FullSchema(JsonSchema schema)
     {
         public static FullSchema? Create(JsonElement schema)
         {
