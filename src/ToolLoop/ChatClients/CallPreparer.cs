@@ -69,7 +69,8 @@ internal sealed class CallPreparer(ToolLoopOptions options, IList<AITool>? reque
         else
         {
             function = f;
-            var schema = f.JsonSchema;
+            var info = ToolSchemaValidator.Info(f);
+            var schema = info.Schema;
             if (exception is not null)
             {
                 // F12, F31: healing may repair a bare value or close an object cut off after a complete value; it
@@ -92,11 +93,11 @@ internal sealed class CallPreparer(ToolLoopOptions options, IList<AITool>? reque
             {
                 if (options.HealArguments && arguments is not null)
                 {
-                    arguments = ToolArgumentHealer.Heal(arguments, ToolSchemaValidator.Info(f));
+                    arguments = ToolArgumentHealer.Heal(arguments, info);
                 }
 
                 // F9, F41
-                if (ToolSchemaValidator.Validate(arguments, f) is { } problems)
+                if (ToolSchemaValidator.Validate(arguments, info) is { } problems)
                 {
                     invalid = true;
                     error = $"Invalid arguments for '{call.Name}': {string.Join("; ", problems)}. Send a JSON object matching this schema: {schema.GetRawText()}";

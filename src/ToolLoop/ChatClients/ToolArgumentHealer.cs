@@ -207,7 +207,7 @@ internal static class ToolArgumentHealer
         }
 
         var value = ToolLoopJson.ToElement(pair.Value);
-        if (ToolSchemaValidator.Matches(value, property.Type) || TryConvert(value, ToolSchemaValidator.DeclaredTypes(property.Schema)) is not { } converted)
+        if (property.Accepts(value) || TryConvert(value, ToolSchemaValidator.DeclaredTypes(property.Schema)) is not { } converted)
         {
             return;
         }

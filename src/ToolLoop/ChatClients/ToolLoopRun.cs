@@ -21,6 +21,9 @@ internal sealed class ToolLoopRun
 {
     private const string ModelFailedResult = "Not run: the model's response failed before it was complete.";
 
+    private static readonly string s_processPrefix = "toolloop_" + Guid.NewGuid().ToString("N")[..12] + "_";
+    private static long s_runs;
+
     private readonly IChatClient _inner;
     private readonly ToolLoopOptions _options;
     private readonly ToolLoopSettings _settings;
@@ -792,10 +795,13 @@ internal sealed class ToolLoopRun
         }
     }
 
-    /// <summary>Ids of the loop's own messages: unique per run (one random prefix), cheap per message.</summary>
+    /// <summary>
+    /// Ids of the loop's own messages: a random prefix drawn once per process, a run number, a message number. Unique
+    /// without a random draw per run (a <see cref="Guid"/> costs more than a whole round of the loop).
+    /// </summary>
     private string NewMessageId()
     {
-        _idPrefix ??= "toolloop_" + Guid.NewGuid().ToString("N")[..16] + "_";
+        _idPrefix ??= string.Concat(s_processPrefix, Interlocked.Increment(ref s_runs).ToString(System.Globalization.CultureInfo.InvariantCulture), "_");
         return _idPrefix + (++_idCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -32,18 +32,16 @@ internal static class ToolSchemaValidator
     private static readonly EvaluationOptions s_evaluation = new() { OutputFormat = OutputFormat.List };
 
     /// <summary>Validates against <paramref name="function"/>'s schema: the direct checks, then the full evaluation when the schema needs it.</summary>
-    public static List<string>? Validate(IDictionary<string, object?>? arguments, AIFunctionDeclaration function)
-    {
-        var info = Info(function);
-        var problems = Validate(arguments, info);
-        return problems ?? info.Full?.Evaluate(arguments);
-    }
+    public static List<string>? Validate(IDictionary<string, object?>? arguments, AIFunctionDeclaration function) => Validate(arguments, Info(function));
+
+    /// <summary>Validates against a schema read with <see cref="Info"/>: the direct checks, then the full evaluation when the schema needs it.</summary>
+    public static List<string>? Validate(IDictionary<string, object?>? arguments, SchemaInfo info) => Direct(arguments, info) ?? info.Full?.Evaluate(arguments);
 
     /// <summary>What is read once from <paramref name="function"/>'s schema (cached for the function's lifetime).</summary>
     public static SchemaInfo Info(AIFunctionDeclaration function) => s_info.GetValue(function, static f => new SchemaInfo(f.JsonSchema));
 
     /// <summary>The direct checks; <see langword="null"/> when they find nothing.</summary>
-    private static List<string>? Validate(IDictionary<string, object?>? arguments, SchemaInfo info)
+    private static List<string>? Direct(IDictionary<string, object?>? arguments, SchemaInfo info)
     {
         List<string>? problems = null;
         if (info.Schema.ValueKind != JsonValueKind.Object)
@@ -96,7 +94,7 @@ internal static class ToolSchemaValidator
         }
 
         var value = ToolLoopJson.ToElement(pair.Value);
-        if (property.HasType && !Matches(value, property.Type))
+        if (!property.Accepts(value))
         {
             (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(property.Schema))} but was {Describe(value)}");
             return;
@@ -293,8 +291,72 @@ internal static class ToolSchemaValidator
         public FullSchema? Full { get; }
     }
 
-    /// <summary>One declared property: its schema and, when present, its <c>type</c> and <c>enum</c>.</summary>
-    public readonly record struct PropertyInfo(JsonElement Schema, JsonElement Type, bool HasType, JsonElement Enum, bool HasEnum);
+    /// <summary>One declared property: its schema and, when present, its <c>type</c> (also as a set of JSON kinds) and <c>enum</c>.</summary>
+    public readonly record struct PropertyInfo(JsonElement Schema, JsonElement Type, bool HasType, JsonElement Enum, bool HasEnum)
+    {
+        public TypeSet Types { get; } = HasType ? ToTypeSet(Type) : TypeSet.Any;
+
+        public bool Accepts(JsonElement value) => value.ValueKind switch
+        {
+            _ when (Types & TypeSet.Any) != 0 => true,
+            JsonValueKind.String => (Types & TypeSet.String) != 0,
+            JsonValueKind.Number => (Types & TypeSet.Number) != 0 || ((Types & TypeSet.Integer) != 0 && IsInteger(value)),
+            JsonValueKind.True or JsonValueKind.False => (Types & TypeSet.Boolean) != 0,
+            JsonValueKind.Object => (Types & TypeSet.Object) != 0,
+            JsonValueKind.Array => (Types & TypeSet.Array) != 0,
+            JsonValueKind.Null => (Types & TypeSet.Null) != 0,
+            _ => false,
+        };
+    }
+
+    /// <summary>The JSON kinds a <c>type</c> keyword allows.</summary>
+    [Flags]
+    public enum TypeSet
+    {
+        None = 0,
+        String = 1,
+        Integer = 2,
+        Number = 4,
+        Boolean = 8,
+        Object = 16,
+        Array = 32,
+        Null = 64,
+        Any = 128,
+    }
+
+    private static TypeSet ToTypeSet(JsonElement type)
+    {
+        switch (type.ValueKind)
+        {
+            case JsonValueKind.String:
+                return ToTypeSet(type.GetString()!);
+            case JsonValueKind.Array:
+                var set = TypeSet.None;
+                foreach (var t in type.EnumerateArray())
+                {
+                    if (t.ValueKind == JsonValueKind.String)
+                    {
+                        set |= ToTypeSet(t.GetString()!);
+                    }
+                }
+
+                return set == TypeSet.None ? TypeSet.Any : set;
+            default:
+                return TypeSet.Any;
+        }
+    }
+
+    private static TypeSet ToTypeSet(string type) => type switch
+    {
+        "string" => TypeSet.String,
+        "integer" => TypeSet.Integer,
+        "number" => TypeSet.Number,
+        "boolean" => TypeSet.Boolean,
+        "object" => TypeSet.Object,
+        "array" => TypeSet.Array,
+        "null" => TypeSet.Null,
+        _ => TypeSet.Any,
+    };
 
     /// <summary>A schema evaluated in full by JsonSchema.Net, with its errors worded for the model.</summary>
     public sealed class FullSchema(JsonSchema schema)
