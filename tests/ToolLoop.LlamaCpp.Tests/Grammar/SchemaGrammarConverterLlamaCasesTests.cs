@@ -1,0 +1,81 @@
+using System.Text.Json;
+using ToolLoop.LlamaCpp.Grammar;
+
+namespace ToolLoop.LlamaCpp.Tests.Grammar;
+
+/// <summary>
+/// llama.cpp's own schema → grammar cases (<c>tests/test-json-schema-to-grammar.cpp</c>, read at test time): the
+/// converter writes exactly llama.cpp's expected grammar, except for the cases in <see cref="s_differences"/>, where
+/// llama.cpp's grammar accepts text that is not JSON or not valid against the schema (or rejects valid text). Each
+/// difference carries witnesses: JSON texts on which llama.cpp's expected grammar is wrong and ours is right, judged
+/// by JsonSchema.Net.
+/// </summary>
+public sealed class SchemaGrammarConverterLlamaCasesTests
+{
+    // Case name → why it differs, and texts llama.cpp's grammar gets wrong.
+    private static readonly Dictionary<string, (string Why, string[] Witnesses)> s_differences = new(StringComparer.Ordinal)
+    {
+        ["regexp with top-level alternation"] = ("ECMA-262 anchors: ^A|B|C|D$ is 'starts with A, or contains B or C, or ends with D'", ["\"xBx\"", "\"Ax\"", "\"xD\""]),
+        ["unanchored regexp"] = ("an unanchored pattern matches anywhere in the string (llama.cpp accepts any string)", ["\"abc\""]),
+        ["regexp with unsupported shorthand"] = ("\\w is supported (llama.cpp accepts any string)", ["\"123!\""]),
+        ["regexp"] = ("'.' inside a JSON string is JSON text: a quote is written \\\" (llama.cpp lets a bare quote end the string)", ["\"123-4567 aaand\" x\"", "\"123-4567 aaand\\\"ab\""]),
+        ["regexp quote"] = ("a quote in the pattern is \\\" in the JSON string (llama.cpp writes \"\"\", not JSON)", ["\"\"\"", "\"\\\"\""]),
+        ["max -5"] = ("no leading zero after the minus sign (llama.cpp accepts -05, not JSON)", ["-05", "-00"]),
+        ["optional props with empty name"] = ("the property \"\" does not take over the root rule (llama.cpp's root is that property's integer, so it rejects every object)", ["{\"a\": 2}", "{\"\": 1}"]),
+        ["required + additional props"] = ("an additional key does not start with a lone backslash (llama.cpp accepts {\"\\\": …}, not JSON)", ["{\"a\": 1, \"\\\": \"x\"}"]),
+        ["optional + additional props"] = ("as above", ["{\"\\\": 1}"]),
+        ["required + optional + additional props"] = ("as above", ["{\"and\": 1, \"\\\": 2}"]),
+        ["optional props with nested names"] = ("as above", ["{\"\\\": 1}"]),
+        ["optional props with common prefix"] = ("as above", ["{\"\\\": 1}"]),
+    };
+
+    [Theory]
+    [MemberData(nameof(LlamaSchemaTestCases.Names), MemberType = typeof(LlamaSchemaTestCases))]
+    public void Case_matches_llama_cpp_or_differs_for_a_stated_reason(string name)
+    {
+        var c = LlamaSchemaTestCases.Get(name);
+        string? actual = null;
+        Exception? error = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(c.Schema);
+            actual = SchemaGrammarConverter.Convert(doc.RootElement);
+        }
+        catch (Exception ex) when (ex is SchemaConversionException or JsonException)
+        {
+            error = ex;
+        }
+
+        Assert.True(c.ExpectSuccess == (error is null), $"expected {(c.ExpectSuccess ? "success" : "failure")}, got {error?.Message ?? actual}");
+        if (!c.ExpectSuccess)
+        {
+            return;
+        }
+
+        // Every grammar llama.cpp expects, and every grammar we write, is well-formed GBNF with all rules defined.
+        var expected = GbnfRecognizer.Parse(c.ExpectedGrammar);
+        var ours = GbnfRecognizer.Parse(actual!);
+        if (!s_differences.TryGetValue(name, out var difference))
+        {
+            Assert.Equal(LlamaSchemaTestCases.Trim(c.ExpectedGrammar), LlamaSchemaTestCases.Trim(actual!));
+            return;
+        }
+
+        Assert.NotEqual(LlamaSchemaTestCases.Trim(c.ExpectedGrammar), LlamaSchemaTestCases.Trim(actual!));
+        foreach (var witness in difference.Witnesses)
+        {
+            var valid = ReferenceValidator.IsValid(c.Schema, witness);
+            Assert.True(ours.Accepts(witness) == valid, $"{name}: our grammar {(valid ? "rejects" : "accepts")} {witness} ({difference.Why})");
+            Assert.True(expected.Accepts(witness) != valid, $"{name}: llama.cpp's grammar is right about {witness}; the stated difference ({difference.Why}) is not shown");
+        }
+    }
+
+    [Fact]
+    public void Every_listed_difference_is_a_llama_cpp_case()
+    {
+        _ = LlamaSchemaTestCases.SourcePath;
+        var names = LlamaSchemaTestCases.All.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.All(s_differences.Keys, k => Assert.Contains(k, names));
+        Assert.True(LlamaSchemaTestCases.All.Count >= 80, $"only {LlamaSchemaTestCases.All.Count} cases were read");
+    }
+}
