@@ -10,8 +10,11 @@ namespace ToolLoop.LlamaCpp.Grammar;
 /// llama.cpp's grammar admits text that is not JSON or not valid against the schema, are listed on
 /// <see cref="PatternConverter"/> (patterns), <see cref="IntegerRangeGrammar"/> (integer bounds),
 /// <see cref="SchemaReader"/> (reading), and here: the key rule for additional properties does not start a key with
-/// a lone backslash or a raw control character, and an empty property name at the top level does not take over the
-/// name <c>root</c>.
+/// a lone backslash or a raw control character, an empty property name at the top level does not take over the name
+/// <c>root</c>, the parts of an <c>allOf</c> keep their own <c>required</c> lists, dates know the days of each month
+/// and leap years, and times take 1 to 7 fraction digits. One is wider
+/// than JSON Schema on purpose: the offset of a <c>time</c> is optional, because .NET's <c>TimeOnly</c> is declared
+/// <c>"format": "time"</c> but written and read without one.
 /// </summary>
 /// <remarks>
 /// Several schemas can be added to one converter (the call grammars do): rules of equal text are shared, and a name
@@ -36,9 +39,18 @@ internal sealed class SchemaGrammarConverter
         ["char"] = ("[^\"\\\\\\x7F\\x00-\\x1F] | [\\\\] ([\"\\\\bfnrt] | \"u\" [0-9a-fA-F]{4})", []),
         ["string"] = ("\"\\\"\" char* \"\\\"\"", ["char"]),
         ["null"] = ("\"null\"", []),
-        ["date"] = ("[0-9]{4} \"-\" ( \"0\" [1-9] | \"1\" [0-2] ) \"-\" ( \"0\" [1-9] | [1-2] [0-9] | \"3\" [0-1] )", []),
-        ["time"] = ("([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" [0-5] [0-9] ( \".\" [0-9]{3} )? ( \"Z\" | ( \"+\" | \"-\" ) ( [01] [0-9] | \"2\" [0-3] ) \":\" [0-5] [0-9] )", []),
-        ["date-time"] = ("date \"T\" time", ["date", "time"]),
+        // llama.cpp's date accepts the 30th of February; this one knows the days of each month and the leap years.
+        ["date"] = ("[0-9]{4} \"-\" ( ( \"0\" [13578] | \"1\" [02] ) \"-\" ( \"0\" [1-9] | [1-2] [0-9] | \"3\" [0-1] ) | ( \"0\" [469] | \"11\" ) \"-\" ( \"0\" [1-9] | [1-2] [0-9] | \"30\" ) | \"02-\" ( \"0\" [1-9] | \"1\" [0-9] | \"2\" [0-8] ) ) | leap-year \"-02-29\"", ["leap-year"]),
+        ["leap-year"] = ("[0-9] [0-9] ( \"0\" [48] | [2468] [048] | [13579] [26] ) | ( [02468] [048] | [13579] [26] ) \"00\"", []),
+
+        // RFC 3339 allows any number of fraction digits (llama.cpp: exactly 3); 1 to 7 is what .NET writes and reads.
+        ["partial-time"] = ("([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" [0-5] [0-9] ( \".\" [0-9]{1,7} )?", []),
+        ["time-offset"] = ("\"Z\" | ( \"+\" | \"-\" ) ( [01] [0-9] | \"2\" [0-3] ) \":\" [0-5] [0-9]", []),
+
+        // The offset is optional in a "time": .NET writes "format": "time" for TimeOnly, whose JSON ("12:30:00") has
+        // none and which cannot read one, so a required offset would make every TimeOnly argument fail.
+        ["time"] = ("partial-time time-offset?", ["partial-time", "time-offset"]),
+        ["date-time"] = ("date \"T\" partial-time time-offset", ["date", "partial-time", "time-offset"]),
         ["date-string"] = ("\"\\\"\" date \"\\\"\"", ["date"]),
         ["time-string"] = ("\"\\\"\" time \"\\\"\"", ["time"]),
         ["date-time-string"] = ("\"\\\"\" date-time \"\\\"\"", ["date-time"]),
@@ -201,6 +213,12 @@ internal sealed class SchemaGrammarConverter
                     }
 
                     tuple.Append(Visit(schema.Children[i], subName + "tuple-" + i.ToString(CultureInfo.InvariantCulture)));
+                }
+
+                if (schema.Items is { } rest)
+                {
+                    var restRule = Visit(rest, subName + "item");
+                    tuple.Append(schema.Children.Count == 0 ? Repetition(restRule, 0, int.MaxValue, "\",\" space") : " (\",\" space " + restRule + ")*");
                 }
 
                 return AddRule(ruleName, tuple.Append(" space \"]\"").ToString());
@@ -426,10 +444,12 @@ internal sealed class SchemaGrammarConverter
                     AddComponent(target, isRequired);
                     break;
                 case SchemaKind.Object:
+                    // A property is required when its own schema says so (llama.cpp requires every property of a
+                    // part, so {"allOf": [{"properties": {"a": …}}]} rejects {}); an alternative's never are.
                     foreach (var p in component.Properties)
                     {
                         properties.Add((p.Name, p.Schema));
-                        if (isRequired)
+                        if (isRequired && p.Required)
                         {
                             required.Add(p.Name);
                         }
@@ -566,7 +586,8 @@ internal sealed class SchemaGrammarConverter
     /// <summary>
     /// A JSON string that is none of <paramref name="strings"/>, by a trie of their characters, as llama.cpp's
     /// <c>_not_strings</c>. The first character after a branch point is a plain character: llama.cpp lets it be a lone
-    /// backslash or a raw control character, which is not JSON (<c>{"\": 1}</c>).
+    /// backslash or a raw control character, which is not JSON (<c>{"\": 1}</c>). A proper prefix of a name is
+    /// allowed, which llama.cpp forgets.
     /// </summary>
     private string NotStrings(List<string> strings)
     {
@@ -607,9 +628,10 @@ internal sealed class SchemaGrammarConverter
                 o.Append(Gbnf.CharClass([(cp, cp)]));
                 if (child.Children.Count > 0)
                 {
+                    // A proper prefix of a name is another name (llama.cpp rejects the key "n" beside "name").
                     o.Append(" (");
                     Visit(child);
-                    o.Append(')');
+                    o.Append(child.IsEnd ? ")" : ")?");
                 }
                 else
                 {

@@ -47,7 +47,10 @@ internal sealed class SchemaNode
     /// <summary>The <c>maxLength</c> of a string; -1 for none.</summary>
     public int MaxLength { get; init; } = -1;
 
-    /// <summary>The item schema of an <see cref="SchemaKind.Array"/> (an <see cref="SchemaKind.Any"/> node when absent).</summary>
+    /// <summary>
+    /// The item schema of an <see cref="SchemaKind.Array"/> (an <see cref="SchemaKind.Any"/> node when absent), or of the
+    /// items after the prefix of a <see cref="SchemaKind.Tuple"/> (<see langword="null"/>: no more items).
+    /// </summary>
     public SchemaNode? Items { get; init; }
 
     public int MinItems { get; init; }
@@ -60,6 +63,12 @@ internal sealed class SchemaNode
 
     /// <summary>The schema of additional properties, or <see langword="null"/> when none are allowed.</summary>
     public SchemaNode? AdditionalProperties { get; init; }
+
+    public SchemaNode WithChildren(IEnumerable<SchemaNode> children)
+    {
+        Children.AddRange(children);
+        return this;
+    }
 
     /// <summary>The JSON value types this schema may produce, through any branch.</summary>
     public JsonValueTypes ValueTypes()

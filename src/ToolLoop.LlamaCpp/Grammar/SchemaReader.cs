@@ -317,35 +317,49 @@ internal sealed class SchemaReader
 
     private SchemaNode BuildArray(JsonElement schema, string path, int depth)
     {
-        var key = schema.TryGetProperty("items", out var items) ? "items" : schema.TryGetProperty("prefixItems", out items) ? "prefixItems" : null;
-        SchemaNode itemSchema;
-        if (key is null)
+        var hasItems = schema.TryGetProperty("items", out var items);
+        var hasPrefix = schema.TryGetProperty("prefixItems", out var prefix);
+        if (hasPrefix && prefix.ValueKind == JsonValueKind.Array && (!hasItems || items.ValueKind is JsonValueKind.False or JsonValueKind.Object or JsonValueKind.True))
         {
-            itemSchema = new SchemaNode(SchemaKind.Any);
+            // Draft 2020-12: prefixItems are the first items; "items" is the schema of the rest (false: none). llama.cpp
+            // lets "items" win, so it drops the prefix, and it cannot read "items": false.
+            var tuple = BuildTuple(prefix, $"{path}/prefixItems", depth);
+            return hasItems && items.ValueKind != JsonValueKind.False
+                ? new SchemaNode(SchemaKind.Tuple) { Items = Build(items, path + "/items", depth + 1) }.WithChildren(tuple.Children)
+                : tuple;
         }
-        else if (items.ValueKind == JsonValueKind.Array)
-        {
-            // "items" wins when both are present; as in llama.cpp, a schema instead of an array is the item schema.
-            var tuple = new SchemaNode(SchemaKind.Tuple);
-            var i = 0;
-            foreach (var item in items.EnumerateArray())
-            {
-                tuple.Children.Add(Build(item, $"{path}/{key}/{i++}", depth + 1));
-            }
 
-            return tuple;
-        }
-        else
+        var key = hasItems ? "items" : hasPrefix ? "prefixItems" : null;
+        if (key is not null && (hasItems ? items : prefix) is { ValueKind: JsonValueKind.Array } list)
         {
-            itemSchema = Build(items, $"{path}/{key}", depth + 1);
+            // Before draft 2020-12 a tuple was an "items" array.
+            return BuildTuple(list, $"{path}/{key}", depth);
+        }
+
+        if (hasItems && items.ValueKind == JsonValueKind.False)
+        {
+            return new SchemaNode(SchemaKind.Tuple);
         }
 
         return new SchemaNode(SchemaKind.Array)
         {
-            Items = itemSchema,
+            // As in llama.cpp, a prefixItems schema (not an array) is the item schema.
+            Items = key is null ? new SchemaNode(SchemaKind.Any) : Build(hasItems ? items : prefix, $"{path}/{key}", depth + 1),
             MinItems = GetCount(schema, "minItems", path, 0),
             MaxItems = GetCount(schema, "maxItems", path, -1),
         };
+    }
+
+    private SchemaNode BuildTuple(JsonElement items, string path, int depth)
+    {
+        var tuple = new SchemaNode(SchemaKind.Tuple);
+        var i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            tuple.Children.Add(Build(item, $"{path}/{i++}", depth + 1));
+        }
+
+        return tuple;
     }
 
     private static SchemaNode BuildString(JsonElement schema, string path)
