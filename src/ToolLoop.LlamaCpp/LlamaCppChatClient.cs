@@ -1,3 +1,4 @@
+using LLama;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using ToolLoop.LlamaCpp.Internal;
@@ -54,6 +55,18 @@ public sealed class LlamaCppChatClient : IChatClient
     {
     }
 
+    /// <summary>
+    /// Creates a client on weights an application loaded with LLamaSharp (<c>LLamaWeights.LoadFromFile</c>). The weights
+    /// stay owned by the caller: disposing the client frees only its context; dispose the weights after their clients.
+    /// </summary>
+    /// <param name="weights">The loaded weights.</param>
+    /// <param name="options">Context and generation settings (<see cref="LlamaCppChatClientOptions.ModelPath"/> is ignored); <see langword="null"/> for defaults.</param>
+    /// <exception cref="LlamaCppException">The context could not be created.</exception>
+    public LlamaCppChatClient(LLamaWeights weights, LlamaCppChatClientOptions? options = null)
+        : this(LlamaModel.FromWeights(weights, options?.Logger), options ?? new LlamaCppChatClientOptions(), ownsModel: true, renderer: null, parserFactory: null)
+    {
+    }
+
     internal LlamaCppChatClient(
         LlamaModel model,
         LlamaCppChatClientOptions options,
@@ -66,7 +79,7 @@ public sealed class LlamaCppChatClient : IChatClient
         ArgumentOutOfRangeException.ThrowIfNegative(options.ContextSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         Model = model;
-        int threads = options.ThreadCount ?? Math.Max(1, Environment.ProcessorCount / 2);
+        int threads = options.ThreadCount ?? LlamaCppChatClientOptions.DefaultThreadCount;
         try
         {
             _session = new LlamaSession(model, new LlamaSessionOptions(options.ContextSize, options.BatchSize, threads, options.BatchThreadCount ?? threads));
