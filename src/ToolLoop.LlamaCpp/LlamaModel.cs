@@ -18,6 +18,7 @@ public sealed class LlamaModel : IDisposable
 {
     private readonly SafeLlamaModelHandle _handle;
     private readonly bool _ownsHandle;
+    private readonly Lazy<Internal.LlamaPromptTokenizer> _promptTokenizer;
     private volatile bool _disposed;
 
     private LlamaModel(string path, SafeLlamaModelHandle handle, bool ownsHandle, ILogger? logger)
@@ -32,10 +33,11 @@ public sealed class LlamaModel : IDisposable
         AddBos = vocab.ShouldAddBOS;
         BosToken = vocab.BOS is { } bos ? (int)bos : -1;
         EosToken = vocab.EOS is { } eos ? (int)eos : -1;
-        ChatTemplate = handle.GetTemplate(null, strict: false);
+        ChatTemplate = LlamaNative.ReadChatTemplate(handle.DangerousGetHandle(), null);
         Description = handle.Description ?? string.Empty;
         VocabularyType = vocab.Type;
         VocabHandle = LlamaNative.llama_model_get_vocab(handle.DangerousGetHandle());
+        _promptTokenizer = new(() => new Internal.LlamaPromptTokenizer(this));
     }
 
     /// <summary>The full path of the GGUF file (empty for a model taken from <see cref="LLamaWeights"/>).</summary>
@@ -76,6 +78,9 @@ public sealed class LlamaModel : IDisposable
     internal int EosToken { get; }
 
     internal bool IsDisposed => _disposed;
+
+    /// <summary>Tokenizes rendered prompts (framing/data); built on first use (it reads every token's attributes once).</summary>
+    internal Internal.LlamaPromptTokenizer PromptTokenizer => _promptTokenizer.Value;
 
     /// <summary>The text of a special token, or <see langword="null"/> for none (-1).</summary>
     internal string? SpecialTokenText(int token) => token < 0 ? null : TokenText(token);
@@ -136,14 +141,7 @@ public sealed class LlamaModel : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_handle.MetadataValueByKey(key) is not { } value)
-        {
-            return null;
-        }
-
-        ReadOnlySpan<byte> bytes = value.Span;
-        int nul = bytes.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(nul >= 0 ? bytes[..nul] : bytes);
+        return LlamaNative.ReadMetadata(_handle.DangerousGetHandle(), key);
     }
 
     /// <summary>Reads a named chat template (<c>tokenizer.chat_template.&lt;name&gt;</c>, for example <c>tool_use</c>).</summary>
@@ -153,7 +151,7 @@ public sealed class LlamaModel : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _handle.GetTemplate(name, strict: true);
+        return LlamaNative.ReadChatTemplate(_handle.DangerousGetHandle(), name);
     }
 
     /// <summary>Frees the native model once no client uses it any more (a model from <see cref="FromWeights"/> is left to its owner).</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using LLama.Native;
 using ToolLoop.LlamaCpp.Interop;
 using ToolLoop.LocalModels;
@@ -61,8 +60,8 @@ internal static class SamplerFactory
     internal static unsafe void AddGrammar(LlamaModel model, SafeLLamaSamplerChainHandle chain, SamplerGrammar grammar)
     {
         using Interop.LlamaLog.Scope scope = Interop.LlamaLog.Enter(model.Logger);
-        byte[] text = NullTerminated(grammar.Gbnf);
-        byte[] root = NullTerminated(grammar.Root);
+        byte[] text = LlamaNative.NullTerminated(grammar.Gbnf);
+        byte[] root = LlamaNative.NullTerminated(grammar.Root);
         nint sampler;
         fixed (byte* g = text)
         fixed (byte* r = root)
@@ -75,7 +74,7 @@ internal static class SamplerFactory
             {
                 IReadOnlyList<string> patterns = grammar.TriggerPatterns ?? [];
                 int[] tokens = [.. grammar.TriggerTokens ?? []];
-                byte[][] patternBytes = [.. patterns.Select(NullTerminated)];
+                byte[][] patternBytes = [.. patterns.Select(LlamaNative.NullTerminated)];
                 var pins = new System.Runtime.InteropServices.GCHandle[patternBytes.Length];
                 nint* pointers = stackalloc nint[Math.Max(1, patternBytes.Length)];
                 try
@@ -111,12 +110,5 @@ internal static class SamplerFactory
         }
 
         LlamaNative.llama_sampler_chain_add(chain.DangerousGetHandle(), sampler);
-    }
-
-    private static byte[] NullTerminated(string text)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
-        Encoding.UTF8.GetBytes(text, bytes);
-        return bytes;
     }
 }
