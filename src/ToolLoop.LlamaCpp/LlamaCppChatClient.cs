@@ -109,6 +109,7 @@ public sealed class LlamaCppChatClient : IChatClient
             DefaultMaxOutputTokens = options.MaxOutputTokens,
             ParserFactory = parserFactory,
             OnDisposed = ownsModel ? model.Dispose : null,
+            GrammarSelector = request => GrammarSelector?.Invoke(request),
         });
     }
 
@@ -180,6 +181,13 @@ public sealed class LlamaCppChatClient : IChatClient
     internal LocalChatPipeline Pipeline => _pipeline;
 
     internal LlamaSession Session => _session;
+
+    /// <summary>
+    /// Chooses the grammar that constrains a request's sampling (the sampler-chain hook: the grammar goes first in the
+    /// chain, eager or lazy with trigger patterns/tokens; see <see cref="SamplerGrammar"/>); null or returning null: none.
+    /// Set once, before the first request.
+    /// </summary>
+    internal Func<GrammarRequest, SamplerGrammar?>? GrammarSelector { get; set; }
 
     private static TemplatePromptRenderer CreateRenderer(LlamaModel model, string? template, ToolCallFormat family, LlamaCppChatClientOptions options)
     {
