@@ -69,6 +69,117 @@ public sealed class GbnfRecognizer
 
     private bool _prefixMode;
 
+    /// <summary>
+    /// A random text the grammar derives: random alternatives and counts, the shortest derivations once deep, and
+    /// characters of a class drawn from a pool of ASCII, non-ASCII, quote, backslash and control characters.
+    /// </summary>
+    public string Sample(Random random, string root = "root")
+    {
+        var sb = new StringBuilder();
+        _minLength = new(ReferenceEqualityComparer.Instance);
+        Generate(new RefNode(root), random, sb, 0);
+        return sb.ToString();
+    }
+
+    private static readonly int[] s_pool =
+    [
+        .. Enumerable.Range(0x20, 0x5F), '\n', '\t', '\r', 0x01, 0x1F, 0x7F, 0xE9, 0x65E5, 0x1F600, 0xFF5C,
+    ];
+
+    private Dictionary<Node, int> _minLength = new(ReferenceEqualityComparer.Instance);
+
+    // The length of a node's shortest derivation (a fixed point over the rules).
+    private int MinLength(Node node, HashSet<string> visiting)
+    {
+        if (_minLength.TryGetValue(node, out var known))
+        {
+            return known;
+        }
+
+        var result = node switch
+        {
+            LiteralNode lit => lit.CodePoints.Length,
+            ClassNode => 1,
+            RefNode r => visiting.Add(r.Name) ? MinLengthOfRule(r.Name, visiting) : 1_000_000,
+            SeqNode seq => seq.Items.Sum(i => Math.Min(MinLength(i, visiting), 1_000_000)),
+            AltNode alt => alt.Alternatives.Min(a => MinLength(a, visiting)),
+            RepeatNode rep => rep.Min == 0 ? 0 : Math.Min(1_000_000, rep.Min * MinLength(rep.Item, visiting)),
+            _ => 0,
+        };
+        if (node is not RefNode || result < 1_000_000)
+        {
+            _minLength[node] = result;
+        }
+
+        return result;
+    }
+
+    private int MinLengthOfRule(string name, HashSet<string> visiting)
+    {
+        try
+        {
+            return MinLength(_rules[name], visiting);
+        }
+        finally
+        {
+            visiting.Remove(name);
+        }
+    }
+
+    private void Generate(Node node, Random random, StringBuilder sb, int depth)
+    {
+        var deep = depth > 40;
+        switch (node)
+        {
+            case LiteralNode lit:
+                foreach (var cp in lit.CodePoints)
+                {
+                    sb.Append(char.ConvertFromUtf32(cp));
+                }
+
+                break;
+            case ClassNode cls:
+                var choices = s_pool.Where(cls.Matches).ToList();
+                if (!cls.Negated)
+                {
+                    foreach (var (lo, hi) in cls.Ranges)
+                    {
+                        choices.Add(lo);
+                        choices.Add(hi);
+                    }
+                }
+
+                choices = [.. choices.Where(cp => cls.Matches(cp) && cp is not (>= 0xD800 and <= 0xDFFF))];
+                sb.Append(char.ConvertFromUtf32(choices[random.Next(choices.Count)]));
+                break;
+            case RefNode r:
+                Generate(_rules[r.Name], random, sb, depth + 1);
+                break;
+            case SeqNode seq:
+                foreach (var item in seq.Items)
+                {
+                    Generate(item, random, sb, depth + 1);
+                }
+
+                break;
+            case AltNode alt:
+                var pick = deep
+                    ? alt.Alternatives.MinBy(a => MinLength(a, new HashSet<string>(StringComparer.Ordinal)))!
+                    : alt.Alternatives[random.Next(alt.Alternatives.Count)];
+                Generate(pick, random, sb, depth + 1);
+                break;
+            case RepeatNode rep:
+                var max = rep.Max == int.MaxValue ? rep.Min + 3 : Math.Min(rep.Max, rep.Min + 3);
+                var count = deep ? rep.Min : random.Next(rep.Min, max + 1);
+                for (var k = 0; k < count; k++)
+                {
+                    Generate(rep.Item, random, sb, depth + 1);
+                }
+
+                break;
+        }
+    }
+
     private static IEnumerable<string> References(Node node) => node switch
     {
         RefNode r => [r.Name],
