@@ -5,9 +5,10 @@ namespace ToolLoop.LlamaCpp.Grammar;
 
 /// <summary>
 /// Writing GBNF (llama.cpp's <c>grammars/README.md</c>) text: literals, character classes, and the "until" rules the
-/// call grammars need. Everything written here is parsed by <c>llama_grammar_parser</c>, which reads <c>\x</c>,
-/// <c>\u</c>, <c>\U</c>, <c>\t</c>, <c>\r</c>, <c>\n</c>, <c>\\</c>, <c>\"</c>, <c>\[</c>, <c>\]</c> and <c>\-</c>
-/// escapes, so only those are produced.
+/// call grammars need. Everything written here is parsed by <c>llama_grammar_parser</c>; only the escapes the
+/// llama.cpp of LLamaSharp 0.30.0 reads are produced (<c>\x</c>, <c>\u</c>, <c>\U</c>, <c>\t</c>, <c>\r</c>, <c>\n</c>,
+/// <c>\\</c>, <c>\"</c>, <c>\[</c>, <c>\]</c>): it refuses <c>\-</c>, which newer llama.cpp writes, so a hyphen in a class is
+/// <c>\x2D</c>.
 /// </summary>
 internal static class Gbnf
 {
@@ -63,7 +64,7 @@ internal static class Gbnf
             case '\\': sb.Append("\\\\"); break;
             case ']': sb.Append("\\]"); break;
             case '[': sb.Append("\\["); break;
-            case '-': sb.Append("\\-"); break;
+            case '-': sb.Append("\\x2D"); break;
             case '"': sb.Append('"'); break;
             case '\n': sb.Append("\\n"); break;
             case '\r': sb.Append("\\r"); break;

@@ -18,4 +18,26 @@ internal sealed record GrammarPlan(
     bool Lazy,
     IReadOnlyList<string> TriggerWords,
     IReadOnlyList<string> TriggerPatterns,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>
+    /// The trigger pattern of a word that is not one token: the word anywhere in the output, the grammar fed from it.
+    /// Written as a full match (<c>^…$</c>), which llama.cpp reads the same way in the releases that match patterns
+    /// against the whole output and in those that search.
+    /// </summary>
+    public static string WordPattern(string word)
+    {
+        var sb = new System.Text.StringBuilder("^[\\s\\S]*?(");
+        foreach (var c in word)
+        {
+            if ("\\^$.|?*+()[]{}/".Contains(c, StringComparison.Ordinal))
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.Append(")[\\s\\S]*$").ToString();
+    }
+}

@@ -27,7 +27,8 @@ internal sealed class PatternConverter
     private const int MaxDepth = 100;
     private const string NonLiteral = "|.()[]{}*+?^$";
     private const string EscapedInRegexpsButNotInLiterals = "^$.[]()|{}*+?";
-    private const string GbnfEscapes = "xuUtrn\\\"[]-";
+    // The escapes GBNF reads in classes and literals as the regex does (not \-: LLamaSharp 0.30.0's llama.cpp refuses it).
+    private const string GbnfEscapes = "xuUtrn\\\"[]";
 
     private static readonly (int Lo, int Hi)[] s_digits = [('0', '9')];
     private static readonly (int Lo, int Hi)[] s_word = [('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
