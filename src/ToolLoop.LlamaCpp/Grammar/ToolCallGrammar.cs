@@ -160,7 +160,7 @@ internal static class ToolCallGrammar
         // A Llama 3 JSON call has no marker: it is one only when it starts the output, so the trigger waits for
         // {"name": " there (llama.cpp's trigger does the same).
         public IReadOnlyList<string> TriggerPatterns() => format == ToolCallFormat.Llama3
-            ? ["^\\s*(\\{" + PatternSpace + "\"name\"" + PatternSpace + ":" + PatternSpace + "\")[\\s\\S]*$"]
+            ? ["^\\s*(\\{" + PatternSpace + "\"name\"" + PatternSpace + ":" + PatternSpace + "\")"]
             : [];
 
         public string Calls(IReadOnlyList<AIFunctionDeclaration> tools)
