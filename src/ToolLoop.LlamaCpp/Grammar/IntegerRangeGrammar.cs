@@ -164,24 +164,32 @@ internal static class IntegerRangeGrammar
             return;
         }
 
-        if (c > '0')
+        SplitFirstDigit(rest, '0', o, less);
+    }
+
+    // Digit strings not smaller than 'digits' (as long or longer), by their first digit: a smaller one (from 'lowest')
+    // needs more digits, the same one needs the rest to be at least the rest, a larger one any as many.
+    private static void SplitFirstDigit(string digits, char lowest, StringBuilder o, int less)
+    {
+        var c = digits[0];
+        if (c > lowest)
         {
-            DigitRange(o, '0', (char)(c - 1));
+            DigitRange(o, lowest, (char)(c - 1));
             o.Append(' ');
-            MoreDigits(o, rest.Length, less);
+            MoreDigits(o, digits.Length, less);
             o.Append(" | ");
         }
 
         DigitRange(o, c, c);
         o.Append(" (");
-        AtLeast(rest[1..], o, less);
+        AtLeast(digits[1..], o, less);
         o.Append(')');
         if (c < '9')
         {
             o.Append(" | ");
             DigitRange(o, (char)(c + 1), '9');
             o.Append(' ');
-            MoreDigits(o, rest.Length - 1, less);
+            MoreDigits(o, digits.Length - 1, less);
         }
     }
 
@@ -254,28 +262,7 @@ internal static class IntegerRangeGrammar
             }
             else
             {
-                var minS = Digits(min);
-                var length = minS.Length;
-                var c = minS[0];
-                if (c > '1')
-                {
-                    DigitRange(o, '1', (char)(c - 1));
-                    o.Append(' ');
-                    MoreDigits(o, length, lessDecimals);
-                    o.Append(" | ");
-                }
-
-                DigitRange(o, c, c);
-                o.Append(" (");
-                AtLeast(minS[1..], o, lessDecimals);
-                o.Append(')');
-                if (c < '9')
-                {
-                    o.Append(" | ");
-                    DigitRange(o, (char)(c + 1), '9');
-                    o.Append(' ');
-                    MoreDigits(o, length - 1, lessDecimals);
-                }
+                SplitFirstDigit(Digits(min), '1', o, lessDecimals);
             }
 
             return;

@@ -386,52 +386,41 @@ internal sealed class SchemaReader
 
     private static SchemaNode BuildInteger(JsonElement schema, string path)
     {
-        var node = new SchemaNode(SchemaKind.Integer);
-        if (schema.TryGetProperty("minimum", out var minimum))
+        var node = new SchemaNode(SchemaKind.Integer)
         {
-            node.Minimum = GetBound(minimum, "minimum", path, roundUp: true);
-        }
-
-        if (schema.TryGetProperty("exclusiveMinimum", out var exclusiveMinimum))
-        {
-            var bound = exclusiveMinimum.ValueKind switch
-            {
-                // Draft 4: a boolean that makes "minimum" exclusive.
-                JsonValueKind.True when minimum.ValueKind == JsonValueKind.Number => GetBound(minimum, "minimum", path, roundUp: false),
-                JsonValueKind.True or JsonValueKind.False => long.MinValue,
-                _ => GetBound(exclusiveMinimum, "exclusiveMinimum", path, roundUp: false),
-            };
-            if (bound != long.MinValue && bound != long.MaxValue)
-            {
-                node.Minimum = Math.Max(node.Minimum, bound + 1);
-            }
-        }
-
-        if (schema.TryGetProperty("maximum", out var maximum))
-        {
-            node.Maximum = GetBound(maximum, "maximum", path, roundUp: false);
-        }
-
-        if (schema.TryGetProperty("exclusiveMaximum", out var exclusiveMaximum))
-        {
-            var bound = exclusiveMaximum.ValueKind switch
-            {
-                JsonValueKind.True when maximum.ValueKind == JsonValueKind.Number => GetBound(maximum, "maximum", path, roundUp: true),
-                JsonValueKind.True or JsonValueKind.False => long.MaxValue,
-                _ => GetBound(exclusiveMaximum, "exclusiveMaximum", path, roundUp: true),
-            };
-            if (bound != long.MinValue && bound != long.MaxValue)
-            {
-                node.Maximum = Math.Min(node.Maximum, bound - 1);
-            }
-        }
-
+            Minimum = GetIntegerBound(schema, path, lower: true),
+            Maximum = GetIntegerBound(schema, path, lower: false),
+        };
         if (node.Minimum > node.Maximum)
         {
             throw Fail(path, $"no integer lies between the bounds {node.Minimum} and {node.Maximum}");
         }
 
         return node;
+    }
+
+    // The inclusive bound from "minimum"/"exclusiveMinimum" (or the maximum ones); both apply when both are given.
+    private static long GetIntegerBound(JsonElement schema, string path, bool lower)
+    {
+        var (key, exclusiveKey, none) = lower ? ("minimum", "exclusiveMinimum", long.MinValue) : ("maximum", "exclusiveMaximum", long.MaxValue);
+        var hasInclusive = schema.TryGetProperty(key, out var inclusive);
+        var result = hasInclusive ? GetBound(inclusive, key, path, roundUp: lower) : none;
+        if (schema.TryGetProperty(exclusiveKey, out var exclusive))
+        {
+            var bound = exclusive.ValueKind switch
+            {
+                // Draft 4: a boolean that makes "minimum" (or "maximum") exclusive.
+                JsonValueKind.True when hasInclusive && inclusive.ValueKind == JsonValueKind.Number => GetBound(inclusive, key, path, roundUp: !lower),
+                JsonValueKind.True or JsonValueKind.False => none,
+                _ => GetBound(exclusive, exclusiveKey, path, roundUp: !lower),
+            };
+            if (bound != long.MinValue && bound != long.MaxValue)
+            {
+                result = lower ? Math.Max(result, bound + 1) : Math.Min(result, bound - 1);
+            }
+        }
+
+        return result;
     }
 
     private static int GetCount(JsonElement schema, string key, string path, int fallback)
