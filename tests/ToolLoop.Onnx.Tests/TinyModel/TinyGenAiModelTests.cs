@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ToolLoop.Onnx.Tests.Model;
+namespace ToolLoop.Onnx.Tests.TinyModel;
 
 public sealed class TinyGenAiModelTests
 {

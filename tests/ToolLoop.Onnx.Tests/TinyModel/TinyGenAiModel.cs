@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using static ToolLoop.Onnx.Tests.Model.Protobuf;
+using static ToolLoop.Onnx.Tests.TinyModel.Protobuf;
 
-namespace ToolLoop.Onnx.Tests.Model;
+namespace ToolLoop.Onnx.Tests.TinyModel;
 
 /// <summary>
 /// Builds the tiny scripted ONNX Runtime GenAI model folder of <c>shared/reference/make_tiny_genai_model.py</c>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ToolLoop.Onnx.Tests.Model;
+namespace ToolLoop.Onnx.Tests.TinyModel;
 
 /// <summary>
 /// Writes JSON exactly as Python's <c>json.dumps(obj, indent=1, ensure_ascii=False) + "\n"</c> does, so the

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ToolLoop.Onnx.Tests.Model;
+namespace ToolLoop.Onnx.Tests.TinyModel;
 
 /// <summary>
 /// One generated token of a tiny-model script: its bytes. A string converts to its UTF-8 bytes; <see cref="Raw"/>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ToolLoop.Onnx.Tests.Model;
+namespace ToolLoop.Onnx.Tests.TinyModel;
 
 /// <summary>
 /// The few protobuf encodings an ONNX <c>ModelProto</c> needs (varint, length-delimited), as byte arrays that

@@ -1,4 +1,4 @@
-namespace ToolLoop.Onnx.Tests.Model;
+namespace ToolLoop.Onnx.Tests.TinyModel;
 
 /// <summary>GPT-2's reversible byte → printable character map, used by the ByteLevel pre-tokenizer and decoder.</summary>
 public static class ByteLevel

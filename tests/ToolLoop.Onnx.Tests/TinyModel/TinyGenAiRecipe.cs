@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ToolLoop.Onnx.Tests.Model;
+namespace ToolLoop.Onnx.Tests.TinyModel;
 
 /// <summary>
 /// What the tiny scripted GenAI model says. Greedy decoding (and sampling at temperatures up to about 2)
