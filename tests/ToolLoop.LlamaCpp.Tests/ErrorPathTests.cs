@@ -125,17 +125,6 @@ public sealed class ErrorPathTests
     }
 
     [Fact]
-    public void A_prompt_longer_than_the_context_is_rejected_with_a_clear_message()
-    {
-        using var client = new LlamaCppChatClient(LlamaTestEnvironment.ReferenceModel, new LlamaCppChatClientOptions { ContextSize = 64, ThreadCount = 1 });
-
-        var error = Assert.ThrowsAny<LlamaCppException>(() =>
-            client.GetResponseAsync([new ChatMessage(ChatRole.User, new string('x', 500))], cancellationToken: TestContext.Current.CancellationToken).GetAwaiter().GetResult());
-
-        Assert.Contains("raise ContextSize", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Llama_cpp_log_goes_to_the_logger_of_the_model()
     {
         LlamaTestEnvironment.Initialize();

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ToolLoop.LlamaCpp.Interop;
+using ToolLoop.LocalModels;
 
 namespace ToolLoop.LlamaCpp.Internal;
 
@@ -8,7 +9,7 @@ namespace ToolLoop.LlamaCpp.Internal;
 /// owner serialises calls. The cache mirror <see cref="_cached"/> always equals what the KV cache
 /// holds, so a new prompt reuses the longest common prefix and decodes only the rest.
 /// </summary>
-internal sealed unsafe class LlamaSession : IDisposable
+internal sealed unsafe class LlamaSession : ILocalSession
 {
     private readonly LlamaModel _model;
     private readonly SafeLlamaContextHandle _context;
@@ -57,47 +58,28 @@ internal sealed unsafe class LlamaSession : IDisposable
     /// <summary>Tokens decoded by this context since it was created.</summary>
     public long TotalTokensDecoded { get; private set; }
 
-    /// <summary>
-    /// Makes the KV cache hold exactly <paramref name="prompt"/> and computes the logits of its last
-    /// token. Reuses the longest common prefix with what the cache holds, trims the rest, and decodes
-    /// only the new tokens. Returns how many tokens were reused.
-    /// </summary>
-    public int LoadPrompt(ReadOnlySpan<int> prompt, CancellationToken cancellationToken)
+    public ITokenSampler CreateSampler(GenerationSettings settings)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (prompt.IsEmpty)
-        {
-            throw new ArgumentException("The prompt has no tokens.", nameof(prompt));
-        }
-
-        if (prompt.Length >= ContextSize)
-        {
-            throw new LlamaCppException($"The prompt has {prompt.Length} tokens but the context holds {ContextSize}; raise ContextSize.");
-        }
-
-        int common = 0;
-        int limit = Math.Min(_cached.Count, prompt.Length);
-        while (common < limit && _cached[common] == prompt[common])
-        {
-            common++;
-        }
-
-        // The last prompt token must be decoded again to get fresh logits for sampling.
-        if (common == prompt.Length)
-        {
-            common--;
-        }
-
-        Trim(common);
-        Decode(prompt[_cached.Count..], cancellationToken);
-        return common;
+        var sampler = new LlamaTokenSampler(this, SamplerFactory.Create(settings.Temperature, settings.TopP, settings.TopK, settings.Seed));
+        LastSamplerChain = sampler.Describe();
+        return sampler;
     }
+
+    /// <summary>The names and seeds of the last request's sampler chain, as llama.cpp reports them (for tests and diagnostics).</summary>
+    public IReadOnlyList<(string Name, uint Seed)> LastSamplerChain { get; private set; } = [];
 
     /// <summary>Samples the next token from the logits of the last decoded token.</summary>
     public int Sample(SafeLlamaSamplerHandle sampler)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return NativeMethods.llama_sampler_sample(sampler, _context, -1);
+    }
+
+    public void Append(ReadOnlySpan<int> tokens, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Decode(tokens, cancellationToken);
     }
 
     /// <summary>Appends a generated token to the context (decodes it).</summary>
@@ -127,8 +109,9 @@ internal sealed unsafe class LlamaSession : IDisposable
         _self.Free();
     }
 
-    private void Trim(int keep)
+    public void Trim(int keep)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (keep >= _cached.Count)
         {
             return;

@@ -153,4 +153,16 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LlamaLibrary)]
     public static partial void llama_sampler_free(nint sampler);
+
+    [LibraryImport(LlamaLibrary)]
+    public static partial int llama_sampler_chain_n(SafeLlamaSamplerHandle chain);
+
+    [LibraryImport(LlamaLibrary)]
+    public static partial nint llama_sampler_chain_get(SafeLlamaSamplerHandle chain, int index);
+
+    [LibraryImport(LlamaLibrary)]
+    public static partial byte* llama_sampler_name(nint sampler);
+
+    [LibraryImport(LlamaLibrary)]
+    public static partial uint llama_sampler_get_seed(nint sampler);
 }

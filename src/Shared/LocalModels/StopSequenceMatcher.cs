@@ -1,4 +1,4 @@
-namespace ToolLoop.LlamaCpp.Internal;
+namespace ToolLoop.LocalModels;
 
 /// <summary>
 /// Finds the first stop sequence in streamed text. Text that could still be the start of a stop

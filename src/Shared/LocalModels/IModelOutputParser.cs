@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace ToolLoop.LlamaCpp.Internal;
+namespace ToolLoop.LocalModels;
 
 /// <summary>Turns streamed model text into contents: text, reasoning and tool calls.</summary>
 internal interface IModelOutputParser : IDisposable

@@ -1,31 +1,31 @@
 using Microsoft.Extensions.AI;
-using ToolLoop.LlamaCpp.Interop;
 
-namespace ToolLoop.LlamaCpp.Internal;
+namespace ToolLoop.LocalModels;
 
 /// <summary>
-/// One generation on a <see cref="LlamaSession"/>: prefill, then sample → detokenize → decode one token
-/// at a time until an end-of-generation token, a stop sequence, the token limit or a full context.
-/// Each step is synchronous and short; the caller checks cancellation between steps and llama.cpp's
-/// abort callback checks it inside decoding.
+/// One generation on an <see cref="ILocalSession"/>: load the prompt reusing the longest cached prefix, then
+/// pick → detokenize → accept one token at a time until an end-of-generation token, a stop sequence, the token
+/// limit or a full context. Each step is synchronous and short; the caller checks cancellation between steps and
+/// the runtime checks it inside evaluation.
 /// </summary>
 internal sealed class GenerationRun : IDisposable
 {
-    private readonly LlamaSession _session;
+    private readonly ILocalModel _model;
+    private readonly ILocalSession _session;
     private readonly GenerationSettings _settings;
-    private readonly SafeLlamaSamplerHandle _sampler;
     private readonly Utf8StreamDecoder _decoder = new();
     private readonly StopSequenceMatcher _stops;
+    private ITokenSampler? _sampler;
     private byte[] _piece = new byte[64];
     private bool _done;
     private bool _stoppedBySequence;
 
-    public GenerationRun(LlamaSession session, GenerationSettings settings)
+    public GenerationRun(ILocalModel model, ILocalSession session, GenerationSettings settings)
     {
+        _model = model;
         _session = session;
         _settings = settings;
         _stops = new StopSequenceMatcher(settings.StopSequences);
-        _sampler = SamplerFactory.Create(settings.Temperature, settings.TopP, settings.TopK, settings.Seed);
     }
 
     public int PromptTokens { get; private set; }
@@ -36,10 +36,46 @@ internal sealed class GenerationRun : IDisposable
 
     public ChatFinishReason? FinishReason { get; private set; }
 
-    public void Prefill(int[] prompt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the sampler and makes the cache hold exactly <paramref name="prompt"/>: the longest common prefix
+    /// with the cached tokens is kept, the rest trimmed, and only the new tokens are evaluated. When the whole
+    /// prompt is cached, its last token is evaluated again for fresh next-token probabilities.
+    /// </summary>
+    /// <param name="prompt">The prompt tokens; not empty, shorter than the context.</param>
+    /// <param name="tooLong">Creates the exception for a prompt that does not fit the context.</param>
+    /// <param name="cancellationToken">Checked inside evaluation.</param>
+    public void Prefill(int[] prompt, Func<int, int, Exception> tooLong, CancellationToken cancellationToken)
     {
+        if (prompt.Length == 0)
+        {
+            throw new ArgumentException("The prompt has no tokens.", nameof(prompt));
+        }
+
+        if (prompt.Length >= _session.ContextSize)
+        {
+            throw tooLong(prompt.Length, _session.ContextSize);
+        }
+
         PromptTokens = prompt.Length;
-        PromptTokensReused = _session.LoadPrompt(prompt, cancellationToken);
+        _sampler = _session.CreateSampler(_settings);
+
+        IReadOnlyList<int> cached = _session.CachedTokens;
+        int common = 0;
+        int limit = Math.Min(cached.Count, prompt.Length);
+        while (common < limit && cached[common] == prompt[common])
+        {
+            common++;
+        }
+
+        if (common == prompt.Length)
+        {
+            common--;
+        }
+
+        _session.Trim(common);
+        int kept = _session.CachedTokens.Count;
+        _session.Append(prompt.AsSpan(kept), cancellationToken);
+        PromptTokensReused = kept;
     }
 
     /// <summary>Generates one token; returns false when generation has ended. <paramref name="text"/> may be empty (an incomplete character, or held-back text).</summary>
@@ -57,15 +93,15 @@ internal sealed class GenerationRun : IDisposable
             return End(ChatFinishReason.Length);
         }
 
-        LlamaModel model = _session.Model;
-        int token = _session.Sample(_sampler);
-        if (model.IsEndOfGeneration(token))
+        ITokenSampler sampler = _sampler ?? throw new InvalidOperationException("Prefill first.");
+        int token = sampler.Next(cancellationToken);
+        if (_model.IsEndOfGeneration(token))
         {
             return End(ChatFinishReason.Stop);
         }
 
         OutputTokens++;
-        int n = model.TokenToPiece(token, ref _piece, special: true);
+        int n = _model.TokenToBytes(token, ref _piece);
         text = _stops.Append(_decoder.Append(_piece.AsSpan(0, n)), out bool stopped);
         if (stopped)
         {
@@ -99,7 +135,7 @@ internal sealed class GenerationRun : IDisposable
         return stopped ? rest : rest + _stops.Flush();
     }
 
-    public void Dispose() => _sampler.Dispose();
+    public void Dispose() => _sampler?.Dispose();
 
     private bool End(ChatFinishReason reason)
     {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace ToolLoop.LlamaCpp.Internal;
+namespace ToolLoop.LocalModels;
 
 /// <summary>Turns a conversation and its declared tools into the prompt the model was trained on.</summary>
 internal interface IPromptRenderer

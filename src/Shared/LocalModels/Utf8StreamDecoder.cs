@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ToolLoop.LlamaCpp.Internal;
+namespace ToolLoop.LocalModels;
 
 /// <summary>
 /// Turns token pieces (UTF-8 bytes that may end in the middle of a character, as byte-fallback tokens

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
-namespace ToolLoop.LlamaCpp.Internal;
+namespace ToolLoop.LocalModels;
 
 /// <summary>
 /// Feeds model text to ToolLoop's <see cref="StreamingToolCallParser"/> and turns its events into M.E.AI contents

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace ToolLoop.LlamaCpp.Internal;
+namespace ToolLoop.LocalModels;
 
 /// <summary>
 /// Renders prompts with ToolLoop's template engine (<see cref="ChatTemplateRenderer"/>): the model's own Jinja
@@ -22,6 +22,6 @@ internal sealed class TemplatePromptRenderer : IPromptRenderer
     public RenderedPrompt Render(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
         ChatPrompt prompt = _renderer.Render(messages, options);
-        return new RenderedPrompt([.. prompt.Segments.Select(s => new PromptSegment(s.Text, s.IsData))], prompt.GenerationPrompt);
+        return new RenderedPrompt(prompt.Segments, prompt.GenerationPrompt);
     }
 }
