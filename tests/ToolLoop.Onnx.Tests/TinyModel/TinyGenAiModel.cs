@@ -134,9 +134,9 @@ public static class TinyGenAiModel
 
         return
         [
-            ("genai_config.json", PythonJson.Dump(GenAiConfig(v, endOfText, imEnd, callOpen, callClose))),
+            ("genai_config.json", PythonJson.Dump(GenAiConfig(v, recipe.ContextLength, endOfText, imEnd, callOpen, callClose))),
             ("tokenizer.json", PythonJson.Dump(TokenizerJson(vocabulary, addedId))),
-            ("tokenizer_config.json", PythonJson.Dump(TokenizerConfig(recipe.ChatTemplate ?? ChatTemplate, addedId))),
+            ("tokenizer_config.json", PythonJson.Dump(TokenizerConfig(recipe.ChatTemplate ?? ChatTemplate, recipe.ContextLength, addedId))),
             ("model.onnx", ModelOnnx(v, newLine, bigram, r1, r2, mark)),
         ];
     }
@@ -170,9 +170,9 @@ public static class TinyGenAiModel
         return obj;
     }
 
-    private static OrderedDictionary<string, object?> GenAiConfig(int v, int endOfText, int imEnd, int callOpen, int callClose) => Obj(
+    private static OrderedDictionary<string, object?> GenAiConfig(int v, int contextLength, int endOfText, int imEnd, int callOpen, int callClose) => Obj(
         ("model", Obj(
-            ("type", "qwen2"), ("vocab_size", v), ("context_length", 4096),
+            ("type", "qwen2"), ("vocab_size", v), ("context_length", contextLength),
             ("bos_token_id", endOfText), ("eos_token_id", new object[] { imEnd, endOfText }), ("pad_token_id", endOfText),
             ("bot_token_id", callOpen), ("eot_token_id", callClose),
             ("decoder", Obj(
@@ -185,7 +185,7 @@ public static class TinyGenAiModel
                 ("outputs", Obj(("logits", "logits"), ("present_key_names", "present.%d.key"), ("present_value_names", "present.%d.value"))))))),
         ("search", Obj(
             ("diversity_penalty", 0.0), ("do_sample", false), ("early_stopping", true), ("length_penalty", 1.0),
-            ("max_length", 4096), ("min_length", 0), ("no_repeat_ngram_size", 0), ("num_beams", 1), ("num_return_sequences", 1),
+            ("max_length", contextLength), ("min_length", 0), ("no_repeat_ngram_size", 0), ("num_beams", 1), ("num_return_sequences", 1),
             ("past_present_share_buffer", false), ("repetition_penalty", 1.0), ("temperature", 1.0), ("top_k", 50), ("top_p", 1.0))));
 
     private static OrderedDictionary<string, object?> AddedEntry(string content, bool special) => Obj(
@@ -225,7 +225,7 @@ public static class TinyGenAiModel
                 ("fuse_unk", false), ("byte_fallback", false), ("ignore_merges", false), ("vocab", vocab), ("merges", vocabulary.Merges))));
     }
 
-    private static OrderedDictionary<string, object?> TokenizerConfig(string chatTemplate, Dictionary<string, int> addedId)
+    private static OrderedDictionary<string, object?> TokenizerConfig(string chatTemplate, int contextLength, Dictionary<string, int> addedId)
     {
         var decoder = new OrderedDictionary<string, object?>(StringComparer.Ordinal);
         foreach ((string content, bool special) in s_added)
@@ -238,7 +238,7 @@ public static class TinyGenAiModel
             ("added_tokens_decoder", decoder),
             ("additional_special_tokens", new object[] { "<|im_start|>", "<|im_end|>" }),
             ("bos_token", null), ("chat_template", chatTemplate), ("clean_up_tokenization_spaces", false),
-            ("eos_token", "<|im_end|>"), ("errors", "replace"), ("model_max_length", 4096), ("pad_token", "<|endoftext|>"),
+            ("eos_token", "<|im_end|>"), ("errors", "replace"), ("model_max_length", contextLength), ("pad_token", "<|endoftext|>"),
             ("split_special_tokens", false), ("tokenizer_class", "Qwen2Tokenizer"), ("unk_token", null));
     }
 

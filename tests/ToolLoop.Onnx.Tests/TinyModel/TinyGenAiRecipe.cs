@@ -23,6 +23,9 @@ public sealed record TinyGenAiRecipe
 
     public IReadOnlyList<ScriptPiece> Answer { get; init; } = ["The weather in", " Paris is", " sunny, 22 C."];
 
+    /// <summary>The model's context length (<c>context_length</c>, <c>search.max_length</c>, <c>model_max_length</c>). Reference: 4096.</summary>
+    public int ContextLength { get; init; } = 4096;
+
     /// <summary>The chat template stored in <c>tokenizer_config.json</c>; <see langword="null"/>: the built-in ChatML + Hermes tools template.</summary>
     public string? ChatTemplate { get; init; }
 
