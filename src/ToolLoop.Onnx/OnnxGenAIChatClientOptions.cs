@@ -8,7 +8,8 @@ public sealed class OnnxGenAIChatClientOptions
     /// <summary>
     /// Receives ONNX Runtime GenAI's log. GenAI has one process-wide log callback: setting a logger installs
     /// ToolLoop's callback (replacing any other) and turns GenAI's logging on. Lines logged during a request go to
-    /// that request's client logger; others to the most recently configured one. Default: none (GenAI's logging is
+    /// that client's logger (none for a client without one); lines of GenAI calls made outside any ToolLoop client go
+    /// to the most recently configured logger. Default: none (GenAI's logging is
     /// left as it is).
     /// </summary>
     public ILogger? Logger { get; set; }

@@ -23,5 +23,19 @@ internal static class TestModels
     /// <summary>The scenario model, loaded once and shared.</summary>
     public static Model ScenarioModel => s_scenarioModel.Value;
 
+    /// <summary>Frees the shared models that were loaded (after the last test; see <see cref="GenAIFixture"/>).</summary>
+    public static void DisposeLoaded()
+    {
+        if (s_model.IsValueCreated)
+        {
+            s_model.Value.Dispose();
+        }
+
+        if (s_scenarioModel.IsValueCreated)
+        {
+            s_scenarioModel.Value.Dispose();
+        }
+    }
+
     public static string Write(TinyGenAiRecipe recipe) => TinyGenAiModel.WriteTemporary(recipe);
 }

@@ -9,7 +9,8 @@ namespace ToolLoop.Onnx.Internal;
 /// Routes ONNX Runtime GenAI's log to <see cref="ILogger"/>s. GenAI has one process-wide log callback (the managed
 /// binding does not expose it; <see cref="GenAINativeMethods"/> imports it), so it is installed once, when the first
 /// client with a logger is created, and lines go to the logger of the call in progress on the logging thread
-/// (<see cref="Enter"/>), else to the most recently attached logger. A scope also keeps its lines so a failure can
+/// (<see cref="Enter"/>; none if that client has no logger), and lines of GenAI calls outside any client to the most
+/// recently attached logger. A scope also keeps its lines so a failure can
 /// carry them.
 /// </summary>
 internal static unsafe class GenAILog
@@ -65,7 +66,9 @@ internal static unsafe class GenAILog
 
                 Scope? scope = t_scope;
                 scope?.Record(line);
-                ILogger? logger = scope?.Logger ?? s_fallback;
+                // A call of a client without a logger keeps its lines to itself; calls outside any client (the app's
+                // own GenAI use) go to the most recently configured logger.
+                ILogger? logger = scope is not null ? scope.Logger : s_fallback;
                 LogLevel level = Level(line);
                 if (logger is not null && logger.IsEnabled(level))
                 {

@@ -226,13 +226,12 @@ internal sealed class GenAISession : ILocalSession
 
     /// <summary>
     /// Runs one GenAI call that evaluates the model. Cancellation sets <c>terminate_session</c>, which makes ONNX
-    /// Runtime stop between graph nodes; the generator is then rewound to what was evaluated before the call (or
-    /// recreated), so the next request reuses exactly what is there.
+    /// Runtime stop between graph nodes; after a terminated or failed run the generator is recreated (an empty
+    /// cache), so the next request evaluates its whole prompt on a sound cache.
     /// </summary>
     private void Run(string operation, Action call, CancellationToken cancellationToken)
     {
         Generator generator = _generator!;
-        int evaluatedBefore = _evaluated;
         bool terminated = false;
         OnnxRuntimeGenAIException? failure = null;
         using (GenAILog.Scope scope = GenAILog.Enter(_logger))
@@ -264,7 +263,9 @@ internal sealed class GenAISession : ILocalSession
                 return;
             }
 
-            Rewind(Math.Min(evaluatedBefore, _cached.Count));
+            // A run that failed or was terminated leaves GenAI's KV cache unusable (run on the tiny model: after a
+            // terminated prompt run and RewindTo, the next reply came from garbage marker flags), so start over.
+            StartGenerator(_key!.Value);
             if (terminated)
             {
                 throw new OperationCanceledException("ONNX Runtime GenAI stopped the run (terminate_session) because the request was cancelled.", failure, cancellationToken);
