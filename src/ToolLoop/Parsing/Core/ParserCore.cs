@@ -187,7 +187,7 @@ internal sealed class ParserCore : IDisposable
             if (!inReasoning && set.BareJson && span[j] == '{' && BareJsonAllowedAt(span, j))
             {
                 Write(kind, span[_emitFrom..j]);
-                StartRegion(new Llama3Format.BareJsonRegion(Context), j, j + 1);
+                StartRegion(_table.BareJsonRegion!(Context), j, j + 1);
                 return true;
             }
 
@@ -285,9 +285,9 @@ internal sealed class ParserCore : IDisposable
             return true;
         }
 
-        // With no tools declared, Llama 3 output is a JSON call only when the JSON starts the output.
-        return Context.Format == ToolCallFormat.Llama3 && !_content.HasText && Context.CallCount == 0
-            && span[_emitFrom..j].IsWhiteSpace();
+        // With no tools declared (only a bare-JSON family's own format reads bare JSON then), the output is a JSON call
+        // only when the JSON starts it.
+        return !_content.HasText && Context.CallCount == 0 && span[_emitFrom..j].IsWhiteSpace();
     }
 
     private void StartRegion(CallRegion region, int start, int pos)

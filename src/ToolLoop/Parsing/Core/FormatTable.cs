@@ -2,16 +2,17 @@ using System.Collections.Concurrent;
 
 namespace ToolLoop.Parsing;
 
-/// <summary>The markers of each format, built once per (format, bare-JSON) pair from the family files.</summary>
+/// <summary>The markers of each format, built once per (format, bare-JSON) pair from the families of <see cref="FormatFamilies.All"/>.</summary>
 internal sealed class FormatTable
 {
     private static readonly ConcurrentDictionary<(ToolCallFormat, bool), FormatTable> s_cache = new();
 
-    private FormatTable(MarkerSet content, MarkerSet reasoning, string[] closersAtStart)
+    private FormatTable(MarkerSet content, MarkerSet reasoning, string[] closersAtStart, Func<ParseContext, CallRegion>? bareJson)
     {
         Content = content;
         Reasoning = reasoning;
         ReasoningClosersAtStart = closersAtStart;
+        BareJsonRegion = bareJson;
     }
 
     public MarkerSet Content { get; }
@@ -20,9 +21,13 @@ internal sealed class FormatTable
 
     public string[] ReasoningClosersAtStart { get; }
 
+    /// <summary>Gets the region that reads a <c>{</c> in content as a possible bare JSON call, or <see langword="null"/> when bare JSON is off.</summary>
+    public Func<ParseContext, CallRegion>? BareJsonRegion { get; }
+
     public static FormatTable For(ToolCallFormat format, bool hasTools)
     {
-        var bareJson = format == ToolCallFormat.Llama3 || (format == ToolCallFormat.Auto && hasTools);
+        // Auto reads bare JSON only for declared tools: without them, any JSON answer would be a guess.
+        var bareJson = format != ToolCallFormat.Auto || hasTools;
         return s_cache.GetOrAdd((format, bareJson), static key => Build(key.Item1, key.Item2));
     }
 
@@ -31,45 +36,12 @@ internal sealed class FormatTable
         var b = new Builder();
         b.Reasoning("<think>", "</think>");
         b.Strip("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>");
-        var all = format == ToolCallFormat.Auto;
-        if (all || format == ToolCallFormat.Hermes)
+        foreach (var family in FormatFamilies.All)
         {
-            HermesFormat.Register(b);
-        }
-
-        if (all || format == ToolCallFormat.Qwen3Coder)
-        {
-            Qwen3CoderFormat.Register(b);
-        }
-
-        if (all || format == ToolCallFormat.Glm)
-        {
-            GlmFormat.Register(b);
-        }
-
-        if (all || format == ToolCallFormat.Llama3)
-        {
-            Llama3Format.Register(b);
-        }
-
-        if (all || format == ToolCallFormat.Mistral)
-        {
-            MistralFormat.Register(b);
-        }
-
-        if (all || format == ToolCallFormat.Gemma4)
-        {
-            Gemma4Format.Register(b);
-        }
-
-        if (all || format == ToolCallFormat.DeepSeek)
-        {
-            DeepSeekFormat.Register(b);
-        }
-
-        if (all || format == ToolCallFormat.Kimi)
-        {
-            KimiFormat.Register(b);
+            if (family.Format == format || (format == ToolCallFormat.Auto && family.InAuto))
+            {
+                family.Register(b);
+            }
         }
 
         return b.Build(bareJson);
@@ -81,6 +53,7 @@ internal sealed class FormatTable
         private readonly Dictionary<string, Marker> _content = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Marker> _reasoning = new(StringComparer.Ordinal);
         private readonly List<string> _closers = [];
+        private Func<ParseContext, CallRegion>? _bareJson;
 
         /// <summary>A reasoning block: <paramref name="opener"/> opens it, <paramref name="closer"/> closes it, and a stray closer in content is removed.</summary>
         public void Reasoning(string opener, string closer)
@@ -125,6 +98,12 @@ internal sealed class FormatTable
                 Lookahead = lookahead,
             };
 
+        /// <summary>
+        /// Bare JSON calls with no opener (Llama 3): a <c>{</c> in content starts <paramref name="region"/>, a speculative
+        /// region whose text stays content unless it proves to be a call.
+        /// </summary>
+        public void BareJson(Func<ParseContext, CallRegion> region) => _bareJson = region;
+
         public FormatTable Build(bool bareJson)
         {
             // Reasoning closers take precedence over strip markers with the same text.
@@ -133,7 +112,8 @@ internal sealed class FormatTable
                 _reasoning[closer] = new Marker(closer, MarkerAction.CloseReasoning);
             }
 
-            return new FormatTable(new MarkerSet(_content.Values, bareJson), new MarkerSet(_reasoning.Values, bareJson: false), [.. _closers]);
+            var bare = bareJson ? _bareJson : null;
+            return new FormatTable(new MarkerSet(_content.Values, bare is not null), new MarkerSet(_reasoning.Values, bareJson: false), [.. _closers], bare);
         }
     }
 }
