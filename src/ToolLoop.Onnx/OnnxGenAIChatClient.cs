@@ -194,30 +194,7 @@ public sealed class OnnxGenAIChatClient : IChatClient
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(ChatClientMetadata))
-        {
-            return Metadata;
-        }
-
-        if (serviceType == typeof(Model))
-        {
-            return Model;
-        }
-
-        if (serviceType == typeof(OnnxGenAIStatistics))
-        {
-            return Statistics;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+        => LocalClientServices.Get(this, serviceType, serviceKey, Metadata, Model, () => Statistics);
 
     /// <summary>
     /// Frees the generator, the tokenizers and, if this client created it, the model. A request in progress

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ToolLoop.Tests.Scenarios;
 
 namespace ToolLoop.Onnx.Tests;
 

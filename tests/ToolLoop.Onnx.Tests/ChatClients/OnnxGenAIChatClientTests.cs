@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using ToolLoop.Onnx.Tests.TinyModel;
+using ToolLoop.Tests.Scenarios;
 
 namespace ToolLoop.Onnx.Tests.ChatClients;
 

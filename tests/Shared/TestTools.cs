@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using Microsoft.Extensions.AI;
 
-namespace ToolLoop.Onnx.Tests;
+namespace ToolLoop.Tests.Scenarios;
 
 /// <summary>Real <see cref="AIFunction"/>s the scripted model calls.</summary>
-internal static class TestTools
+public static class TestTools
 {
     public static AIFunction Weather(List<string>? calls = null) => AIFunctionFactory.Create(
         ([Description("The city")] string city) =>

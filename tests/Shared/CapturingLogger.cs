@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace ToolLoop.Onnx.Tests;
+namespace ToolLoop.Tests.Scenarios;
 
-internal sealed class CapturingLogger : ILogger
+/// <summary>An <see cref="ILogger"/> that keeps every entry, for tests of native log routing.</summary>
+public sealed class CapturingLogger : ILogger
 {
     private readonly Lock _lock = new();
     private readonly List<(LogLevel Level, string Message)> _entries = [];
