@@ -51,7 +51,9 @@ public sealed class NativeLibraryTests
             }
 
             Assert.True(removed > 0, "no native GenAI library found in " + source);
-            var start = new ProcessStartInfo("dotnet")
+            // The SDK names its host in DOTNET_HOST_PATH while it runs tests; otherwise the one on PATH.
+            string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+            var start = new ProcessStartInfo(host)
             {
                 ArgumentList = { Path.Combine(copy, "ToolLoop.Onnx.Tests.dll"), "-method", $"{typeof(NativeLibraryTests).FullName}.{nameof(Without_the_native_package_the_client_names_the_packages_to_add)}", "-noLogo" },
                 RedirectStandardOutput = true,
