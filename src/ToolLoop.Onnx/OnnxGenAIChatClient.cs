@@ -50,6 +50,7 @@ public sealed class OnnxGenAIChatClient : IChatClient
     /// <param name="modelPath">The folder with <c>genai_config.json</c>, the <c>.onnx</c> files and the tokenizer files.</param>
     /// <param name="options">Settings; <see langword="null"/> for defaults.</param>
     /// <exception cref="OnnxGenAIException">The folder is missing or broken, the native library is missing, GenAI rejects the model, or the chat template does not parse.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OnnxGenAIChatClientOptions.ContextSize"/> is below 2 or above the model's <c>context_length</c>.</exception>
     public OnnxGenAIChatClient(string modelPath, OnnxGenAIChatClientOptions? options = null)
         : this(ModelFolder.Read(RequirePath(modelPath)), options ?? new OnnxGenAIChatClientOptions(), static (folder, o) => LoadModel(folder, o), ownsModel: true)
     {
@@ -63,6 +64,7 @@ public sealed class OnnxGenAIChatClient : IChatClient
     /// <param name="modelPath">The folder <paramref name="model"/> was loaded from: its <c>genai_config.json</c> and <c>tokenizer_config.json</c> give the context length and chat template, which the GenAI API does not expose.</param>
     /// <param name="options">Settings; <see langword="null"/> for defaults.</param>
     /// <exception cref="OnnxGenAIException">The folder is missing or broken, or the chat template does not parse.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OnnxGenAIChatClientOptions.ContextSize"/> is below 2 or above the model's <c>context_length</c>.</exception>
     public OnnxGenAIChatClient(Model model, string modelPath, OnnxGenAIChatClientOptions? options = null)
         : this(ModelFolder.Read(RequirePath(modelPath)), options ?? new OnnxGenAIChatClientOptions(), (_, _) => model ?? throw new ArgumentNullException(nameof(model)), ownsModel: false)
     {
@@ -77,6 +79,7 @@ public sealed class OnnxGenAIChatClient : IChatClient
     /// <param name="modelPath">The folder <paramref name="config"/> was read from (for the context length and chat template).</param>
     /// <param name="options">Settings; <see langword="null"/> for defaults.</param>
     /// <exception cref="OnnxGenAIException">The folder is missing or broken, GenAI rejects the model, or the chat template does not parse.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="OnnxGenAIChatClientOptions.ContextSize"/> is below 2 or above the model's <c>context_length</c>.</exception>
     public OnnxGenAIChatClient(Config config, string modelPath, OnnxGenAIChatClientOptions? options = null)
         : this(ModelFolder.Read(RequirePath(modelPath)), options ?? new OnnxGenAIChatClientOptions(), (folder, o) => LoadModel(folder, o, config ?? throw new ArgumentNullException(nameof(config))), ownsModel: true)
     {
@@ -96,9 +99,11 @@ public sealed class OnnxGenAIChatClient : IChatClient
 
         ModelPath = folder.Path;
         ChatTemplate = options.ChatTemplate ?? folder.ChatTemplate;
-        ToolCallFormat = options.ToolCallFormat ?? ToolCallFormats.FromChatTemplate(ChatTemplate);
+        // A template list's tool_use entry is the one that writes calls, so it names the family when present.
+        string? toolUseSource = options.ChatTemplate is null ? folder.ToolUseChatTemplate : null;
+        ToolCallFormat = options.ToolCallFormat ?? ToolCallFormats.FromChatTemplate(toolUseSource ?? ChatTemplate);
         ChatTemplate? parsed = GenAIPromptRenderer.Parse(ChatTemplate, options.ChatTemplate is null ? $"'{folder.Path}'" : "OnnxGenAIChatClientOptions.ChatTemplate");
-        ChatTemplate? toolUse = options.ChatTemplate is null ? GenAIPromptRenderer.Parse(folder.ToolUseChatTemplate, $"'{folder.Path}' (tool_use)") : null;
+        ChatTemplate? toolUse = GenAIPromptRenderer.Parse(toolUseSource, $"'{folder.Path}' (tool_use)");
         ContextSize = options.ContextSize ?? folder.ContextLength;
 
         Model = createModel(folder, options);
@@ -159,7 +164,7 @@ public sealed class OnnxGenAIChatClient : IChatClient
     /// <summary>The chat template used to render prompts (the option, else the model's), or <see langword="null"/> if there is none (the family's default framing is used).</summary>
     public string? ChatTemplate { get; }
 
-    /// <summary>The tool-call markup parsed from the output (the option, else detected from <see cref="ChatTemplate"/>).</summary>
+    /// <summary>The tool-call markup parsed from the output (the option, else detected from the model's <c>tool_use</c> template or <see cref="ChatTemplate"/>).</summary>
     public ToolCallFormat ToolCallFormat { get; }
 
     /// <summary>The context size in tokens (the generator's <c>max_length</c>).</summary>

@@ -151,6 +151,7 @@ public sealed class OnnxGenAIChatClientTests
         ChatResponse call = await client.GetResponseAsync(Conversation("Weather?"), new ChatOptions { Tools = [TestTools.Weather()] }, Ct);
 
         Assert.Equal(NoTools, client.ChatTemplate);
+        Assert.Equal(ToolCallFormat.Hermes, client.ToolCallFormat);
         Assert.Equal(TinyGenAiRecipe.Reference.PlainText, plain.Text);
         Assert.Equal("get_weather", Assert.Single(call.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()).Name);
     }
