@@ -17,7 +17,8 @@ namespace ToolLoop.LlamaCpp;
 /// Each client owns one llama.cpp context (one KV cache). Concurrent calls on one client are safe but
 /// <b>wait their turn</b>: a request holds the context from prefill until its last update is consumed
 /// (or its enumeration is disposed). Use one client per concurrent conversation; several clients can
-/// share one <see cref="LlamaModel"/>.
+/// share one <see cref="LlamaModel"/>. LLamaSharp decodes one batch at a time per process, so clients take turns
+/// inside <c>llama_decode</c> (see <see cref="LlamaCppRuntime"/>).
 /// </para>
 /// <para>
 /// When a prompt extends the previous request's prompt (as in a tool loop), only the new tokens are

@@ -29,7 +29,7 @@ internal sealed class LlamaPromptTokenizer
 {
     private readonly LlamaModel _model;
     private readonly AddedToken[] _added;
-    private readonly string[] _matchedWithoutParsing;
+    private readonly Dictionary<char, string[]> _matchedWithoutParsing;
     private readonly int[]? _prefixSentinel;
 
     public LlamaPromptTokenizer(LlamaModel model)
@@ -53,7 +53,10 @@ internal sealed class LlamaPromptTokenizer
 
         // llama.cpp tries longer tokens first.
         _added = [.. added.OrderByDescending(t => t.Text.Length).ThenBy(t => t.Id)];
-        _matchedWithoutParsing = [.. _added.Where(t => (t.Attributes & LLamaTokenAttr.UserDefined) != 0).Select(t => t.Text)];
+        _matchedWithoutParsing = _added
+            .Where(t => (t.Attributes & LLamaTokenAttr.UserDefined) != 0)
+            .GroupBy(t => t.Text[0])
+            .ToDictionary(g => g.Key, g => g.Select(t => t.Text).ToArray()); // each group longest first
 
         if (model.VocabularyType == LLamaVocabType.SentencePiece)
         {
@@ -217,9 +220,9 @@ internal sealed class LlamaPromptTokenizer
 
         string text = run.ToString();
         var cuts = new List<int>();
-        if (dataRanges.Count > 0 && _matchedWithoutParsing.Length > 0)
+        if (dataRanges.Count > 0 && _matchedWithoutParsing.Count > 0)
         {
-            FindCuts(text, 0, text.Length, dataRanges, cuts);
+            FindCuts(text, dataRanges, cuts);
         }
 
         int start = 0;
@@ -234,32 +237,27 @@ internal sealed class LlamaPromptTokenizer
         dataRanges.Clear();
     }
 
-    // Cuts [start, end) until no user-defined token's text that overlaps data remains whole in any piece. Each cut goes
-    // after the first character of such an occurrence, so that occurrence cannot form; pieces are checked again because
-    // a shorter token may still form inside one.
-    private void FindCuts(string text, int start, int end, List<(int Start, int End)> dataRanges, List<int> cuts)
+    // One pass over the run: every occurrence of a user-defined token's text that overlaps data is cut after its first
+    // character, so it cannot form (pieces after a cut start at the cut, so occurrences inside them are found later
+    // in the same pass). Framing text alone holds no whole occurrence: the partition took those out.
+    private void FindCuts(string text, List<(int Start, int End)> dataRanges, List<int> cuts)
     {
-        foreach (string marker in _matchedWithoutParsing)
+        for (int i = 0; i < text.Length; i++)
         {
-            int from = start;
-            while (from < end)
+            if (!_matchedWithoutParsing.TryGetValue(text[i], out string[]? markers))
             {
-                int match = text.IndexOf(marker, from, end - from, StringComparison.Ordinal);
-                if (match < 0)
+                continue;
+            }
+
+            foreach (string marker in markers)
+            {
+                if (i + marker.Length <= text.Length && text.AsSpan(i, marker.Length).SequenceEqual(marker) && Overlaps(i, i + marker.Length, dataRanges))
                 {
+                    int cut = i + (char.IsHighSurrogate(text[i]) && marker.Length > 1 ? 2 : 1);
+                    cuts.Add(cut);
+                    i = cut - 1;
                     break;
                 }
-
-                if (Overlaps(match, match + marker.Length, dataRanges))
-                {
-                    int cut = match + (char.IsHighSurrogate(text[match]) && marker.Length > 1 ? 2 : 1);
-                    FindCuts(text, start, cut, dataRanges, cuts);
-                    cuts.Add(cut);
-                    FindCuts(text, cut, end, dataRanges, cuts);
-                    return;
-                }
-
-                from = match + 1;
             }
         }
     }

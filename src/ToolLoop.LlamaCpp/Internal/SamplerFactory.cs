@@ -73,6 +73,7 @@ internal static class SamplerFactory
             else
             {
                 IReadOnlyList<string> patterns = grammar.TriggerPatterns ?? [];
+                ValidatePatterns(patterns);
                 int[] tokens = [.. grammar.TriggerTokens ?? []];
                 byte[][] patternBytes = [.. patterns.Select(LlamaNative.NullTerminated)];
                 var pins = new System.Runtime.InteropServices.GCHandle[patternBytes.Length];
@@ -110,5 +111,22 @@ internal static class SamplerFactory
         }
 
         LlamaNative.llama_sampler_chain_add(chain.DangerousGetHandle(), sampler);
+    }
+
+    // llama.cpp compiles trigger patterns with std::regex outside any try/catch: an invalid one throws through the C API
+    // and aborts the process. .NET's ECMAScript mode is close to std::regex's default grammar, so check here first.
+    private static void ValidatePatterns(IReadOnlyList<string> patterns)
+    {
+        foreach (string pattern in patterns)
+        {
+            try
+            {
+                _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.ECMAScript);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new LlamaCppException($"The grammar trigger pattern '{pattern}' is not a valid ECMAScript regular expression: {ex.Message}", ex);
+            }
+        }
     }
 }

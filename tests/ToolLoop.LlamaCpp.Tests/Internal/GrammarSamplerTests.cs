@@ -64,4 +64,14 @@ public sealed class GrammarSamplerTests
         using LlamaCppChatClient other = Client(null);
         Assert.Equal("Hello from the tiny scripted model.", (await other.GetResponseAsync(Ask("Hi"), cancellationToken: TestContext.Current.CancellationToken)).Text);
     }
+
+    [Fact]
+    public async Task An_invalid_trigger_pattern_is_a_typed_error_not_a_native_abort()
+    {
+        using LlamaCppChatClient client = Client(new SamplerGrammar("root ::= \"a\"", Lazy: true, TriggerPatterns: ["(<tool_call>"]));
+
+        var error = await Assert.ThrowsAsync<LlamaCppException>(() => client.GetResponseAsync(Ask("Hi"), cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Contains("(<tool_call>", error.Message, StringComparison.Ordinal);
+    }
 }
