@@ -70,11 +70,13 @@ public sealed class GenAIRuntimeTests
         Assert.Contains("\"description\": \"Gets the current weather for a city.\"", ours, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Cancelling_inside_a_model_run_terminates_the_session_and_the_client_stays_usable()
+    [Theory]
+    [InlineData(1)] // the prompt's run (AppendTokens)
+    [InlineData(3)] // the run of the second generated token (GenerateNextToken)
+    public async Task Cancelling_inside_a_model_run_terminates_the_session_and_the_client_stays_usable(int run)
     {
         using var cts = new CancellationTokenSource();
-        var logger = new CancellingLogger(cts);
+        var logger = new CancellingLogger(cts, run);
         using var client = new OnnxGenAIChatClient(TestModels.ReferenceModel, TestModels.ReferenceFolder, new OnnxGenAIChatClientOptions { Logger = logger });
         List<ChatMessage> conversation = [new(ChatRole.User, "Hi")];
         await client.GetResponseAsync(conversation, cancellationToken: Ct);
@@ -96,6 +98,7 @@ public sealed class GenAIRuntimeTests
         }
 
         Assert.True(logger.Cancelled);
+        Assert.Equal(run, logger.Runs);
         OnnxRuntimeGenAIException native = Assert.IsType<OnnxRuntimeGenAIException>(error.InnerException);
         Assert.Contains("erminate", native.Message, StringComparison.Ordinal);
         Assert.Empty(client.Session.CachedTokens);
@@ -129,11 +132,12 @@ public sealed class GenAIRuntimeTests
         Assert.DoesNotContain(logger.Entries, e => e.Message.Contains('\n', StringComparison.Ordinal));
     }
 
-    /// <summary>Cancels its token at the first GenAI log line while armed (that is, from inside a native call).</summary>
-    private sealed class CancellingLogger(CancellationTokenSource cts) : ILogger
+    /// <summary>While armed, counts model runs (GenAI logs a <c>model_input_values</c> header before each) and cancels inside run number <paramref name="run"/>.</summary>
+    private sealed class CancellingLogger(CancellationTokenSource cts, int run) : ILogger
     {
         public volatile bool Armed;
         public volatile bool Cancelled;
+        public volatile int Runs;
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -142,7 +146,12 @@ public sealed class GenAIRuntimeTests
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (Armed && !Cancelled)
+            if (!Armed || Cancelled || formatter(state, exception).Trim() != "model_input_values")
+            {
+                return;
+            }
+
+            if (++Runs == run)
             {
                 Cancelled = true;
                 cts.Cancel();
