@@ -19,6 +19,7 @@ public static class Program
             return Templates.TemplateInputsExport.Run(args[1], Console.Out);
         }
 
+        RecordedFigures.Reset();
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create()).ToList();
         return RunOutcome.Succeeded(summaries, Console.Error) ? 0 : 1;
     }

@@ -22,11 +22,13 @@ internal static class BenchmarkConfig
         .AddColumn(
             new PerUnitColumn("chunk", PerUnitKind.Nanoseconds),
             new PerUnitColumn("chunk", PerUnitKind.Bytes),
+            new ExtraFigureColumn("outputBytes", "out B/chunk", "Estimated bytes of the output (event strings and calls) per chunk: the allocation floor", perUnit: true),
+            new ExtraFigureColumn("outputBytes", "Output", "Estimated bytes of the output (result strings and calls): the allocation floor", perUnit: false),
             new PerUnitColumn("round", PerUnitKind.Microseconds),
             new PerUnitColumn("round", PerUnitKind.Bytes),
             new PerUnitColumn("token", PerUnitKind.Rate),
             new PerUnitColumn("token", PerUnitKind.Microseconds))
-        .AddExporter(JsonExporter.Full)
+        .AddExporter(JsonExporter.Full, FiguresExporter.Instance)
         .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40))
         .WithBuildTimeout(TimeSpan.FromMinutes(15))
         .WithOptions(ConfigOptions.StopOnFirstError);

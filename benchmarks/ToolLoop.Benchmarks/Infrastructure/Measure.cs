@@ -11,28 +11,31 @@ internal static class Measure
     public static IMeasuredInput? Input(BenchmarkCase benchmarkCase) =>
         benchmarkCase.Parameters.Items.Select(p => p.Value).OfType<IMeasuredInput>().FirstOrDefault();
 
-    /// <summary>Gets the units one operation processes and their name: a method's or class's <see cref="PerUnitAttribute"/>, else the input's (or the input property <see cref="UnitsFromAttribute"/> names).</summary>
+    /// <summary>Gets the units one operation processes and their name: a method's or class's <see cref="PerUnitAttribute"/>, else the input property a method's <see cref="UnitsFromAttribute"/> names.</summary>
     public static (long Units, string Name)? Units(BenchmarkCase benchmarkCase)
     {
         var method = benchmarkCase.Descriptor.WorkloadMethod;
         var attribute = method.GetCustomAttribute<PerUnitAttribute>() ?? benchmarkCase.Descriptor.Type.GetCustomAttribute<PerUnitAttribute>();
         if (attribute is not null)
         {
-            return (attribute.Units, attribute.UnitName);
+            if (attribute.RecordedFigure is null)
+            {
+                return (attribute.Units, attribute.UnitName);
+            }
+
+            return RecordedFigures.Get(benchmarkCase.Descriptor.Type).TryGetValue(attribute.RecordedFigure, out double recorded) && recorded > 0
+                ? ((long)recorded, attribute.UnitName)
+                : null;
         }
 
-        if (Input(benchmarkCase) is not { } input)
+        // An input's units count only for methods that say which of its counts they process (a whole parse has no chunks).
+        if (Input(benchmarkCase) is not { } input || method.GetCustomAttribute<UnitsFromAttribute>() is not { } from)
         {
             return null;
         }
 
-        long units = input.Units;
-        if (method.GetCustomAttribute<UnitsFromAttribute>() is { } from)
-        {
-            units = (long)(input.GetType().GetProperty(from.PropertyName)?.GetValue(input)
-                ?? throw new InvalidOperationException($"{input.GetType().Name} has no property {from.PropertyName}"));
-        }
-
+        long units = (long)(input.GetType().GetProperty(from.PropertyName)?.GetValue(input)
+            ?? throw new InvalidOperationException($"{input.GetType().Name} has no property {from.PropertyName}"));
         return units > 0 ? (units, input.UnitName) : null;
     }
 

@@ -2,7 +2,8 @@ namespace ToolLoop.Benchmarks.Infrastructure;
 
 /// <summary>
 /// On a benchmark method: its per-unit figures divide by this property of the <see cref="IMeasuredInput"/> parameter
-/// instead of <see cref="IMeasuredInput.Units"/> (for example the string entry's 4-char chunks).
+/// (<see cref="IMeasuredInput.Units"/>, or another count such as the string entry's 4-char chunks). Methods without it
+/// (a whole parse) have no per-unit figures.
 /// </summary>
 /// <param name="propertyName">A <see cref="long"/> property of the input.</param>
 [AttributeUsage(AttributeTargets.Method)]

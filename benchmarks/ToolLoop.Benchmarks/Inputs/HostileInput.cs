@@ -8,7 +8,7 @@ namespace ToolLoop.Benchmarks.Inputs;
 /// A hostile output (a flood of markers or near-markers, or the speculative bare-JSON shape) of a given size, with the
 /// parser's examined-characters count for it: linear parsing examines each character a bounded number of times.
 /// </summary>
-public sealed class HostileInput : IMeasuredInput
+public sealed class HostileInput : IMeasuredInput, IExtraFigures
 {
     private readonly Lazy<(double Whole, double Chunked)> _examined;
 
@@ -55,6 +55,14 @@ public sealed class HostileInput : IMeasuredInput
 
     /// <summary>Gets the characters the parser examined per input character, parsed whole and in 4-char chunks.</summary>
     public (double Whole, double Chunked) ExaminedPerChar => _examined.Value;
+
+    /// <summary>Gets <c>examinedPerChar</c> for the method's entry (whole for <c>ParseWhole</c>, else 4-char chunks).</summary>
+    /// <param name="method">The benchmark method.</param>
+    /// <returns>The figures.</returns>
+    public IEnumerable<(string Name, double Value)> Figures(string method)
+    {
+        yield return ("examinedPerChar", method == "ParseWhole" ? ExaminedPerChar.Whole : ExaminedPerChar.Chunked);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{FamilyKey} {Shape} {Size}";

@@ -9,10 +9,12 @@ namespace ToolLoop.Benchmarks.Inputs;
 /// One model output as a family writes it, with what parsing it must give (checked before measuring, so a benchmark
 /// never times a parse that went wrong), its UTF-8 bytes and its 4-byte / 4-char chunking.
 /// </summary>
-public sealed class ParserInput : IMeasuredInput
+public sealed class ParserInput : IMeasuredInput, IExtraFigures
 {
     /// <summary>The chunk size a runtime streams: about one token.</summary>
     public const int ChunkSize = 4;
+
+    private readonly Lazy<(long Whole, long Utf8Chunks, long StringChunks)> _outputBytes;
 
     internal ParserInput(string shape, FamilySample family, string text, ToolCallParserOptions options, IReadOnlyList<ExpectedCall> expected)
     {
@@ -23,6 +25,7 @@ public sealed class ParserInput : IMeasuredInput
         Expected = expected;
         Utf8 = Encoding.UTF8.GetBytes(text);
         CallJsonUtf8 = [.. expected.Select(c => Encoding.UTF8.GetBytes(c.CallJson))];
+        _outputBytes = new(MeasureOutput);
     }
 
     /// <summary>Gets the input's shape (<c>prose-64KB</c>, <c>reasoning+3calls</c>, <c>write_file-4k</c>, …).</summary>
@@ -90,8 +93,44 @@ public sealed class ParserInput : IMeasuredInput
         }
     }
 
+    /// <summary>
+    /// Gets <c>outputBytes</c>: the estimated size of what the method's parse must produce (event strings and calls;
+    /// see <see cref="OutputSize"/>) — allocation beyond it is the parser's own.
+    /// </summary>
+    /// <param name="method">The benchmark method.</param>
+    /// <returns>The figures.</returns>
+    public IEnumerable<(string Name, double Value)> Figures(string method)
+    {
+        if (method.StartsWith("Parse", StringComparison.Ordinal))
+        {
+            yield return ("outputBytes", _outputBytes.Value.Whole);
+        }
+        else if (method == "StreamUtf8")
+        {
+            yield return ("outputBytes", _outputBytes.Value.Utf8Chunks);
+        }
+        else if (method == "StreamString")
+        {
+            yield return ("outputBytes", _outputBytes.Value.StringChunks);
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Family.Key} {Shape}";
+
+    private (long, long, long) MeasureOutput()
+    {
+        var whole = ToolCallParser.Parse(Text, Format, Options);
+        long wholeBytes = OutputSize.StringBytes(whole.Content) + OutputSize.StringBytes(whole.Reasoning)
+            + OutputSize.Of(whole.Calls.Select(ToolCallParseEvent.ForCall));
+        var events = new List<ToolCallParseEvent>();
+        var kept = new List<ToolCallParseEvent>();
+        Parsing.ChunkFeeder.Utf8(this, events, kept);
+        long utf8 = OutputSize.Of(kept);
+        kept.Clear();
+        Parsing.ChunkFeeder.String(this, events, kept);
+        return (wholeBytes, utf8, OutputSize.Of(kept));
+    }
 
     private static string Truncate(string s) => s.Length <= 200 ? s : s[..200] + "…";
 }

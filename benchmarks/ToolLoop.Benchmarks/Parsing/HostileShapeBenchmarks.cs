@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using ToolLoop.Benchmarks.Infrastructure;
 using ToolLoop.Benchmarks.Inputs;
 
 namespace ToolLoop.Benchmarks.Parsing;
@@ -35,6 +36,7 @@ public class HostileShapeBenchmarks
 
     /// <summary>The string entry in 4-char chunks.</summary>
     [Benchmark]
+    [UnitsFrom(nameof(HostileInput.Units))]
     public int StreamChunks()
     {
         using var parser = new StreamingToolCallParser(Input.Format, Input.Options);
@@ -58,7 +60,9 @@ public class HostileShapeBenchmarks
     {
         public HostileConfig()
         {
-            AddColumn(new ExaminedColumn(), new RelativeToProseColumn());
+            AddColumn(
+                new ExtraFigureColumn("examinedPerChar", "examined/char", "Characters the parser examined per input character (its internal counter; bounded = linear)", perUnit: null),
+                new RelativeToProseColumn());
         }
     }
 }

@@ -43,6 +43,7 @@ public class StreamingBenchmarks
 
     /// <summary>The UTF-8 entry, 4-byte chunks.</summary>
     [Benchmark]
+    [UnitsFrom(nameof(ParserInput.Units))]
     public int StreamUtf8() => ChunkFeeder.Utf8(Input, _events);
 
     /// <summary>The string entry, 4-char chunks.</summary>

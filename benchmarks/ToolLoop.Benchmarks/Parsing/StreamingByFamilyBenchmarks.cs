@@ -32,6 +32,7 @@ public class StreamingByFamilyBenchmarks
 
     /// <summary>The UTF-8 entry, 4-byte chunks.</summary>
     [Benchmark(Baseline = true)]
+    [UnitsFrom(nameof(ParserInput.Units))]
     public int StreamUtf8() => ChunkFeeder.Utf8(Input, _events);
 
     /// <summary>The string entry, 4-char chunks.</summary>
