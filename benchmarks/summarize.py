@@ -5,7 +5,9 @@ Every figure in the tables comes from BenchmarkDotNet's medians and allocations 
 typed by hand, so a miss cannot be tuned away in the README.
 
 Usage: python3 benchmarks/summarize.py RESULTS_DIR [--jinja2 JINJA2.md] [--job NAME] [--readme benchmarks/README.md]
+                                      [--main-readme README.md]
 With --readme, the text between <!-- results:begin --> and <!-- results:end --> is replaced; otherwise it is printed.
+With --main-readme, the targets table goes between <!-- benchmark-headline:begin --> and <!-- benchmark-headline:end -->.
 """
 import glob
 import json
@@ -15,6 +17,19 @@ from collections import defaultdict
 from datetime import date
 
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+HEADLINE_BEGIN, HEADLINE_END = "<!-- benchmark-headline:begin -->", "<!-- benchmark-headline:end -->"
+
+
+def replace_section(path, begin, end, text):
+    with open(path, encoding="utf-8") as f:
+        current = f.read()
+    if begin not in current or end not in current:
+        raise SystemExit(f"summarize: {path} has no {begin} ... {end} section")
+    head, rest = current.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head + begin + "\n" + text + end + tail)
+    print(f"summarize: wrote {path}")
 
 
 def load(results_dir):
@@ -88,6 +103,14 @@ def fmt_bytes(b):
     return f"{b:,.0f} B"
 
 
+def shape_order(value):
+    """Sorts inputs by family, then shape, then size (1k before 4k before 16k)."""
+    family, shape = split_input(value)
+    kind, _, size = shape.rpartition("-")
+    digits = "".join(ch for ch in size if ch.isdigit())
+    return (family, kind or shape, int(digits) if digits else 0, shape)
+
+
 def split_input(value):
     family, _, shape = value.partition(" ")
     return family, shape
@@ -123,7 +146,7 @@ class Report:
                        "(its MB/s is the whole output's size over its time, so the rows compare). Output: the estimated size of the "
                        "parse's result strings and calls (the allocation floor).", ""]
         rows, prose_figs, call_figs = [], [], []
-        for inp in sorted({x["parameters"]["Input"] for x in prose + calls}, key=lambda s: (split_input(s)[0], split_input(s)[1])):
+        for inp in sorted({x["parameters"]["Input"] for x in prose + calls}, key=shape_order):
             t = "WholeProseBenchmarks" if pick(prose, "WholeProseBenchmarks", Input=inp) else "WholeCallsBenchmarks"
             s, u = one(c, t, "ParseString", Input=inp), one(c, t, "ParseUtf8", Input=inp)
             floor, js = one(c, t, "FloorScanUtf8", Input=inp), one(c, t, "JsonDocumentOfCalls", Input=inp)
@@ -337,25 +360,22 @@ def main():
     r.loop()
     r.templates(opt("--jinja2"))
     r.adapters()
+    measured = (f"Measured {date.today().isoformat()} on {host['processor']} ({host['logicalCores']} logical cores), "
+                f"{host['runtime']}; BenchmarkDotNet job: {opt('--job') or 'default'}; medians.")
+    targets = ["| Target | Figure | |", "|---|---:|---|"] + [f"| {t} | {f} | {s} |" for t, f, s in r.targets]
     out = [f"Measured {date.today().isoformat()} on {host['processor']} ({host['logicalCores']} logical cores), {host['os']}, "
-           f".NET {host['runtime']} (SDK {host['sdk']}), BenchmarkDotNet job `{opt('--job') or 'default'}`; figures are medians.", "",
-           "#### Targets (issue 13)", "", "| Target | Figure | |", "|---|---:|---|"]
-    out += [f"| {t} | {f} | {s} |" for t, f, s in r.targets]
+           f"{host['runtime']} (SDK {host['sdk']}), BenchmarkDotNet job: {opt('--job') or 'default'}; figures are medians.", "",
+           "#### Targets (issue 13)", ""] + targets
     out += [""] + r.lines
     text = "\n".join(out).rstrip() + "\n"
-    readme = opt("--readme")
+    readme, main_readme = opt("--readme"), opt("--main-readme")
     if readme:
-        with open(readme, encoding="utf-8") as f:
-            current = f.read()
-        if BEGIN not in current or END not in current:
-            raise SystemExit(f"summarize: {readme} has no {BEGIN} ... {END} section")
-        head, rest = current.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        with open(readme, "w", encoding="utf-8") as f:
-            f.write(head + BEGIN + "\n" + text + END + tail)
-        print(f"summarize: wrote the results into {readme}")
+        replace_section(readme, BEGIN, END, text)
     else:
         print(text)
+    if main_readme:
+        replace_section(main_readme, HEADLINE_BEGIN, HEADLINE_END,
+                        measured + " Details and baselines: [benchmarks/README.md](benchmarks/README.md#results).\n\n" + "\n".join(targets) + "\n")
     return 0
 
 
