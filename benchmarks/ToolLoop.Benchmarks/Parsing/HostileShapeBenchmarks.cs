@@ -37,23 +37,7 @@ public class HostileShapeBenchmarks
     /// <summary>The string entry in 4-char chunks.</summary>
     [Benchmark]
     [UnitsFrom(nameof(HostileInput.Units))]
-    public int StreamChunks()
-    {
-        using var parser = new StreamingToolCallParser(Input.Format, Input.Options);
-        ReadOnlySpan<char> text = Input.Text;
-        int n = 0;
-        for (int i = 0; i < text.Length; i += ParserInput.ChunkSize)
-        {
-            parser.Append(text.Slice(i, Math.Min(ParserInput.ChunkSize, text.Length - i)), _events);
-            n += _events.Count;
-            _events.Clear();
-        }
-
-        parser.Complete(_events);
-        n += _events.Count;
-        _events.Clear();
-        return n;
-    }
+    public int StreamChunks() => ChunkFeeder.String(Input.Text, Input.Format, Input.Options, _events);
 
     /// <summary>Adds the examined-characters and × prose columns.</summary>
     private sealed class HostileConfig : ManualConfig

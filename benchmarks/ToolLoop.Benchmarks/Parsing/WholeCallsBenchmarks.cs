@@ -11,10 +11,8 @@ namespace ToolLoop.Benchmarks.Parsing;
 /// of the calls' JSON alone (what reading the arguments costs with no markup to find).
 /// </summary>
 /// <remarks><c>MB/s</c> is the whole output's size over the time, for every row, so the rows compare directly.</remarks>
-public class WholeCallsBenchmarks
+public class WholeCallsBenchmarks : WholeMessageBenchmarks
 {
-    private FloorScan _floor = null!;
-
     /// <summary>Gets the inputs: every family's reasoning-then-calls output and its write_file call at each size.</summary>
     public static IEnumerable<ParserInput> Inputs() => ParserInputs.Families.SelectMany(f =>
         new[] { ParserInputs.ReasoningThenCalls(f) }.Concat(ParserInputs.TokenSizes.Select(t => ParserInputs.WriteFile(f, t))));
@@ -23,17 +21,8 @@ public class WholeCallsBenchmarks
     [ParamsSource(nameof(Inputs))]
     public ParserInput Input { get; set; } = null!;
 
-    /// <summary>Checks the parse and builds the floor's search values.</summary>
-    [GlobalSetup]
-    public void Setup()
-    {
-        Input.Verify();
-        _floor = new FloorScan(Input.Format, Input.Options.Tools.Count > 0);
-    }
-
-    /// <summary>Baseline (a): one vectorised scan of the UTF-8 bytes for marker first bytes.</summary>
-    [Benchmark(Baseline = true)]
-    public int FloorScanUtf8() => _floor.Count(Input.Utf8);
+    /// <inheritdoc/>
+    protected override ParserInput Message => Input;
 
     /// <summary>Baseline (b): <see cref="JsonDocument"/> parses each call's JSON object alone.</summary>
     [Benchmark]
@@ -48,12 +37,4 @@ public class WholeCallsBenchmarks
 
         return n;
     }
-
-    /// <summary>The string entry.</summary>
-    [Benchmark]
-    public ToolCallParseResult ParseString() => ToolCallParser.Parse(Input.Text, Input.Format, Input.Options);
-
-    /// <summary>The UTF-8 entry.</summary>
-    [Benchmark]
-    public ToolCallParseResult ParseUtf8() => ToolCallParser.Parse(Input.Utf8, Input.Format, Input.Options);
 }
