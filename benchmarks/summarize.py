@@ -324,7 +324,8 @@ class Report:
                        "Tokens/s through the chat client next to a tight loop over the same native calls (decode, sample, detokenize) "
                        "with no chat-client layer; overhead = client time ÷ native time − 1.", ""]
         rows, overheads = [], []
-        for cat, native_m, client_m in (("prompt", "NativePrompt", "ClientPrompt"), ("generation", "NativeGeneration", "ClientGeneration")):
+        for cat, native_m, client_m in (("prompt", "NativePrompt", "ClientPrompt"), ("generation", "NativeGeneration", "ClientGeneration"),
+                                        ("generation, streaming", "NativeGeneration", "ClientGenerationStreaming")):
             n, x = one(c, "LlamaCppBenchmarks", native_m), one(c, "LlamaCppBenchmarks", client_m)
             if n and x and n.get("medianNs") and x.get("medianNs"):
                 over = x["medianNs"] / n["medianNs"] - 1
