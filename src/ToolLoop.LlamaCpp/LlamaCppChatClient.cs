@@ -1,3 +1,4 @@
+using LLama;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using ToolLoop.LlamaCpp.Internal;
@@ -16,7 +17,8 @@ namespace ToolLoop.LlamaCpp;
 /// Each client owns one llama.cpp context (one KV cache). Concurrent calls on one client are safe but
 /// <b>wait their turn</b>: a request holds the context from prefill until its last update is consumed
 /// (or its enumeration is disposed). Use one client per concurrent conversation; several clients can
-/// share one <see cref="LlamaModel"/>.
+/// share one <see cref="LlamaModel"/>. LLamaSharp decodes one batch at a time per process, so clients take turns
+/// inside <c>llama_decode</c> (see <see cref="LlamaCppRuntime"/>).
 /// </para>
 /// <para>
 /// When a prompt extends the previous request's prompt (as in a tool loop), only the new tokens are
@@ -54,6 +56,18 @@ public sealed class LlamaCppChatClient : IChatClient
     {
     }
 
+    /// <summary>
+    /// Creates a client on weights an application loaded with LLamaSharp (<c>LLamaWeights.LoadFromFile</c>). The weights
+    /// stay owned by the caller: disposing the client frees only its context; dispose the weights after their clients.
+    /// </summary>
+    /// <param name="weights">The loaded weights.</param>
+    /// <param name="options">Context and generation settings (<see cref="LlamaCppChatClientOptions.ModelPath"/> is ignored); <see langword="null"/> for defaults.</param>
+    /// <exception cref="LlamaCppException">The context could not be created.</exception>
+    public LlamaCppChatClient(LLamaWeights weights, LlamaCppChatClientOptions? options = null)
+        : this(LlamaModel.FromWeights(weights, options?.Logger), options ?? new LlamaCppChatClientOptions(), ownsModel: true, renderer: null, parserFactory: null)
+    {
+    }
+
     internal LlamaCppChatClient(
         LlamaModel model,
         LlamaCppChatClientOptions options,
@@ -66,7 +80,7 @@ public sealed class LlamaCppChatClient : IChatClient
         ArgumentOutOfRangeException.ThrowIfNegative(options.ContextSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         Model = model;
-        int threads = options.ThreadCount ?? Math.Max(1, Environment.ProcessorCount / 2);
+        int threads = options.ThreadCount ?? LlamaCppChatClientOptions.DefaultThreadCount;
         try
         {
             _session = new LlamaSession(model, new LlamaSessionOptions(options.ContextSize, options.BatchSize, threads, options.BatchThreadCount ?? threads));
@@ -96,6 +110,7 @@ public sealed class LlamaCppChatClient : IChatClient
             DefaultMaxOutputTokens = options.MaxOutputTokens,
             ParserFactory = parserFactory,
             OnDisposed = ownsModel ? model.Dispose : null,
+            GrammarSelector = request => GrammarSelector?.Invoke(request),
         });
     }
 
@@ -167,6 +182,13 @@ public sealed class LlamaCppChatClient : IChatClient
     internal LocalChatPipeline Pipeline => _pipeline;
 
     internal LlamaSession Session => _session;
+
+    /// <summary>
+    /// Chooses the grammar that constrains a request's sampling (the sampler-chain hook: the grammar goes first in the
+    /// chain, eager or lazy with trigger patterns/tokens; see <see cref="SamplerGrammar"/>); null or returning null: none.
+    /// Set once, before the first request.
+    /// </summary>
+    internal Func<GrammarRequest, SamplerGrammar?>? GrammarSelector { get; set; }
 
     private static TemplatePromptRenderer CreateRenderer(LlamaModel model, string? template, ToolCallFormat family, LlamaCppChatClientOptions options)
     {

@@ -13,10 +13,9 @@ internal sealed class GenerationRun : IDisposable
     private readonly ILocalModel _model;
     private readonly ILocalSession _session;
     private readonly GenerationSettings _settings;
-    private readonly Utf8StreamDecoder _decoder = new();
+    private readonly ITokenTextDecoder _decoder;
     private readonly StopSequenceMatcher _stops;
     private ITokenSampler? _sampler;
-    private byte[] _piece = new byte[64];
     private bool _done;
     private bool _stoppedBySequence;
 
@@ -26,6 +25,7 @@ internal sealed class GenerationRun : IDisposable
         _session = session;
         _settings = settings;
         _stops = new StopSequenceMatcher(settings.StopSequences);
+        _decoder = model.CreateTextDecoder();
     }
 
     public int PromptTokens { get; private set; }
@@ -101,8 +101,7 @@ internal sealed class GenerationRun : IDisposable
         }
 
         OutputTokens++;
-        int n = _model.TokenToBytes(token, ref _piece);
-        text = _stops.Append(_decoder.Append(_piece.AsSpan(0, n)), out bool stopped);
+        text = _stops.Append(_decoder.Append(token), out bool stopped);
         if (stopped)
         {
             _done = true;
@@ -135,7 +134,11 @@ internal sealed class GenerationRun : IDisposable
         return stopped ? rest : rest + _stops.Flush();
     }
 
-    public void Dispose() => _sampler?.Dispose();
+    public void Dispose()
+    {
+        _sampler?.Dispose();
+        _decoder.Dispose();
+    }
 
     private bool End(ChatFinishReason reason)
     {

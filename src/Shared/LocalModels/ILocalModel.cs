@@ -32,4 +32,11 @@ internal interface ILocalModel
     /// end inside a UTF-8 character.
     /// </summary>
     int TokenToBytes(int token, ref byte[] buffer);
+
+    /// <summary>
+    /// Creates one request's token → text decoder. Default: <see cref="TokenToBytes"/> through a UTF-8 stream
+    /// decoder. A runtime that only decodes through its own stateful stream (ONNX Runtime GenAI's tokenizer stream)
+    /// returns that instead.
+    /// </summary>
+    ITokenTextDecoder CreateTextDecoder() => new Utf8TokenTextDecoder(this);
 }

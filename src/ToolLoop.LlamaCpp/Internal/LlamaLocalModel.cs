@@ -12,27 +12,15 @@ internal sealed class LlamaLocalModel : ILocalModel
         _model = model;
     }
 
+    public LlamaPromptTokenizer Tokenizer => _model.PromptTokenizer;
+
     public string? ChatTemplate => _model.ChatTemplate;
 
     public string? BosTokenText => _model.SpecialTokenText(_model.BosToken);
 
     public string? EosTokenText => _model.SpecialTokenText(_model.EosToken);
 
-    public int[] TokenizePrompt(IReadOnlyList<TemplateSegment> segments)
-    {
-        var tokens = new List<int>();
-        foreach (TemplateSegment segment in segments)
-        {
-            tokens.AddRange(_model.Tokenize(segment.Text, addSpecial: false, parseSpecial: !segment.IsData));
-        }
-
-        if (_model.AddBos && (tokens.Count == 0 || tokens[0] != _model.BosToken))
-        {
-            tokens.Insert(0, _model.BosToken);
-        }
-
-        return [.. tokens];
-    }
+    public int[] TokenizePrompt(IReadOnlyList<TemplateSegment> segments) => _model.PromptTokenizer.Tokenize(segments);
 
     public bool IsEndOfGeneration(int token) => _model.IsEndOfGeneration(token);
 

@@ -1,4 +1,4 @@
-using ToolLoop.LlamaCpp.Interop;
+using LLama.Native;
 using ToolLoop.LocalModels;
 
 namespace ToolLoop.LlamaCpp.Internal;
@@ -8,27 +8,25 @@ internal sealed class LlamaTokenSampler : ITokenSampler
 {
     private readonly LlamaSession _session;
 
-    public LlamaTokenSampler(LlamaSession session, SafeLlamaSamplerHandle chain)
+    public LlamaTokenSampler(LlamaSession session, SafeLLamaSamplerChainHandle chain)
     {
         _session = session;
         Chain = chain;
     }
 
-    public SafeLlamaSamplerHandle Chain { get; }
+    public SafeLLamaSamplerChainHandle Chain { get; }
 
     public int Next(CancellationToken cancellationToken) => _session.Sample(Chain);
 
     public void Dispose() => Chain.Dispose();
 
     /// <summary>Each sampler of the chain: llama.cpp's name and seed (<see cref="uint.MaxValue"/> for samplers without one).</summary>
-    public unsafe (string Name, uint Seed)[] Describe()
+    public (string Name, uint Seed)[] Describe()
     {
-        int n = NativeMethods.llama_sampler_chain_n(Chain);
-        var result = new (string, uint)[n];
-        for (int i = 0; i < n; i++)
+        var result = new (string, uint)[Chain.Count];
+        for (int i = 0; i < result.Length; i++)
         {
-            nint sampler = NativeMethods.llama_sampler_chain_get(Chain, i);
-            result[i] = (System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)NativeMethods.llama_sampler_name(sampler)) ?? string.Empty, NativeMethods.llama_sampler_get_seed(sampler));
+            result[i] = (Chain.GetName(i), Chain.GetSeed(i));
         }
 
         return result;

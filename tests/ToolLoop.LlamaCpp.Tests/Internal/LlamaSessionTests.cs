@@ -1,6 +1,6 @@
 using System.Text;
 using ToolLoop.LlamaCpp.Internal;
-using ToolLoop.LlamaCpp.Interop;
+using LLama.Native;
 using ToolLoop.LocalModels;
 using ToolLoop.LlamaCpp.Tests.Gguf;
 
@@ -12,6 +12,8 @@ public sealed class LlamaSessionTests
 {
     private const string PlainPrompt = "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n";
     private const string ToolsPrompt = "<|im_start|>system\n<tools>[]</tools><|im_end|>\n<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n";
+
+    private static readonly GenerationSettings Greedy = new(null, null, null, null, null, null);
 
     private static LlamaSession NewSession(LlamaModel model) => new(model, new LlamaSessionOptions(512, 64, 1, 1));
 
@@ -103,7 +105,7 @@ public sealed class LlamaSessionTests
         Assert.Equal(other, session.CachedTokens);
 
         // The trimmed cache must still produce the right continuation.
-        using SafeLlamaSamplerHandle sampler = SamplerFactory.Create(null, null, null, null);
+        using SafeLLamaSamplerChainHandle sampler = SamplerFactory.Create(session.Model, Greedy);
         Assert.Equal("<tool_call>", model.TokenText(session.Sample(sampler)));
     }
 
@@ -139,14 +141,14 @@ public sealed class LlamaSessionTests
         // The mirror was resynchronised with the KV cache, so the session still works.
         Load(session, prompt, CancellationToken.None);
         Assert.Equal(prompt, session.CachedTokens);
-        using SafeLlamaSamplerHandle sampler = SamplerFactory.Create(null, null, null, null);
+        using SafeLLamaSamplerChainHandle sampler = SamplerFactory.Create(session.Model, Greedy);
         Assert.Equal("Hello", model.TokenText(session.Sample(sampler)));
     }
 
     /// <summary>Loads a prompt the way a request does (longest-common-prefix reuse); returns the tokens reused.</summary>
     private static int Load(LlamaSession session, int[] prompt, CancellationToken cancellationToken)
     {
-        using var run = new GenerationRun(new LlamaLocalModel(session.Model), session, new GenerationSettings(null, null, null, null, null, null));
+        using var run = new GenerationRun(new LlamaLocalModel(session.Model), session, Greedy);
         run.Prefill(prompt, (n, c) => new LlamaCppException($"{n} > {c}"), cancellationToken);
         return run.PromptTokensReused;
     }
@@ -156,7 +158,7 @@ public sealed class LlamaSessionTests
         LlamaModel model = session.Model;
         int[] tokens = model.Tokenize(prompt, addSpecial: false, parseSpecial: true);
         Load(session, tokens, CancellationToken.None);
-        using SafeLlamaSamplerHandle sampler = SamplerFactory.Create(null, null, null, null);
+        using SafeLLamaSamplerChainHandle sampler = SamplerFactory.Create(session.Model, Greedy);
         var decoder = new Utf8StreamDecoder();
         var text = new StringBuilder();
         byte[] buffer = new byte[32];
