@@ -217,6 +217,12 @@ public static class ChatTemplateInputs
         int i => JsonValue.Create(i),
         long l => JsonValue.Create(l),
         double d => JsonValue.Create(d),
+        // Numbers System.Text.Json may not serialise (or not as JSON numbers): their exact text, as Python would read it.
+        System.Numerics.BigInteger big => JsonNode.Parse(big.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ulong u => JsonNode.Parse(u.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        Int128 i128 => JsonNode.Parse(i128.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        UInt128 u128 => JsonNode.Parse(u128.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        decimal m => JsonNode.Parse(m.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         _ => JsonSerializer.SerializeToNode(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType())),
     };
 

@@ -8,7 +8,9 @@ namespace ToolLoop.Tests.Templates;
 /// <summary>
 /// Renders every chat template shipped in llama.cpp's models/templates with every conversation of
 /// <see cref="TemplateConversations"/> through ToolLoop and through Python's Jinja2 (configured like
-/// transformers), and requires byte-identical output.
+/// transformers), and requires byte-identical output. Each conversation is rendered as
+/// <see cref="ChatTemplateInputs"/> maps it and, where that differs, as <see cref="ChatTemplateRenderer"/> shapes it
+/// for the template (call-only turns, folded calls and results, a merged system message, the tool block).
 /// </summary>
 public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
 {
@@ -35,10 +37,18 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
         var cases = new List<(string Id, string Path, JsonObject Context, ChatTemplateOptions Options)>();
         foreach (var path in templates)
         {
+            string source = File.ReadAllText(path);
             foreach (var (name, messages, chatOptions, thinking) in conversations)
             {
                 bool generationPrompt = !TemplateConversations.IsWithoutGenerationPrompt(name);
-                cases.Add(($"{Path.GetFileName(path)}|{name}", path, TemplateConversations.Variables(messages, chatOptions, thinking, generationPrompt), TemplateConversations.Options(thinking, generationPrompt)));
+                var options = TemplateConversations.Options(thinking, generationPrompt);
+                var mapped = TemplateConversations.Variables(messages, chatOptions, thinking, generationPrompt);
+                cases.Add(($"{Path.GetFileName(path)}|{name}", path, mapped, options));
+                var shaped = JsonNode.Parse(new ChatTemplateRenderer(source, TemplateConversations.FamilyOf(path), options).PrepareVariables(messages, chatOptions).ToJsonString())!.AsObject();
+                if (shaped.ToJsonString() != mapped.ToJsonString())
+                {
+                    cases.Add(($"{Path.GetFileName(path)}|{name}|shaped", path, shaped, options));
+                }
             }
         }
 
