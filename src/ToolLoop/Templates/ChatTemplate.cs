@@ -135,9 +135,22 @@ public sealed class ChatTemplate
         return copy;
     }
 
+    /// <summary>Tests and benchmarks only: renders of <see cref="CountedTemplate"/> on this thread are counted in
+    /// <see cref="CountedRenders"/>.</summary>
+    [ThreadStatic]
+    internal static ChatTemplate? CountedTemplate;
+
+    [ThreadStatic]
+    internal static int CountedRenders;
+
     private TaintTracker.Output RenderCore(JsonObject variables, ChatTemplateOptions? options)
     {
         ArgumentNullException.ThrowIfNull(variables);
+        if (ReferenceEquals(CountedTemplate, this))
+        {
+            CountedRenders++;
+        }
+
         var taint = new TaintTracker();
         var interpreter = new JinjaInterpreter(_parsed, options ?? ChatTemplateOptions.Default, taint);
         var values = new List<KeyValuePair<string, object?>>(variables.Count);

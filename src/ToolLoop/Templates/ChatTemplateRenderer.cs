@@ -202,7 +202,7 @@ public sealed class ChatTemplateRenderer
     {
         var messages = request.Variables["messages"]!.AsArray();
         string role = messages.Count > 0 ? ConversationShaper.Role(messages[^1]) ?? "" : "";
-        if (UseLearnedCapabilities && messages.Count > 0 && caps.GenerationPrompts.TryGetValue(role, out var learned) && full.EndsWith(learned, StringComparison.Ordinal))
+        if (UseLearnedCapabilities && caps.GenerationPrompts.TryGetValue(role, out var learned) && full.EndsWith(learned, StringComparison.Ordinal))
         {
             return learned;
         }

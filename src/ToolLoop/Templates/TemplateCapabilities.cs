@@ -170,6 +170,7 @@ internal sealed class TemplateCapabilities
     {
         var shapes = new List<JsonArray>
         {
+            new JsonArray(),
             new([User()]),
             new([User(), Answer(), User()]),
             CallConversation(caps, endAfterResults: true),
@@ -185,7 +186,7 @@ internal sealed class TemplateCapabilities
         var conflicting = new HashSet<string>(StringComparer.Ordinal);
         foreach (var shape in shapes)
         {
-            string role = ConversationShaper.Role(shape[^1]) ?? "";
+            string role = shape.Count > 0 ? ConversationShaper.Role(shape[^1]) ?? "" : "";
             foreach (var tools in new[] { null, Tools() })
             {
                 string? full = probe.Render(shape, tools, true);

@@ -140,6 +140,55 @@ public sealed class RealTemplateHistoryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_request_renders_the_template_once_unless_the_template_depends_on_the_conversation()
+    {
+        var extra = new List<string>();
+        int requests = 0, single = 0;
+        foreach (var path in TemplateConversations.RealTemplates())
+        {
+            string source = File.ReadAllText(path);
+            foreach (var (conversation, messages, chatOptions, thinking) in TemplateConversations.All())
+            {
+                var options = TemplateConversations.Options(thinking, !TemplateConversations.IsWithoutGenerationPrompt(conversation));
+                var renderer = new ChatTemplateRenderer(source, TemplateConversations.FamilyOf(path), options);
+                var caps = renderer.EffectiveTemplate.GetCapabilities(options);
+                ChatTemplate.CountedTemplate = renderer.EffectiveTemplate;
+                ChatTemplate.CountedRenders = 0;
+                try
+                {
+                    renderer.Render(messages, chatOptions);
+                }
+                catch (TemplateException)
+                {
+                    continue;
+                }
+                finally
+                {
+                    ChatTemplate.CountedTemplate = null;
+                }
+
+                requests++;
+                int renders = ChatTemplate.CountedRenders;
+                if (renders == 1)
+                {
+                    single++;
+                    continue;
+                }
+
+                // More renders only where learning could not decide: tools rendered depending on the conversation (one
+                // more, two with the fallback block), or a generation prompt not learned for the last role or not at the
+                // end of this prompt (one more).
+                string id = $"{Path.GetFileName(path)}|{conversation}: {renders} renders";
+                extra.Add(id);
+                Assert.True(renders <= (caps.RendersTools is null ? 4 : 2), id);
+            }
+        }
+
+        output.WriteLine($"{single} of {requests} requests rendered once; more: {string.Join("; ", extra)}");
+        Assert.True(single >= requests * 0.95, $"only {single} of {requests} requests rendered once");
+    }
+
+    [Fact]
     public void DeepSeek_R1_Distill_Llama_renders_its_calls_with_null_content_and_string_arguments()
     {
         // The template renders a call only when content is none, and concatenates the arguments as a string.
