@@ -20,6 +20,9 @@ namespace ToolLoop;
 /// kinds (images, audio) are not mapped. A tool result that is not a string is serialised as compact JSON.</para>
 /// <para>Tools: each <see cref="AIFunctionDeclaration"/> becomes
 /// <c>{type: "function", function: {name, description, parameters}}</c>; other tool kinds are skipped.</para>
+/// <para>This is the template-independent mapping. <see cref="ChatTemplateRenderer"/> shapes it further for the
+/// template at hand (call-only turns with <c>content</c> null, string arguments, one turn per call, calls and
+/// results the template does not render written in the family's syntax).</para>
 /// <para>All members are stateless and thread-safe.</para>
 /// </remarks>
 public static class ChatTemplateInputs
