@@ -12,8 +12,9 @@ public sealed class LlamaCppChatClientOptions
     public string? ModelPath { get; set; }
 
     /// <summary>
-    /// The folder holding llama.cpp's native libraries. Default <see langword="null"/>: the
-    /// <c>TOOLLOOP_LLAMA_LIB_DIR</c> environment variable, then default probing.
+    /// A folder holding llama.cpp's native libraries (<c>libllama</c> and its <c>ggml</c> libraries, built at LLamaSharp's
+    /// llama.cpp revision). Default <see langword="null"/>: the natives of the LLamaSharp backend package the application
+    /// references, chosen by LLamaSharp. Applies only before llama.cpp is loaded in the process.
     /// </summary>
     public string? NativeLibraryDirectory { get; set; }
 
@@ -23,11 +24,23 @@ public sealed class LlamaCppChatClientOptions
     /// <summary>The context size in tokens (prompt plus answer). Default 4096; 0 uses the model's trained length.</summary>
     public int ContextSize { get; set; } = 4096;
 
-    /// <summary>The most prompt tokens decoded in one <c>llama_decode</c> call. Default 512.</summary>
+    /// <summary>
+    /// The most prompt tokens decoded in one <c>llama_decode</c> call. Default 512. LLamaSharp lets one decode run at a
+    /// time per process, so a large batch also delays other clients' requests (and their cancellation) for longer.
+    /// </summary>
     public int BatchSize { get; set; } = 512;
 
-    /// <summary>Threads used for generation. Default <see langword="null"/>: half the logical processors, at least 1.</summary>
+    /// <summary>
+    /// Threads used for generation. Default <see langword="null"/>: <see cref="DefaultThreadCount"/>, half the logical
+    /// processors (about the physical cores), at least 1. llama.cpp's CPU natives use OpenMP, whose threads spin while
+    /// they wait: more threads than free cores makes decoding much slower (on 2 busy cores, 2 threads made prefill about
+    /// 8× slower than 1). Lower it when other work shares the machine, and consider <c>OMP_WAIT_POLICY=PASSIVE</c> in the
+    /// process environment.
+    /// </summary>
     public int? ThreadCount { get; set; }
+
+    /// <summary>The default of <see cref="ThreadCount"/> on this machine: half of <see cref="Environment.ProcessorCount"/>, at least 1.</summary>
+    public static int DefaultThreadCount => Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>Threads used for prompt processing. Default <see langword="null"/>: same as <see cref="ThreadCount"/>.</summary>
     public int? BatchThreadCount { get; set; }

@@ -188,7 +188,7 @@ public static class TinyScriptedModel
             .Add("tokenizer.ggml.padding_token_id", (uint)EosS)
             .Add("tokenizer.ggml.add_bos_token", false)
             .Add("tokenizer.ggml.add_eos_token", false)
-            .Add("tokenizer.ggml.add_space_prefix", false)
+            .Add("tokenizer.ggml.add_space_prefix", recipe.AddSpacePrefix)
             .Add("tokenizer.chat_template", recipe.ChatTemplate);
 
         writer

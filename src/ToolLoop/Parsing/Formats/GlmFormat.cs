@@ -13,8 +13,8 @@ internal static class GlmFormat
 
     public static void Register(FormatTable.Builder b)
     {
-        b.Call(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c));
-        b.StripInContent(HermesFormat.Close);
+        b.Call(ToolCallTag.Open, ToolCallTag.Region);
+        b.StripInContent(ToolCallTag.Close);
         b.Strip("<|user|>", "<|observation|>");
     }
 
@@ -29,7 +29,7 @@ internal static class GlmFormat
     }
 
     /// <summary>The GLM body, starting at the tool name.</summary>
-    internal sealed class GlmBody : HermesFormat.Body
+    internal sealed class GlmBody : ToolCallTag.Body
     {
         private readonly List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> _args = [];
         private State _state;
@@ -72,7 +72,7 @@ internal static class GlmFormat
                         }
 
                         var k = Spans.MatchAt(region, pos, KeyOpen);
-                        var c = Spans.MatchAt(region, pos, HermesFormat.Close);
+                        var c = Spans.MatchAt(region, pos, ToolCallTag.Close);
                         if (k == MatchKind.Full)
                         {
                             pos += KeyOpen.Length;
@@ -81,7 +81,7 @@ internal static class GlmFormat
                         }
                         else if (c == MatchKind.Full)
                         {
-                            pos += HermesFormat.Close.Length;
+                            pos += ToolCallTag.Close.Length;
                             return RegionStatus.Complete;
                         }
                         else if (k == MatchKind.Partial || c == MatchKind.Partial)
@@ -144,14 +144,14 @@ internal static class GlmFormat
                         break;
 
                     case State.SeekClose:
-                        var at = Spans.Find(region, pos, HermesFormat.Close);
+                        var at = Spans.Find(region, pos, ToolCallTag.Close);
                         if (at < 0)
                         {
                             pos = -1 - at;
                             return RegionStatus.NeedMore;
                         }
 
-                        pos = at + HermesFormat.Close.Length;
+                        pos = at + ToolCallTag.Close.Length;
                         return RegionStatus.Complete;
                 }
             }

@@ -1,189 +1,23 @@
 namespace ToolLoop.Parsing;
 
 /// <summary>
-/// Hermes / Qwen2.5 / Qwen3: <c>&lt;tool_call&gt;{"name", "arguments"}&lt;/tool_call&gt;</c>. The <c>&lt;tool_call&gt;</c> opener is
-/// shared with Qwen3-Coder and GLM, so the region dispatches on what follows it (formats.md rule 0.9), whatever the format.
+/// Hermes / Qwen2.5 / Qwen3 / Granite 4: <c>&lt;tool_call&gt;{"name", "arguments"}&lt;/tool_call&gt;</c>. The opener is
+/// shared with Qwen3-Coder and GLM (<see cref="ToolCallTag"/>), which picks this JSON body when <c>{</c> or <c>[</c> follows it.
 /// </summary>
 internal static class HermesFormat
 {
-    public const string Open = "<tool_call>";
-    public const string Close = "</tool_call>";
-
     public static void Register(FormatTable.Builder b)
     {
-        b.Call(Open, static c => new ToolCallTagRegion(c));
+        b.Call(ToolCallTag.Open, ToolCallTag.Region);
 
         // Hermes 2 Pro fine-tunes also write <function=NAME>{json}</function>; read only for declared tools.
         b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
-        b.StripInContent(Close);
+        b.StripInContent(ToolCallTag.Close);
         b.Strip("<|im_start|>");
     }
 
-    /// <summary>A body grammar inside <c>&lt;tool_call&gt;…&lt;/tool_call&gt;</c>.</summary>
-    internal abstract class Body
-    {
-        public abstract ToolCallFormat Format { get; }
-
-        /// <summary>Scans the body; Complete leaves pos at the region end (closer consumed, or before the next opener).</summary>
-        public abstract RegionStatus Scan(ReadOnlySpan<char> region, ref int pos);
-
-        public abstract void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context);
-
-        /// <summary>See <see cref="CallRegion.Rebase"/>.</summary>
-        public abstract void Rebase(int shift);
-    }
-
-    /// <summary>The <c>&lt;tool_call&gt;</c> region: picks JSON, Qwen3-Coder XML or GLM by the first characters of the body.</summary>
-    internal sealed class ToolCallTagRegion(ParseContext context) : CallRegion
-    {
-        private const int MaxGlmName = 128;
-        private Body? _body;
-        private int _nameLength;
-
-        public override ToolCallFormat Format => _body?.Format ?? ToolCallFormat.Hermes;
-
-        public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
-        {
-            if (_body is null)
-            {
-                var status = Dispatch(region, ref pos);
-                if (status != RegionStatus.Complete)
-                {
-                    return status;
-                }
-            }
-
-            return _body!.Scan(region, ref pos);
-        }
-
-        public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
-        {
-            if (_body is null)
-            {
-                // The output ended before the body could be told apart (whitespace, or a GLM name being read).
-                if (endOfStream)
-                {
-                    ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended right after a tool-call opener.", region);
-                }
-                else
-                {
-                    ctx.EmitProblem(ToolCallProblemKind.Malformed, "The tool call is empty.", region);
-                }
-
-                return region.Length;
-            }
-
-            if (endOfStream && _body is Qwen3CoderFormat.XmlBody xml && xml.ShouldRetryLeniently(region))
-            {
-                // One more pass over this call only, at the end of output: bounded, and only for compact XML.
-                var lenient = new Qwen3CoderFormat.XmlBody(ctx, requireToolCallClose: true, lenient: true);
-                var pos = Spans.SkipWhitespace(region, Open.Length);
-                if (lenient.Scan(region, ref pos) == RegionStatus.Complete)
-                {
-                    lenient.Finish(region[..pos], endOfStream: false, ctx);
-                    return pos;
-                }
-
-                lenient.Finish(region, endOfStream: true, ctx);
-                return region.Length;
-            }
-
-            _body.Finish(region, endOfStream, ctx);
-            return region.Length;
-        }
-
-        public override void Rebase(int shift) => _body?.Rebase(shift);
-
-        /// <summary>Chooses the body grammar. Returns Complete when chosen (pos where the body starts), NeedMore or Reject otherwise.</summary>
-        private RegionStatus Dispatch(ReadOnlySpan<char> region, ref int pos)
-        {
-            if (_nameLength == 0)
-            {
-                pos = Spans.SkipWhitespace(region, pos);
-                if (pos >= region.Length)
-                {
-                    return RegionStatus.NeedMore;
-                }
-
-                var c = region[pos];
-                if (c is '{' or '[')
-                {
-                    _body = new JsonBody(context);
-                    return RegionStatus.Complete;
-                }
-
-                if (c == '<')
-                {
-                    var function = Spans.MatchAt(region, pos, Qwen3CoderFormat.FunctionOpen);
-                    var close = Spans.MatchAt(region, pos, Close);
-                    if (function == MatchKind.Full)
-                    {
-                        _body = new Qwen3CoderFormat.XmlBody(context, requireToolCallClose: true);
-                        return RegionStatus.Complete;
-                    }
-
-                    if (close == MatchKind.Full)
-                    {
-                        pos += Close.Length;
-                        _body = new EmptyBody();
-                        return RegionStatus.Complete;
-                    }
-
-                    return function == MatchKind.Partial || close == MatchKind.Partial ? RegionStatus.NeedMore : RegionStatus.Reject;
-                }
-            }
-
-            // GLM: a name, then a newline, <arg_key> or </tool_call>. Anything else (a space, a backtick) is prose.
-            while (pos < region.Length && Spans.IsNameChar(region[pos]))
-            {
-                pos++;
-                if (++_nameLength > MaxGlmName)
-                {
-                    return RegionStatus.Reject;
-                }
-            }
-
-            if (_nameLength == 0)
-            {
-                return RegionStatus.Reject;
-            }
-
-            if (pos >= region.Length)
-            {
-                return RegionStatus.NeedMore;
-            }
-
-            var key = Spans.MatchAt(region, pos, GlmFormat.KeyOpen);
-            var closer = Spans.MatchAt(region, pos, Close);
-            if (region[pos] is '\n' or '\r' || key == MatchKind.Full || closer == MatchKind.Full)
-            {
-                // Re-read the name in the GLM body (at most MaxGlmName characters again).
-                pos = Math.Max(0, pos - _nameLength);
-                _body = new GlmFormat.GlmBody();
-                return RegionStatus.Complete;
-            }
-
-            return key == MatchKind.Partial || closer == MatchKind.Partial ? RegionStatus.NeedMore : RegionStatus.Reject;
-        }
-    }
-
-    /// <summary><c>&lt;tool_call&gt;&lt;/tool_call&gt;</c>: nothing to read.</summary>
-    private sealed class EmptyBody : Body
-    {
-        public override ToolCallFormat Format => ToolCallFormat.Hermes;
-
-        public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos) => RegionStatus.Complete;
-
-        public override void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
-            => context.EmitProblem(ToolCallProblemKind.Malformed, "The tool call is empty.", region);
-
-        public override void Rebase(int shift)
-        {
-        }
-    }
-
     /// <summary>Hermes JSON body: one object (or a Granite-style array of objects), then <c>&lt;/tool_call&gt;</c>.</summary>
-    private sealed class JsonBody(ParseContext context) : Body
+    internal sealed class JsonBody(ParseContext context) : ToolCallTag.Body
     {
         private readonly JsonScanner _json = new(context.Options.MaxJsonDepth);
         private int _jsonStart = -1;
@@ -219,11 +53,11 @@ internal static class HermesFormat
 
                     if (!_json.InString)
                     {
-                        switch (Spans.MatchAt(region, pos, Close))
+                        switch (Spans.MatchAt(region, pos, ToolCallTag.Close))
                         {
                             case MatchKind.Full:
                                 _jsonEnd = pos;
-                                pos += Close.Length;
+                                pos += ToolCallTag.Close.Length;
                                 return RegionStatus.Complete;
                             case MatchKind.Partial:
                                 return RegionStatus.NeedMore;
@@ -250,10 +84,10 @@ internal static class HermesFormat
                 return RegionStatus.NeedMore;
             }
 
-            switch (Spans.MatchAt(region, pos, Close))
+            switch (Spans.MatchAt(region, pos, ToolCallTag.Close))
             {
                 case MatchKind.Full:
-                    pos += Close.Length;
+                    pos += ToolCallTag.Close.Length;
                     return RegionStatus.Complete;
                 case MatchKind.Partial:
                     return RegionStatus.NeedMore;

@@ -19,6 +19,7 @@ internal static class Llama3Format
     {
         b.Call(PythonTag, static c => new PythonTagRegion(c));
         b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
+        b.BareJson(static c => new BareJsonRegion(c));
     }
 
     /// <summary>Reads JSON objects separated by <c>;</c>, from pos; shared by the tagged and bare forms.</summary>
@@ -352,7 +353,7 @@ internal static class Llama3Format
     }
 
     /// <summary>Bare JSON, a guess: early rejection on the first key, then a call only if every object is a call to a declared tool.</summary>
-    internal sealed class BareJsonRegion(ParseContext context) : CallRegion
+    private sealed class BareJsonRegion(ParseContext context) : CallRegion
     {
         private static readonly string[] s_firstKeys = ["name", "type", "parameters", "arguments", "id"];
         private readonly JsonChain _chain = new(context);

@@ -15,10 +15,10 @@ internal static class Qwen3CoderFormat
 
     public static void Register(FormatTable.Builder b)
     {
-        b.Call(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c));
-        b.CallEndsReasoning(HermesFormat.Open, static c => new HermesFormat.ToolCallTagRegion(c), lookahead: FunctionOpen);
+        b.Call(ToolCallTag.Open, ToolCallTag.Region);
+        b.CallEndsReasoning(ToolCallTag.Open, ToolCallTag.Region, lookahead: FunctionOpen);
         b.Call(FunctionOpen, static c => new FunctionTagRegion(c, firstCallOnly: true));
-        b.StripInContent(HermesFormat.Close);
+        b.StripInContent(ToolCallTag.Close);
     }
 
     private enum State
@@ -35,7 +35,7 @@ internal static class Qwen3CoderFormat
     }
 
     /// <summary>Scans <c>&lt;function=…&gt;…&lt;/function&gt;</c> and, inside <c>&lt;tool_call&gt;</c>, the closing <c>&lt;/tool_call&gt;</c>.</summary>
-    internal sealed class XmlBody : HermesFormat.Body
+    internal sealed class XmlBody : ToolCallTag.Body
     {
         private const int MaxNameLength = 256;
         private readonly ParseContext _context;
@@ -132,7 +132,7 @@ internal static class Qwen3CoderFormat
 
                         var p = Spans.MatchAt(region, pos, ParameterOpen);
                         var f = Spans.MatchAt(region, pos, FunctionClose);
-                        var t = Spans.MatchAt(region, pos, HermesFormat.Close);
+                        var t = Spans.MatchAt(region, pos, ToolCallTag.Close);
                         if (p == MatchKind.Full)
                         {
                             pos += ParameterOpen.Length;
@@ -148,7 +148,7 @@ internal static class Qwen3CoderFormat
                         else if (t == MatchKind.Full)
                         {
                             // </function> missing: the call still ends here.
-                            pos += HermesFormat.Close.Length;
+                            pos += ToolCallTag.Close.Length;
                             return RegionStatus.Complete;
                         }
                         else if (p == MatchKind.Partial || f == MatchKind.Partial || t == MatchKind.Partial)
@@ -254,10 +254,10 @@ internal static class Qwen3CoderFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        switch (Spans.MatchAt(region, pos, HermesFormat.Close))
+                        switch (Spans.MatchAt(region, pos, ToolCallTag.Close))
                         {
                             case MatchKind.Full:
-                                pos += HermesFormat.Close.Length;
+                                pos += ToolCallTag.Close.Length;
                                 return RegionStatus.Complete;
                             case MatchKind.Partial:
                                 return RegionStatus.NeedMore;
@@ -317,7 +317,7 @@ internal static class Qwen3CoderFormat
                     return false;
                 }
 
-                var kinds = (Spans.MatchAt(region, next, ParameterOpen), Spans.MatchAt(region, next, FunctionClose), Spans.MatchAt(region, next, HermesFormat.Close));
+                var kinds = (Spans.MatchAt(region, next, ParameterOpen), Spans.MatchAt(region, next, FunctionClose), Spans.MatchAt(region, next, ToolCallTag.Close));
                 if (newline && (kinds.Item1 == MatchKind.Full || kinds.Item2 == MatchKind.Full || kinds.Item3 == MatchKind.Full))
                 {
                     valueEnd = at;
@@ -359,7 +359,7 @@ internal static class Qwen3CoderFormat
 
         private RegionStatus SeekClose(ReadOnlySpan<char> region, ref int pos)
         {
-            var close = _requireToolCallClose ? HermesFormat.Close : FunctionClose;
+            var close = _requireToolCallClose ? ToolCallTag.Close : FunctionClose;
             var at = Spans.Find(region, pos, close);
             if (at < 0)
             {

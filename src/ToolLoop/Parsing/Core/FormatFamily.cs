@@ -1,0 +1,62 @@
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// Everything the library knows about one family outside its grammar: its <see cref="ToolCallFormat"/> value, its names,
+/// how its markers are registered, and how to recognise it from a chat template or a model name. One instance per
+/// family, listed in <see cref="FormatFamilies.All"/>, which <see cref="FormatTable"/>, <see cref="ToolCallFormats"/>
+/// and the tests read.
+/// </summary>
+internal sealed class FormatFamily
+{
+    /// <summary>Gets the format value.</summary>
+    public required ToolCallFormat Format { get; init; }
+
+    /// <summary>Gets the canonical lower-case name (also the name of the family's <c>fixtures/</c> folder).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Gets other names accepted by <see cref="ToolCallFormats.TryParse"/> (lower-case, <c>-</c> for <c>_</c>).</summary>
+    public string[] Aliases { get; init; } = [];
+
+    /// <summary>Gets the method that registers the family's markers and regions.</summary>
+    public required Action<FormatTable.Builder> Register { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether <see cref="ToolCallFormat.Auto"/> reads this family's markers. Only families
+    /// whose markers cannot be ordinary prose belong in <c>Auto</c> (so not FireFunction's <c>functools[</c> or
+    /// Functionary's <c>&gt;&gt;&gt;</c>). Default: <see langword="true"/>.
+    /// </summary>
+    public bool InAuto { get; init; } = true;
+
+    /// <summary>
+    /// Gets the chat-template evidence: the template is this family's when it contains every string of any one group
+    /// (ordinal). Families are tried in list order, so a family whose markers include another's comes first.
+    /// </summary>
+    public string[][] TemplateMarkers { get; init; } = [];
+
+    /// <summary>
+    /// Gets the model-name evidence: lower-case substrings of a model name or path (<c>_</c> read as <c>-</c>).
+    /// Families are tried in list order.
+    /// </summary>
+    public string[] ModelNames { get; init; } = [];
+
+    /// <summary>Whether <paramref name="chatTemplate"/> holds every marker of one of <see cref="TemplateMarkers"/>' groups.</summary>
+    public bool MatchesTemplate(string chatTemplate)
+    {
+        foreach (var group in TemplateMarkers)
+        {
+            if (Array.TrueForAll(group, m => chatTemplate.Contains(m, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the normalised (lower-case, <c>-</c> for <c>_</c>) <paramref name="modelName"/> names this family.</summary>
+    public bool MatchesModelName(string modelName)
+        => Array.Exists(ModelNames, n => modelName.Contains(n, StringComparison.Ordinal));
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+
+namespace ToolLoop.Parsing;
+
+/// <summary>The markers of each format, built once per (format, bare-JSON) pair from the families of <see cref="FormatFamilies.All"/>.</summary>
+internal sealed class FormatTable
+{
+    private static readonly ConcurrentDictionary<(ToolCallFormat, bool), FormatTable> s_cache = new();
+
+    private FormatTable(MarkerSet content, MarkerSet reasoning, string[] closersAtStart, Func<ParseContext, CallRegion>? bareJson)
+    {
+        Content = content;
+        Reasoning = reasoning;
+        ReasoningClosersAtStart = closersAtStart;
+        BareJsonRegion = bareJson;
+    }
+
+    public MarkerSet Content { get; }
+
+    public MarkerSet Reasoning { get; }
+
+    public string[] ReasoningClosersAtStart { get; }
+
+    /// <summary>Gets the region that reads a <c>{</c> in content as a possible bare JSON call, or <see langword="null"/> when bare JSON is off.</summary>
+    public Func<ParseContext, CallRegion>? BareJsonRegion { get; }
+
+    public static FormatTable For(ToolCallFormat format, bool hasTools)
+    {
+        // Auto reads bare JSON only for declared tools: without them, any JSON answer would be a guess.
+        var bareJson = format != ToolCallFormat.Auto || hasTools;
+        return s_cache.GetOrAdd((format, bareJson), static key => Build(key.Item1, key.Item2));
+    }
+
+    private static FormatTable Build(ToolCallFormat format, bool bareJson)
+    {
+        var b = new Builder();
+        b.Reasoning("<think>", "</think>");
+        b.Strip("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>");
+        foreach (var family in FormatFamilies.All)
+        {
+            if (family.Format == format || (format == ToolCallFormat.Auto && family.InAuto))
+            {
+                family.Register(b);
+            }
+        }
+
+        return b.Build(bareJson);
+    }
+
+    /// <summary>Collects the markers the family files register.</summary>
+    internal sealed class Builder
+    {
+        private readonly Dictionary<string, Marker> _content = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Marker> _reasoning = new(StringComparer.Ordinal);
+        private readonly List<string> _closers = [];
+        private Func<ParseContext, CallRegion>? _bareJson;
+
+        /// <summary>A reasoning block: <paramref name="opener"/> opens it, <paramref name="closer"/> closes it, and a stray closer in content is removed.</summary>
+        public void Reasoning(string opener, string closer)
+        {
+            _content[opener] = new Marker(opener, MarkerAction.OpenReasoning) { Closers = [closer] };
+            _content.TryAdd(closer, new Marker(closer, MarkerAction.Strip));
+            _reasoning[closer] = new Marker(closer, MarkerAction.CloseReasoning);
+            if (!_closers.Contains(closer))
+            {
+                _closers.Add(closer);
+            }
+        }
+
+        /// <summary>Leaked control markup, removed wherever it appears.</summary>
+        public void Strip(params string[] markers)
+        {
+            foreach (var m in markers)
+            {
+                _content.TryAdd(m, new Marker(m, MarkerAction.Strip));
+                _reasoning.TryAdd(m, new Marker(m, MarkerAction.Strip));
+            }
+        }
+
+        /// <summary>Stray closing markup (a closer without its opener), removed from content; inside reasoning it is text.</summary>
+        public void StripInContent(params string[] markers)
+        {
+            foreach (var m in markers)
+            {
+                _content.TryAdd(m, new Marker(m, MarkerAction.Strip));
+            }
+        }
+
+        /// <summary>A call opener in content.</summary>
+        public void Call(string opener, Func<ParseContext, CallRegion> region)
+            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region };
+
+        /// <summary>A call opener that also ends unclosed reasoning (optionally only when <paramref name="lookahead"/> follows it).</summary>
+        public void CallEndsReasoning(string opener, Func<ParseContext, CallRegion> region, string? lookahead = null)
+            => _reasoning[opener] = new Marker(opener, lookahead is null ? MarkerAction.OpenCall : MarkerAction.OpenCallFromReasoning)
+            {
+                Region = region,
+                Lookahead = lookahead,
+            };
+
+        /// <summary>
+        /// Bare JSON calls with no opener (Llama 3): a <c>{</c> in content starts <paramref name="region"/>, a speculative
+        /// region whose text stays content unless it proves to be a call.
+        /// </summary>
+        public void BareJson(Func<ParseContext, CallRegion> region) => _bareJson = region;
+
+        public FormatTable Build(bool bareJson)
+        {
+            // Reasoning closers take precedence over strip markers with the same text.
+            foreach (var closer in _closers)
+            {
+                _reasoning[closer] = new Marker(closer, MarkerAction.CloseReasoning);
+            }
+
+            var bare = bareJson ? _bareJson : null;
+            return new FormatTable(new MarkerSet(_content.Values, bare is not null), new MarkerSet(_reasoning.Values, bareJson: false), [.. _closers], bare);
+        }
+    }
+}

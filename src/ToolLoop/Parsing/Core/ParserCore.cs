@@ -1,0 +1,478 @@
+using System.Buffers;
+using System.Text;
+
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// The one state machine behind every entry point. It keeps only what is undecided: in text, the tail that may
+/// still become a marker; in a call, the call's text. Everything else is emitted and dropped.
+/// </summary>
+internal sealed class ParserCore : IDisposable
+{
+    private enum Mode
+    {
+        Content,
+        Reasoning,
+        Call,
+    }
+
+    private readonly FormatTable _table;
+    private readonly TextChannel _content = new();
+    private readonly TextChannel _reasoning = new();
+    private readonly StringBuilder _text = new();
+    private readonly int _maxCallChars;
+    private ToolCallParseEventKind _textKind;
+    private List<ToolCallParseEvent>? _events;
+    private char[] _buf;
+    private int _len;
+    private int _scan;
+    private int _emitFrom;
+    private Mode _mode;
+    private string[] _closers = [];
+    private CallRegion? _region;
+    private int _regionStart;
+    private int _regionScan;
+    private bool _overflow;
+    private bool _completed;
+    private long _examined;
+
+    public ParserCore(ToolCallFormat format, ToolCallParserOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Context = new ParseContext(format, options, this);
+        _table = FormatTable.For(format, Context.HasTools);
+        _maxCallChars = Math.Max(256, options.MaxToolCallBytes);
+        _buf = ArrayPool<char>.Shared.Rent(256);
+        if (options.StartInReasoning)
+        {
+            _mode = Mode.Reasoning;
+            _closers = _table.ReasoningClosersAtStart;
+        }
+    }
+
+    public ParseContext Context { get; }
+
+    /// <summary>
+    /// Gets how many characters the scanners were handed so far: each text or region scan counts the unexamined
+    /// span it was given, and each finished region counts its length once more. Tests use it to prove that no text
+    /// is re-scanned (the count stays within a small multiple of the output length however the output is chunked).
+    /// </summary>
+    internal long ExaminedChars => _examined;
+
+    /// <summary>Gets a value indicating whether the parser is inside a call region (which holds its text until it ends).</summary>
+    internal bool InCall => _mode == Mode.Call;
+
+    public void Append(ReadOnlySpan<char> chunk, List<ToolCallParseEvent> events)
+    {
+        if (_completed)
+        {
+            throw new InvalidOperationException("The parser was completed; create a new parser for a new output.");
+        }
+
+        _events = events;
+        EnsureRoom(chunk.Length);
+        chunk.CopyTo(_buf.AsSpan(_len));
+        _len += chunk.Length;
+        Run(final: false);
+        FlushText();
+        _events = null;
+    }
+
+    public void Complete(List<ToolCallParseEvent> events)
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        _events = events;
+        Run(final: true);
+        _content.Boundary();
+        _reasoning.Boundary();
+        FlushText();
+        _completed = true;
+        _events = null;
+    }
+
+    public void Dispose()
+    {
+        var buf = _buf;
+        _buf = [];
+        if (buf.Length > 0)
+        {
+            ArrayPool<char>.Shared.Return(buf);
+        }
+    }
+
+    internal void EmitCall(ParsedToolCall call)
+    {
+        _content.Boundary();
+        FlushText();
+        _events!.Add(ToolCallParseEvent.ForCall(call));
+    }
+
+    internal void EmitProblem(ToolCallParseProblem problem)
+    {
+        _content.Boundary();
+        FlushText();
+        _events!.Add(ToolCallParseEvent.ForProblem(problem));
+    }
+
+    internal void EmitContentText(ReadOnlySpan<char> text) => Write(ToolCallParseEventKind.Content, text);
+
+    private void Run(bool final)
+    {
+        while (true)
+        {
+            var progressed = _mode == Mode.Call ? ScanRegion(final) : ScanText(final);
+            if (!progressed)
+            {
+                break;
+            }
+        }
+
+        if (final && _mode != Mode.Call)
+        {
+            // Whatever was held back as a possible marker is plain text now.
+            Write(_mode == Mode.Content ? ToolCallParseEventKind.Content : ToolCallParseEventKind.Reasoning, _buf.AsSpan(_emitFrom, _len - _emitFrom));
+            _emitFrom = _scan = _len;
+        }
+    }
+
+    /// <summary>Scans content or reasoning. Returns <see langword="true"/> when the state changed and scanning should go on.</summary>
+    private bool ScanText(bool final)
+    {
+        var inReasoning = _mode == Mode.Reasoning;
+        var set = inReasoning ? _table.Reasoning : _table.Content;
+        var kind = inReasoning ? ToolCallParseEventKind.Reasoning : ToolCallParseEventKind.Content;
+        var span = _buf.AsSpan(0, _len);
+        var i = _scan;
+        _examined += _len - i;
+        while (true)
+        {
+            var rel = span[i..].IndexOfAny(set.FirstChars);
+            if (rel < 0)
+            {
+                Write(kind, span[_emitFrom.._len]);
+                _emitFrom = _scan = _len;
+                return false;
+            }
+
+            var j = i + rel;
+            var partial = false;
+            foreach (var m in set.StartingWith(span[j]))
+            {
+                var match = Spans.MatchAt(span, j, m.Text);
+                if (match == MatchKind.Partial)
+                {
+                    partial = true;
+                    continue;
+                }
+
+                if (match == MatchKind.Full)
+                {
+                    // A longer marker that may still complete here wins over this shorter one: wait.
+                    if (partial && !final)
+                    {
+                        break;
+                    }
+
+                    if (OnMarker(m, span, j, final, ref partial))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            if (!inReasoning && set.BareJson && span[j] == '{' && BareJsonAllowedAt(span, j))
+            {
+                Write(kind, span[_emitFrom..j]);
+                StartRegion(_table.BareJsonRegion!(Context), j, j + 1);
+                return true;
+            }
+
+            if (partial && !final)
+            {
+                Write(kind, span[_emitFrom..j]);
+                _emitFrom = _scan = j;
+                return false;
+            }
+
+            i = j + 1;
+        }
+    }
+
+    /// <summary>Acts on a full marker at <paramref name="j"/>. Returns <see langword="true"/> when it changed the state.</summary>
+    private bool OnMarker(Marker m, ReadOnlySpan<char> span, int j, bool final, ref bool partial)
+    {
+        var inReasoning = _mode == Mode.Reasoning;
+        var kind = inReasoning ? ToolCallParseEventKind.Reasoning : ToolCallParseEventKind.Content;
+        var after = j + m.Text.Length;
+        switch (m.Action)
+        {
+            case MarkerAction.Strip:
+                Write(kind, span[_emitFrom..j]);
+                Channel(kind).Boundary();
+                _emitFrom = _scan = after;
+                return true;
+
+            case MarkerAction.OpenReasoning when !inReasoning:
+                Write(kind, span[_emitFrom..j]);
+                _content.Boundary();
+                _reasoning.Boundary();
+                _mode = Mode.Reasoning;
+                _closers = m.Closers;
+                _emitFrom = _scan = after;
+                return true;
+
+            case MarkerAction.CloseReasoning when inReasoning && Array.IndexOf(_closers, m.Text) >= 0:
+                CloseReasoning(span, j);
+                _emitFrom = _scan = after;
+                return true;
+
+            case MarkerAction.OpenCall when !inReasoning || m.Lookahead is null:
+                if (inReasoning)
+                {
+                    CloseReasoning(span, j);
+                }
+                else
+                {
+                    Write(kind, span[_emitFrom..j]);
+                }
+
+                StartRegion(m.Region!(Context), j, after);
+                return true;
+
+            case MarkerAction.OpenCallFromReasoning when inReasoning:
+                var p = after;
+                while (p < span.Length && p - after < 64 && char.IsWhiteSpace(span[p]))
+                {
+                    p++;
+                }
+
+                var look = p < span.Length ? Spans.MatchAt(span, p, m.Lookahead!) : MatchKind.Partial;
+                if (look == MatchKind.Full)
+                {
+                    CloseReasoning(span, j);
+                    StartRegion(m.Region!(Context), j, after);
+                    return true;
+                }
+
+                if (look == MatchKind.Partial && !final)
+                {
+                    partial = true;
+                }
+
+                return false;
+
+            default:
+                return false;
+        }
+    }
+
+    private void CloseReasoning(ReadOnlySpan<char> span, int j)
+    {
+        Write(ToolCallParseEventKind.Reasoning, span[_emitFrom..j]);
+        _reasoning.Boundary();
+        _content.Boundary();
+        _mode = Mode.Content;
+    }
+
+    private bool BareJsonAllowedAt(ReadOnlySpan<char> span, int j)
+    {
+        if (Context.HasTools)
+        {
+            return true;
+        }
+
+        // With no tools declared (only a bare-JSON family's own format reads bare JSON then), the output is a JSON call
+        // only when the JSON starts it.
+        return !_content.HasText && Context.CallCount == 0 && span[_emitFrom..j].IsWhiteSpace();
+    }
+
+    private void StartRegion(CallRegion region, int start, int pos)
+    {
+        _mode = Mode.Call;
+        _region = region;
+        _regionStart = start;
+        _regionScan = pos - start;
+        _emitFrom = start;
+        _overflow = false;
+    }
+
+    private bool ScanRegion(bool final)
+    {
+        var region = _region!;
+        var span = _buf.AsSpan(_regionStart, _len - _regionStart);
+        var pos = _regionScan;
+        _examined += span.Length - pos;
+        var status = region.Scan(span, ref pos);
+        switch (status)
+        {
+            case RegionStatus.Complete:
+                // The size rule looks only at the region's own length, so it holds however the output was chunked.
+                if (region.IsSpeculative && pos > _maxCallChars)
+                {
+                    RejectRegion();
+                }
+                else if (_overflow || pos > _maxCallChars)
+                {
+                    EmitOversized(span[..pos]);
+                    LeaveRegion(pos);
+                }
+                else
+                {
+                    EndRegion(span[..pos], endOfStream: false);
+                }
+
+                return true;
+
+            case RegionStatus.Reject:
+                RejectRegion();
+                return true;
+        }
+
+        _regionScan = pos;
+        if (span.Length > _maxCallChars)
+        {
+            if (region.IsSpeculative)
+            {
+                RejectRegion();
+                return true;
+            }
+
+            // Over the cap: report the region in pieces of exactly MaxToolCallBytes characters counted from its start
+            // (so the pieces do not depend on chunking), keeping only the tail, so memory stays bounded. The region
+            // keeps scanning (rebased; its state does not depend on text before pos) to find its end.
+            while (span.Length > _maxCallChars && _regionScan >= _maxCallChars)
+            {
+                EmitOversizedPiece(span[.._maxCallChars], last: false);
+                _regionStart += _maxCallChars;
+                _regionScan -= _maxCallChars;
+                _emitFrom = _regionStart;
+                region.Rebase(_maxCallChars);
+                span = span[_maxCallChars..];
+            }
+        }
+
+        if (final)
+        {
+            span = _buf.AsSpan(_regionStart, _len - _regionStart);
+            if (region.IsSpeculative && span.Length > _maxCallChars)
+            {
+                RejectRegion();
+                return true;
+            }
+
+            if (_overflow || span.Length > _maxCallChars)
+            {
+                EmitOversized(span);
+                LeaveRegion(span.Length);
+                return true;
+            }
+
+            EndRegion(span, endOfStream: true);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Reports the rest of an oversized region: whole pieces of the cap, then the remainder as the last piece.</summary>
+    private void EmitOversized(ReadOnlySpan<char> rest)
+    {
+        while (rest.Length > _maxCallChars)
+        {
+            EmitOversizedPiece(rest[.._maxCallChars], last: false);
+            rest = rest[_maxCallChars..];
+        }
+
+        EmitOversizedPiece(rest, last: true);
+    }
+
+    private void EmitOversizedPiece(ReadOnlySpan<char> piece, bool last)
+    {
+        var message = !_overflow
+            ? $"The tool call is larger than MaxToolCallBytes ({_maxCallChars}); it was not read."
+            : last ? "End of a tool call larger than MaxToolCallBytes." : "Continuation of a tool call larger than MaxToolCallBytes.";
+        Context.EmitProblem(ToolCallProblemKind.TooLarge, message, piece);
+        _overflow = true;
+    }
+
+    private void LeaveRegion(int consumed)
+    {
+        _mode = Mode.Content;
+        _region = null;
+        _overflow = false;
+        _emitFrom = _scan = _regionStart + consumed;
+    }
+
+    private void EndRegion(ReadOnlySpan<char> regionText, bool endOfStream)
+    {
+        _examined += regionText.Length;
+        var consumed = _region!.Finish(regionText, endOfStream, Context);
+        LeaveRegion(consumed);
+    }
+
+    private void RejectRegion()
+    {
+        // The opener was ordinary text: it stays content, and scanning resumes just after its first character.
+        _mode = Mode.Content;
+        _region = null;
+        _emitFrom = _regionStart;
+        _scan = _regionStart + 1;
+    }
+
+    private TextChannel Channel(ToolCallParseEventKind kind) => kind == ToolCallParseEventKind.Reasoning ? _reasoning : _content;
+
+    private void Write(ToolCallParseEventKind kind, ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty)
+        {
+            return;
+        }
+
+        if (_text.Length > 0 && _textKind != kind)
+        {
+            FlushText();
+        }
+
+        _textKind = kind;
+        Channel(kind).Write(text, _text);
+    }
+
+    private void FlushText()
+    {
+        if (_text.Length == 0)
+        {
+            return;
+        }
+
+        var s = _text.ToString();
+        _text.Clear();
+        _events!.Add(_textKind == ToolCallParseEventKind.Reasoning ? ToolCallParseEvent.ForReasoning(s) : ToolCallParseEvent.ForContent(s));
+    }
+
+    private void EnsureRoom(int extra)
+    {
+        var keepFrom = _mode == Mode.Call ? _regionStart : _emitFrom;
+
+        // Drop what was emitted when it is at least half the buffer (amortised O(1) per character), or when needed for room.
+        if (keepFrom > 0 && (keepFrom >= _len / 2 || _len + extra > _buf.Length))
+        {
+            _buf.AsSpan(keepFrom, _len - keepFrom).CopyTo(_buf);
+            _len -= keepFrom;
+            _scan -= keepFrom;
+            _emitFrom -= keepFrom;
+            _regionStart -= keepFrom;
+        }
+
+        if (_len + extra > _buf.Length)
+        {
+            var bigger = ArrayPool<char>.Shared.Rent(Math.Max(_buf.Length * 2, _len + extra));
+            _buf.AsSpan(0, _len).CopyTo(bigger);
+            ArrayPool<char>.Shared.Return(_buf);
+            _buf = bigger;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace ToolLoop.Parsing;
+
+/// <summary>Small ordinal helpers shared by the region scanners.</summary>
+internal static class Spans
+{
+    /// <summary>Compares <paramref name="marker"/> with <paramref name="text"/> at <paramref name="index"/>.</summary>
+    public static MatchKind MatchAt(ReadOnlySpan<char> text, int index, string marker)
+    {
+        var rest = text.Length - index;
+        if (rest >= marker.Length)
+        {
+            return text.Slice(index, marker.Length).SequenceEqual(marker) ? MatchKind.Full : MatchKind.None;
+        }
+
+        return text[index..].SequenceEqual(marker.AsSpan(0, rest)) ? MatchKind.Partial : MatchKind.None;
+    }
+
+    /// <summary>Finds the first full occurrence of <paramref name="marker"/> at or after <paramref name="from"/>.</summary>
+    /// <returns>The index of the marker; or, when none is complete, <c>-1 - k</c> where k is where a partial occurrence at the end starts (or the text length).</returns>
+    public static int Find(ReadOnlySpan<char> text, int from, string marker)
+    {
+        var i = text[from..].IndexOf(marker, StringComparison.Ordinal);
+        if (i >= 0)
+        {
+            return from + i;
+        }
+
+        // A marker cut by the end of the text can only start within its last (length - 1) characters.
+        var start = Math.Max(from, text.Length - marker.Length + 1);
+        for (var k = start; k < text.Length; k++)
+        {
+            if (text[k] == marker[0] && MatchAt(text, k, marker) == MatchKind.Partial)
+            {
+                return -1 - k;
+            }
+        }
+
+        return -1 - text.Length;
+    }
+
+    /// <summary>The length of <paramref name="text"/> without a trailing proper prefix of <paramref name="marker"/> (a marker cut by the end of the output).</summary>
+    public static int WithoutPartialMarker(ReadOnlySpan<char> text, string marker)
+    {
+        for (var k = Math.Min(marker.Length - 1, text.Length); k > 0; k--)
+        {
+            if (text.EndsWith(marker.AsSpan(0, k)))
+            {
+                return text.Length - k;
+            }
+        }
+
+        return text.Length;
+    }
+
+    /// <summary>Advances over JSON whitespace.</summary>
+    public static int SkipWhitespace(ReadOnlySpan<char> text, int pos)
+    {
+        while (pos < text.Length && char.IsWhiteSpace(text[pos]))
+        {
+            pos++;
+        }
+
+        return pos;
+    }
+
+    /// <summary>Characters a tool name may hold: OpenAI's <c>[A-Za-z0-9_-]</c> plus <c>.</c> (MCP) and <c>:</c>/<c>/</c> seen in namespaced names.</summary>
+    public static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' || (c > 127 && char.IsLetterOrDigit(c));
+}

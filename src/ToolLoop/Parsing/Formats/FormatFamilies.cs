@@ -1,0 +1,72 @@
+namespace ToolLoop.Parsing;
+
+/// <summary>
+/// The one list of families. <see cref="FormatTable"/> registers their markers from it (every family with
+/// <see cref="FormatFamily.InAuto"/> for <see cref="ToolCallFormat.Auto"/>), <see cref="ToolCallFormats"/> takes names,
+/// aliases and detection from it, and the tests check every entry against its sample and its <c>fixtures/</c> folder.
+/// </summary>
+/// <remarks>
+/// <para>To add a family: add its <see cref="ToolCallFormat"/> value; write <c>Formats/XxxFormat.cs</c> with a
+/// <c>Register(FormatTable.Builder)</c> method (reuse the readers in <c>Core/</c>: <see cref="JsonCalls"/> for
+/// <c>{"name", "arguments"}</c> bodies, <see cref="TaggedValues"/> for schema-typed tag values,
+/// <see cref="GemmaValues"/> for bare <c>key:value</c> bodies, <see cref="SectionRegion"/> for special-token sections);
+/// add one line below; add <c>fixtures/&lt;name&gt;/</c> and a sample in the tests' <c>FamilySamples</c>.</para>
+/// <para>Order is detection priority, for chat templates and model names alike: a family whose evidence contains
+/// another's comes first (DeepSeek before Qwen3-Coder and Hermes, as the R1 distills are named after Qwen and Llama;
+/// Qwen3-Coder and GLM before Hermes, whose <c>&lt;tool_call&gt;</c> their templates also hold; Hermes before Llama 3
+/// and Mistral, for Hermes-3-Llama and Hermes-2-Pro-Mistral).</para>
+/// </remarks>
+internal static class FormatFamilies
+{
+    public static readonly FormatFamily[] All =
+    [
+        new()
+        {
+            Format = ToolCallFormat.DeepSeek, Name = "deepseek", Register = DeepSeekFormat.Register,
+            Aliases = ["deepseek-r1", "deepseek-v3", "deepseekv3", "deepseek-v31", "deepseek-v3.1", "deepseekv31"],
+            TemplateMarkers = [["tool▁calls▁begin"], ["tool▁call▁begin"]], ModelNames = ["deepseek"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Qwen3Coder, Name = "qwen3-coder", Register = Qwen3CoderFormat.Register,
+            Aliases = ["qwen3coder", "qwen3.5", "qwen35", "qwen3-xml", "qwen35-coder"],
+            TemplateMarkers = [["<function=", "<parameter="]], ModelNames = ["qwen3-coder", "qwen3.5", "qwen3-5", "nemotron-3", "nemotron3"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Glm, Name = "glm", Register = GlmFormat.Register,
+            Aliases = ["glm45", "glm47", "glm-4.5", "glm-4.6", "glm-4.7", "glm4-moe", "glm4"],
+            TemplateMarkers = [["<arg_key>"]], ModelNames = ["glm"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Hermes, Name = "hermes", Register = HermesFormat.Register,
+            Aliases = ["qwen", "qwen2.5", "qwen25", "qwen3", "granite4", "granite-4"],
+            TemplateMarkers = [["<tool_call>"]], ModelNames = ["qwen", "qwq", "hermes", "granite-4", "mimo"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Llama3, Name = "llama3", Register = Llama3Format.Register,
+            Aliases = ["llama", "llama-3", "llama3-json", "llama3.1", "llama3.2", "llama3.3", "llama32"],
+            TemplateMarkers = [["<|python_tag|>"], ["<|start_header_id|>", "ipython"]], ModelNames = ["llama-3", "llama3"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Mistral, Name = "mistral", Aliases = ["magistral", "ministral", "devstral"], Register = MistralFormat.Register,
+            TemplateMarkers = [["[TOOL_CALLS]"]], ModelNames = ["mistral", "mixtral", "ministral", "magistral", "devstral", "codestral"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Gemma4, Name = "gemma4", Aliases = ["gemma", "gemma-4"], Register = Gemma4Format.Register,
+            TemplateMarkers = [["<|tool_call>"], ["<|\"|>"]], ModelNames = ["gemma-4", "gemma4"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Kimi, Name = "kimi", Aliases = ["kimi-k2", "kimik2"], Register = KimiFormat.Register,
+            TemplateMarkers = [["<|tool_calls_section_begin|>"], ["<|tool_call_begin|>"]], ModelNames = ["kimi"],
+        },
+    ];
+
+    /// <summary>Gets the family of <paramref name="format"/>, or <see langword="null"/> for <see cref="ToolCallFormat.Auto"/>.</summary>
+    public static FormatFamily? Get(ToolCallFormat format) => Array.Find(All, f => f.Format == format);
+}
