@@ -23,15 +23,26 @@ internal static partial class FamilyPrompts
     /// <c>tl_results(results)</c> (a run of tool results) in the family's syntax.</summary>
     private static string Macros(ToolCallFormat family) => family switch
     {
-        ToolCallFormat.Qwen3Coder => Qwen3CoderMacros,
+        ToolCallFormat.Qwen3Coder => Qwen3CoderMacros + ToolResponseResults,
         ToolCallFormat.Llama3 => Llama3Macros,
         ToolCallFormat.Mistral => MistralMacros,
         ToolCallFormat.Gemma4 => Gemma4Macros,
         ToolCallFormat.DeepSeek => DeepSeekMacros,
-        ToolCallFormat.Glm => GlmMacros,
+        ToolCallFormat.Glm => GlmMacros + ToolResponseResults,
         ToolCallFormat.Kimi => KimiMacros,
-        _ => HermesMacros,
+        _ => HermesMacros + ToolResponseResults,
     };
+
+    /// <summary>Results as Qwen, Hermes and GLM wrap them: <c>&lt;tool_response&gt;</c> blocks, one per line.</summary>
+    private const string ToolResponseResults = """
+        {%- macro tl_results(results) %}
+            {%- for r in results %}
+                {%- if not loop.first %}{{- '\n' }}{%- endif %}
+                {{- '<tool_response>\n' ~ r.content ~ '\n</tool_response>' }}
+            {%- endfor %}
+        {%- endmacro %}
+
+        """;
 
     /// <summary>Renders <c>messages[0]</c>'s tool calls (as Qwen2.5 / Hermes write them).</summary>
     private const string HermesMacros = """
@@ -39,12 +50,6 @@ internal static partial class FamilyPrompts
             {%- for tool_call in message.tool_calls or [] %}
                 {%- if message.content or not loop.first %}{{- '\n' }}{%- endif %}
                 {{- '<tool_call>\n{"name": "' ~ tool_call.function.name ~ '", "arguments": ' ~ tool_call.function.arguments | tojson ~ '}\n</tool_call>' }}
-            {%- endfor %}
-        {%- endmacro %}
-        {%- macro tl_results(results) %}
-            {%- for r in results %}
-                {%- if not loop.first %}{{- '\n' }}{%- endif %}
-                {{- '<tool_response>\n' ~ r.content ~ '\n</tool_response>' }}
             {%- endfor %}
         {%- endmacro %}
 
@@ -60,12 +65,6 @@ internal static partial class FamilyPrompts
                     {{- '<parameter=' ~ key ~ '>\n' ~ (value | tojson if value is mapping or (value is sequence and value is not string) else value | string) ~ '\n</parameter>\n' }}
                 {%- endfor %}
                 {{- '</function>\n</tool_call>' }}
-            {%- endfor %}
-        {%- endmacro %}
-        {%- macro tl_results(results) %}
-            {%- for r in results %}
-                {%- if not loop.first %}{{- '\n' }}{%- endif %}
-                {{- '<tool_response>\n' ~ r.content ~ '\n</tool_response>' }}
             {%- endfor %}
         {%- endmacro %}
 
@@ -179,12 +178,6 @@ internal static partial class FamilyPrompts
                     {{- '\n<arg_key>' ~ key ~ '</arg_key>\n<arg_value>' ~ (value if value is string else value | tojson) ~ '</arg_value>' }}
                 {%- endfor %}
                 {{- '\n</tool_call>' }}
-            {%- endfor %}
-        {%- endmacro %}
-        {%- macro tl_results(results) %}
-            {%- for r in results %}
-                {%- if not loop.first %}{{- '\n' }}{%- endif %}
-                {{- '<tool_response>\n' ~ r.content ~ '\n</tool_response>' }}
             {%- endfor %}
         {%- endmacro %}
 

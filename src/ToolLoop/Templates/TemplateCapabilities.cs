@@ -52,7 +52,7 @@ internal sealed class TemplateCapabilities
 
     /// <summary>The generation prompt after a conversation whose last message has the key's role, where every probe
     /// ending in that role agreed; a role missing here is decided per request with a second render.</summary>
-    public IReadOnlyDictionary<string, string> GenerationPrompts { get; private init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> GenerationPrompts { get; private set; } = new Dictionary<string, string>();
 
     /// <summary>Probes <paramref name="template"/> with <paramref name="options"/>' keyword arguments.</summary>
     public static TemplateCapabilities Learn(ChatTemplate template, ChatTemplateOptions options)
@@ -108,21 +108,9 @@ internal sealed class TemplateCapabilities
             FoldCalls = foldCalls,
             FoldResults = foldResults,
         };
-        return caps.With(LearnGenerationPrompts(probe, caps));
+        caps.GenerationPrompts = LearnGenerationPrompts(probe, caps);
+        return caps;
     }
-
-    private TemplateCapabilities With(IReadOnlyDictionary<string, string> prompts) => new()
-    {
-        SupportsSystem = SupportsSystem,
-        RendersTools = RendersTools,
-        CallContentNull = CallContentNull,
-        StringArguments = StringArguments,
-        SplitParallelCalls = SplitParallelCalls,
-        SplitTextFromCalls = SplitTextFromCalls,
-        FoldCalls = FoldCalls,
-        FoldResults = FoldResults,
-        GenerationPrompts = prompts,
-    };
 
     private static (bool ContentNull, bool StringArgs, bool FoldCalls, bool FoldResults) LearnCalls(Prober probe)
     {

@@ -17,17 +17,8 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
     [Fact]
     public void Every_real_template_renders_like_Jinja2()
     {
-        string? dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
+        string dir = TemplateConversations.TemplatesDirectory();
         string python = Environment.GetEnvironmentVariable("TOOLLOOP_PYTHON") ?? "/usr/bin/python3";
-        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-            {
-                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
-            }
-
-            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"` (installs python3-jinja2 and unpacks llama.cpp's models/templates), then run the tests again.");
-        }
 
         var templates = Directory.GetFiles(dir, "*.jinja").OrderBy(p => p, StringComparer.Ordinal).ToList();
         Assert.True(templates.Count >= 60, $"expected about 70 templates in {dir}, found {templates.Count}");
@@ -153,16 +144,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
     [Fact]
     public void Renderer_places_tools_for_every_real_template()
     {
-        string? dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
-        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-            {
-                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
-            }
-
-            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"`, then run the tests again.");
-        }
+        string dir = TemplateConversations.TemplatesDirectory();
 
         var (_, messages, chatOptions, _) = TemplateConversations.All().Single(c => c.Name == "tools_declared");
         var byTemplate = new List<string>();
@@ -213,16 +195,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
     [InlineData("GLM-4.7-Flash.jinja", false, "<|assistant|></think>")]
     public void Generation_prompt_of_real_templates_includes_the_reasoning_prefill(string file, bool thinking, string expected)
     {
-        string? dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
-        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-            {
-                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
-            }
-
-            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"`, then run the tests again.");
-        }
+        string dir = TemplateConversations.TemplatesDirectory();
 
         var renderer = new ChatTemplateRenderer(File.ReadAllText(Path.Combine(dir, file)), ToolCallFormat.Auto, TemplateConversations.Options(thinking));
         var prompt = renderer.Render([new(Microsoft.Extensions.AI.ChatRole.User, "Hi")]);

@@ -198,38 +198,25 @@ internal static partial class PyUnicode
     }
 
     /// <summary>Python's <c>str.islower()</c>.</summary>
-    public static bool StrIsLower(string s)
-    {
-        bool cased = false;
-        for (int i = 0; i < s.Length;)
-        {
-            int cp = CodePointAt(s, i, out int w);
-            i += w;
-            if (IsUpper(cp) || IsTitle(cp))
-            {
-                return false;
-            }
-
-            cased |= IsLower(cp);
-        }
-
-        return cased;
-    }
+    public static bool StrIsLower(string s) => IsCasedAs(s, lower: true);
 
     /// <summary>Python's <c>str.isupper()</c>.</summary>
-    public static bool StrIsUpper(string s)
+    public static bool StrIsUpper(string s) => IsCasedAs(s, lower: false);
+
+    /// <summary>At least one cased character, all of one case (title case counting as neither).</summary>
+    private static bool IsCasedAs(string s, bool lower)
     {
         bool cased = false;
         for (int i = 0; i < s.Length;)
         {
             int cp = CodePointAt(s, i, out int w);
             i += w;
-            if (IsLower(cp) || IsTitle(cp))
+            if ((lower ? IsUpper(cp) : IsLower(cp)) || IsTitle(cp))
             {
                 return false;
             }
 
-            cased |= IsUpper(cp);
+            cased |= lower ? IsLower(cp) : IsUpper(cp);
         }
 
         return cased;
@@ -289,33 +276,16 @@ internal static partial class PyUnicode
         return sb.ToString();
     }
 
-    public static string Upper(string s)
-    {
-        if (IsAscii(s))
-        {
-            return s.ToUpperInvariant();
-        }
+    public static string Upper(string s) => IsAscii(s) ? s.ToUpperInvariant() : MapEach(s, Mapping.Upper);
 
+    public static string CaseFold(string s) => IsAscii(s) ? s.ToLowerInvariant() : MapEach(s, Mapping.Fold);
+
+    private static string MapEach(string s, Mapping mapping)
+    {
         var sb = new StringBuilder(s.Length);
         foreach (int cp in ToCodePoints(s))
         {
-            AppendMapped(sb, Mapping.Upper, cp);
-        }
-
-        return sb.ToString();
-    }
-
-    public static string CaseFold(string s)
-    {
-        if (IsAscii(s))
-        {
-            return s.ToLowerInvariant();
-        }
-
-        var sb = new StringBuilder(s.Length);
-        foreach (int cp in ToCodePoints(s))
-        {
-            AppendMapped(sb, Mapping.Fold, cp);
+            AppendMapped(sb, mapping, cp);
         }
 
         return sb.ToString();
