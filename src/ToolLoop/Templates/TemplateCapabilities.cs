@@ -148,6 +148,14 @@ internal sealed class TemplateCapabilities
             }
         }
 
+        if (outputs.Values.All(o => o is null))
+        {
+            // The template refuses every shape: if it takes the calls and results as text (Gemma 2 refuses a tool role),
+            // fold both; if it refuses that too, it needs inputs the probes lack, so keep the plain mapping.
+            bool takesText = probe.RenderWithOrWithoutTools(CallConversation(false, false, foldResults: true, foldCalls: true)) is not null;
+            return (false, false, takesText, takesText);
+        }
+
         // No shape renders the calls: write them into the assistant's text, and the results too unless the template shows them.
         string? calls = probe.RenderWithOrWithoutTools(CallConversation(false, false, foldResults: false, foldCalls: true));
         bool foldResults = calls is null || !calls.Contains(ResultMarker, StringComparison.Ordinal);
