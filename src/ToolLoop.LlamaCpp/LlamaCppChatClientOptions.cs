@@ -63,6 +63,30 @@ public sealed class LlamaCppChatClientOptions
     /// <summary>The token limit when <c>ChatOptions.MaxOutputTokens</c> is not set. Default <see langword="null"/>: until an end-of-generation token or a full context.</summary>
     public int? MaxOutputTokens { get; set; }
 
+    /// <summary>
+    /// Whether llama.cpp's grammar sampling makes the output well-formed. Default <see langword="true"/>:
+    /// <list type="bullet">
+    /// <item>declared tools constrain calls lazily: the model writes freely until its family's call marker
+    /// (<c>&lt;tool_call&gt;</c>, <c>[TOOL_CALLS]</c>, <c>&lt;|python_tag|&gt;</c> or a Llama 3 JSON call at the start, …),
+    /// then only a call that parses, names a declared tool and whose arguments match that tool's JSON Schema. Families
+    /// with a call grammar: Hermes/Qwen, Qwen3-Coder, Llama 3, Mistral, GLM, Kimi K2; DeepSeek, Gemma 4 and unknown
+    /// templates are parsed unconstrained;</item>
+    /// <item><see cref="Microsoft.Extensions.AI.ChatToolMode.RequireAny"/> and
+    /// <see cref="Microsoft.Extensions.AI.ChatToolMode.RequireSpecific(string)"/> force a call from the first token (after
+    /// reasoning the prompt left open);</item>
+    /// <item>a JSON <see cref="Microsoft.Extensions.AI.ChatOptions.ResponseFormat"/> constrains the answer to its schema
+    /// (any JSON object without one); with tools declared too, the output is a call or that answer.</item>
+    /// </list>
+    /// The schema subset is llama.cpp's (types, properties, <c>required</c>, <c>additionalProperties</c>, <c>enum</c>,
+    /// <c>const</c>, <c>anyOf</c>/<c>oneOf</c>/<c>allOf</c>, <c>$ref</c>, arrays with item counts, string lengths,
+    /// patterns, the date, time, date-time and uuid formats, integer bounds); other keywords are not enforced. Properties
+    /// come in schema order, and objects with declared properties take no others unless <c>additionalProperties</c> says
+    /// so. A tool schema outside the subset takes any arguments object, with a warning in <see cref="Logger"/>.
+    /// <see langword="false"/>: the output is sampled unconstrained, and neither the tool mode nor the response format
+    /// is enforced.
+    /// </summary>
+    public bool UseGrammar { get; set; } = true;
+
     /// <summary>The model id reported in responses and metadata. Default: the GGUF's <c>general.name</c>, else the file name.</summary>
     public string? ModelId { get; set; }
 }

@@ -65,18 +65,21 @@ internal sealed class ToolLoopOutputParser : IModelOutputParser
     }
 
     /// <summary>True when the generation prompt leaves a reasoning block open (for example it ends with <c>&lt;think&gt;\n</c>).</summary>
-    internal static bool OpensReasoning(string generationPrefix)
+    internal static bool OpensReasoning(string generationPrefix) => OpenReasoningCloser(generationPrefix) is not null;
+
+    /// <summary>The marker that closes the reasoning block the generation prompt leaves open, or <see langword="null"/>.</summary>
+    internal static string? OpenReasoningCloser(string generationPrefix)
     {
         foreach ((string open, string close) in s_reasoningMarkers)
         {
             int index = generationPrefix.LastIndexOf(open, StringComparison.Ordinal);
             if (index >= 0 && generationPrefix.IndexOf(close, index + open.Length, StringComparison.Ordinal) < 0)
             {
-                return true;
+                return close;
             }
         }
 
-        return false;
+        return null;
     }
 
     private static readonly (string Open, string Close)[] s_reasoningMarkers = [("<think>", "</think>"), ("[THINK]", "[/THINK]"), ("<|channel>thought", "<channel|>")];
