@@ -30,6 +30,9 @@ public sealed class ToolLoopBrokenCallTests
         ["mistral"] = (ToolCallFormat.Mistral, """[TOOL_CALLS][{"name": "get_weather", "arguments": ["Paris"]}]"""),
         ["kimi"] = (ToolCallFormat.Kimi, """<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0<|tool_call_argument_begin|>{"city": }<|tool_call_end|><|tool_calls_section_end|>"""),
         ["deepseek"] = (ToolCallFormat.DeepSeek, "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{\"city\": }<｜tool▁call▁end｜><｜tool▁calls▁end｜>"),
+        ["qwen3-coder"] = (ToolCallFormat.Qwen3Coder, "Checking.<tool_call>\n<function=get_weather>\n{\"city\": }\n</function>\n</tool_call>"),
+        ["glm"] = (ToolCallFormat.Glm, "<tool_call>get_weather\n<arg_key>city</arg_key>\n</tool_call>"),
+        ["gemma4"] = (ToolCallFormat.Gemma4, "<|tool_call>call:get_weather{city:}<tool_call|>"),
         ["auto (hermes markup)"] = (ToolCallFormat.Auto, """<tool_call>{"name": "get_weather", "arguments": ["Paris"]}</tool_call>"""),
     };
 
