@@ -280,7 +280,7 @@ internal sealed class ToolLoopRun
     private async IAsyncEnumerable<LoopEmission> CallModelStreamingAsync(TurnState turn, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = TurnOptions();
-        IList<ChatMessage> toSend = [];
+        IList<ChatMessage> toSend = _outgoing; // replaced below; a collection expression here would allocate a list per model call
         Exception? error = null;
         try
         {

@@ -206,6 +206,9 @@ public sealed class ToolLoopLimitTests
         Assert.True(ContextOverflow.IsContextOverflow(new InvalidOperationException("Error code: context_length_exceeded")));
         Assert.True(ContextOverflow.IsContextOverflow(new HttpRequestException("the request exceeds the available context size, try increasing it")));
         Assert.True(ContextOverflow.IsContextOverflow(new AggregateException(new InvalidOperationException("x"), new InvalidOperationException("This model's maximum context length is 4096 tokens"))));
+        // This library's adapters (ToolLoop.LlamaCpp, ToolLoop.Onnx) word their overflow errors this way.
+        Assert.True(ContextOverflow.IsContextOverflow(new InvalidOperationException("The prompt has 5000 tokens but the context holds 4096; raise ContextSize.")));
+        Assert.True(ContextOverflow.IsContextOverflow(new InvalidOperationException("The context is full: no KV cache slot for 32 more tokens (context 4096).")));
         var flagged = new InvalidOperationException("full");
         flagged.Data[ContextOverflow.DataKey] = true;
         Assert.True(ContextOverflow.IsContextOverflow(new InvalidOperationException("wrapped", flagged)));
