@@ -98,7 +98,9 @@ public class OnnxGenAIBenchmarks
             NativePrompt();
             NativePrompt();
             ClientGeneration().GetAwaiter().GetResult();
+            ClientGenerationStreaming().GetAwaiter().GetResult();
             MicrosoftGeneration().GetAwaiter().GetResult();
+            MicrosoftGenerationStreaming().GetAwaiter().GetResult();
             NativeGeneration();
         }
 
