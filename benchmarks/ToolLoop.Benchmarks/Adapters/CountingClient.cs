@@ -4,7 +4,7 @@ namespace ToolLoop.Benchmarks.Adapters;
 
 /// <summary>
 /// Forwards to a local model's chat client (the same one, or a new one per request) and adds up the tokens its
-/// statistics say it decoded, for the KV reuse benchmarks of both adapters.
+/// statistics say it decoded, for <see cref="KvReuseBenchmarkBase"/>.
 /// </summary>
 /// <param name="create">Creates the client (once, or for every request).</param>
 /// <param name="read">Reads the client's statistics: tokens decoded since it was created, and the last prompt's tokens.</param>
