@@ -355,6 +355,18 @@ class Report:
                             f"{fmt(max(ratios)[0])}× ({max(ratios)[1]})", None)
         if rows:
             self.table(["Runtime", "Phase", "ToolLoop token/s", "native token/s", "overhead", "Microsoft's client token/s", "ToolLoop ÷ Microsoft"], rows)
+        rows = []
+        for runtime, bench, peer, _ in self.RUNTIMES:
+            c = pick(self.cases, bench)
+            n, x = one(c, bench, "NativeFirstToken"), one(c, bench, "ClientFirstToken")
+            m = one(c, bench, f"{peer}FirstToken") if peer else None
+            if n and x and n.get("medianNs") and x.get("medianNs"):
+                rows.append([runtime, fmt_time(x["medianNs"]), fmt_time(n["medianNs"]), f"{(x['medianNs'] / n['medianNs'] - 1) * 100:,.1f}%",
+                             fmt_time(m and m.get("medianNs")) if peer else "—"])
+        if rows:
+            self.lines += ["First token from a new client on an already loaded model (a cold client in a warm process: its setup, "
+                           "the short prompt, one token), next to a new native context or generator doing the same:", ""]
+            self.table(["Runtime", "ToolLoop", "native", "overhead", "Microsoft's client"], rows)
         for runtime, _, _, kv in self.RUNTIMES:
             for x in pick(self.cases, kv):
                 e = x.get("extra", {})

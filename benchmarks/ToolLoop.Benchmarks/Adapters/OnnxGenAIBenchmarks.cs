@@ -16,7 +16,8 @@ namespace ToolLoop.Benchmarks.Adapters;
 /// client a user would pick instead), on the ONNX tests' tiny scripted model. The cases mirror
 /// <see cref="LlamaCppBenchmarks"/>. Prompt: two ~2,000-token conversations that differ from their first word,
 /// alternated, so each request evaluates nearly its whole prompt, with one output token. Generation: the same short
-/// conversation every time and a 40-token scripted reply.
+/// conversation every time and a 40-token scripted reply. First token, new client: a client created on the loaded model
+/// for one request of one token (a cold client in a warm process).
 /// </summary>
 /// <remarks>
 /// Microsoft's client keeps no cache across requests (its <c>EnableCaching</c> expects only new messages, not the
@@ -45,6 +46,7 @@ public class OnnxGenAIBenchmarks
     private int[] _generationTokens = null!;
     private ChatOptions _promptOptions = null!;
     private ChatOptions _generationOptions = null!;
+    private ChatOptions _firstTokenOptions = null!;
     private int _nextClient;
     private int _nextMicrosoft;
     private int _nextNative;
@@ -75,6 +77,7 @@ public class OnnxGenAIBenchmarks
         _generationNative = new GenAINativeLoop(_generationModel, _generationClient.ContextSize);
         _generationConversation = [new(ChatRole.System, "You are a tiny model."), new(ChatRole.User, "Say your long line.")];
         _generationOptions = new ChatOptions { MaxOutputTokens = 64 };
+        _firstTokenOptions = new ChatOptions { MaxOutputTokens = 1 };
         _generationTokens = _generationNative.Tokenize(Render(_generationClient, _generationConversation));
 
         // Microsoft's client renders with GenAI's own template engine from {role, content}: check it is the same prompt.
@@ -102,6 +105,9 @@ public class OnnxGenAIBenchmarks
             MicrosoftGeneration().GetAwaiter().GetResult();
             MicrosoftGenerationStreaming().GetAwaiter().GetResult();
             NativeGeneration();
+            ClientFirstToken().GetAwaiter().GetResult();
+            MicrosoftFirstToken().GetAwaiter().GetResult();
+            NativeFirstToken();
         }
 
         // One more of each, both going from the same conversation to the other, so their evaluated counts must match.
@@ -136,6 +142,15 @@ public class OnnxGenAIBenchmarks
         if (!microsoftReply.StartsWith(expected, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Microsoft's client replied '{microsoftReply}', not '{expected}'.");
+        }
+
+        string firstGenerated = Encoding.UTF8.GetString(OnnxTinyModels.Generation.Plain[0].Utf8);
+        string clientFirst = ClientFirstToken().GetAwaiter().GetResult().Text;
+        string microsoftFirst = MicrosoftFirstToken().GetAwaiter().GetResult().Text;
+        NativeFirstToken();
+        if (clientFirst != firstGenerated || !microsoftFirst.StartsWith(firstGenerated, StringComparison.Ordinal) || _text.ToString() != firstGenerated)
+        {
+            throw new InvalidOperationException($"A new client's first token differs: ToolLoop '{clientFirst}', Microsoft '{microsoftFirst}', baseline '{_text}'; expected '{firstGenerated}'.");
         }
 
         RecordedFigures.Set(typeof(OnnxGenAIBenchmarks), "promptTokensDecoded", prompt.PromptTokensDecoded);
@@ -198,6 +213,34 @@ public class OnnxGenAIBenchmarks
     [BenchmarkCategory("generation")]
     [PerUnit("token", "outputTokens")]
     public Task<int> MicrosoftGenerationStreaming() => ChatClients.LoopBenchmarks.Drain(_generationMicrosoft.GetStreamingResponseAsync(_generationConversation, _generationOptions));
+
+    /// <summary>Baseline for a new client: a new generator and tokenizer on the loaded model, the short prompt, one token.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("first token, new client")]
+    public int NativeFirstToken()
+    {
+        using var native = new GenAINativeLoop(_generationModel, _generationClient.ContextSize);
+        native.Prefill(_generationTokens);
+        return native.Generate(1, _text.Clear());
+    }
+
+    /// <summary>ToolLoop's client created on the loaded model (its folder's configuration read, its template parsed), its first request, one token.</summary>
+    [Benchmark]
+    [BenchmarkCategory("first token, new client")]
+    public async Task<ChatResponse> ClientFirstToken()
+    {
+        using var client = new OnnxGenAIChatClient(_generationModel, _generationFolder);
+        return await client.GetResponseAsync(_generationConversation, _firstTokenOptions);
+    }
+
+    /// <summary>Microsoft's client created on the loaded model, its first request, one token.</summary>
+    [Benchmark]
+    [BenchmarkCategory("first token, new client")]
+    public async Task<ChatResponse> MicrosoftFirstToken()
+    {
+        using var client = new OnnxRuntimeGenAIChatClient(_generationModel, ownsModel: false);
+        return await client.GetResponseAsync(_generationConversation, _firstTokenOptions);
+    }
 
     /// <summary>Frees the clients and the baseline, then the models, then the model folders.</summary>
     [GlobalCleanup]
