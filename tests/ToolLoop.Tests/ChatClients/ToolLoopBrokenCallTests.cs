@@ -153,13 +153,6 @@ public sealed class ToolLoopBrokenCallTests
         Assert.Equal("I give up.", run.Response.Messages[^1].Text);
     }
 
-    private static FunctionCallContent Unparsed(string id, string name, string raw)
-    {
-        var call = FunctionCallContent.CreateFromParsedArguments(raw, id, name, s => JsonSerializer.Deserialize<Dictionary<string, object?>>(s, AIJsonUtilities.DefaultOptions));
-        call.AdditionalProperties = new() { [ToolLoopPropertyNames.RawArguments] = raw };
-        return call;
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -170,11 +163,11 @@ public sealed class ToolLoopBrokenCallTests
             var write = new TestFunction("write_file", (a, _) => ValueTask.FromResult<object?>("wrote " + a["path"]), FileSchema);
             var script = new ScriptedChatClient(
                 new ScriptedTurn(
-                    Unparsed("w1", "write_file", """{"path": "a.txt", "content": "Dear Bob, the meeting is"""),     // inside a string value
-                    Unparsed("w2", "write_file", """{"path": "b.txt", "content": "Hi"""),                           // inside a string that might just be done
-                    Unparsed("w3", "write_file", """{"path": "c.txt", "content": "Hi", "mode": 12"""),              // a number that might go on
-                    Unparsed("w4", "write_file", """{"path": "d.txt", "con"""),                                     // inside a key
-                    Unparsed("w5", "write_file", """{"path": "e.txt", "content": "Done.","""),                       // after a complete value
+                    ScriptedTurn.Unparsed("w1", "write_file", """{"path": "a.txt", "content": "Dear Bob, the meeting is"""),     // inside a string value
+                    ScriptedTurn.Unparsed("w2", "write_file", """{"path": "b.txt", "content": "Hi"""),                           // inside a string that might just be done
+                    ScriptedTurn.Unparsed("w3", "write_file", """{"path": "c.txt", "content": "Hi", "mode": 12"""),              // a number that might go on
+                    ScriptedTurn.Unparsed("w4", "write_file", """{"path": "d.txt", "con"""),                                     // inside a key
+                    ScriptedTurn.Unparsed("w5", "write_file", """{"path": "e.txt", "content": "Done.","""),                       // after a complete value
                     FunctionCallContent.CreateFromParsedArguments(                                                  // a provider's cut-off arguments, no raw text
                         """{"path": "f.txt", "content": "abc""", "w6", "write_file", s => JsonSerializer.Deserialize<Dictionary<string, object?>>(s, AIJsonUtilities.DefaultOptions)))
                 {
