@@ -160,7 +160,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
         int raised = 0, withGenerationPrompt = 0;
         foreach (var path in Directory.GetFiles(dir, "*.jinja").OrderBy(p => p, StringComparer.Ordinal))
         {
-            var renderer = new ChatTemplateRenderer(File.ReadAllText(path), ToolCallFormat.Auto, TemplateConversations.Options(null));
+            var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(File.ReadAllText(path)), ToolCallFormat.Auto, TemplateConversations.Options(null));
             ChatPrompt prompt;
             try
             {
@@ -214,7 +214,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
             Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"`, then run the tests again.");
         }
 
-        var renderer = new ChatTemplateRenderer(File.ReadAllText(Path.Combine(dir, file)), ToolCallFormat.Auto, TemplateConversations.Options(thinking));
+        var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(File.ReadAllText(Path.Combine(dir, file))), ToolCallFormat.Auto, TemplateConversations.Options(thinking));
         var prompt = renderer.Render([new(Microsoft.Extensions.AI.ChatRole.User, "Hi")]);
         Assert.Equal(expected, prompt.GenerationPrompt);
         Assert.EndsWith(expected, prompt.Text, StringComparison.Ordinal);
