@@ -49,12 +49,35 @@ public sealed class LlamaCppChatClient : IChatClient
     {
     }
 
+    /// <summary>Creates a client with the default settings on a shared model. The model stays owned by the caller; dispose it after its clients.</summary>
+    /// <param name="model">The loaded model.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="LlamaCppException">The context could not be created.</exception>
+    public LlamaCppChatClient(LlamaModel model)
+        : this(model, (LlamaCppChatClientOptions?)null)
+    {
+    }
+
     /// <summary>Creates a client on a shared model. The model stays owned by the caller; dispose it after its clients.</summary>
     /// <param name="model">The loaded model.</param>
     /// <param name="options">Context and generation settings; <see langword="null"/> for defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
     /// <exception cref="LlamaCppException">The context could not be created.</exception>
-    public LlamaCppChatClient(LlamaModel model, LlamaCppChatClientOptions? options = null)
+    public LlamaCppChatClient(LlamaModel model, LlamaCppChatClientOptions? options)
         : this(model, options ?? new LlamaCppChatClientOptions(), ownsModel: false, renderer: null, parserFactory: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client with the default settings on weights an application loaded with LLamaSharp
+    /// (<c>LLamaWeights.LoadFromFile</c>). The weights stay owned by the caller: disposing the client frees only its
+    /// context; dispose the weights after their clients.
+    /// </summary>
+    /// <param name="weights">The loaded weights.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="weights"/> is <see langword="null"/>.</exception>
+    /// <exception cref="LlamaCppException">The context could not be created.</exception>
+    public LlamaCppChatClient(LLamaWeights weights)
+        : this(weights, (LlamaCppChatClientOptions?)null)
     {
     }
 
@@ -64,8 +87,9 @@ public sealed class LlamaCppChatClient : IChatClient
     /// </summary>
     /// <param name="weights">The loaded weights.</param>
     /// <param name="options">Context and generation settings (<see cref="LlamaCppChatClientOptions.ModelPath"/> is ignored); <see langword="null"/> for defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="weights"/> is <see langword="null"/>.</exception>
     /// <exception cref="LlamaCppException">The context could not be created.</exception>
-    public LlamaCppChatClient(LLamaWeights weights, LlamaCppChatClientOptions? options = null)
+    public LlamaCppChatClient(LLamaWeights weights, LlamaCppChatClientOptions? options)
         : this(LlamaModel.FromWeights(weights, options?.Logger), options ?? new LlamaCppChatClientOptions(), ownsModel: true, renderer: null, parserFactory: null)
     {
     }

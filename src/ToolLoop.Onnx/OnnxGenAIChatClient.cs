@@ -46,13 +46,38 @@ public sealed class OnnxGenAIChatClient : IChatClient
     private readonly GenAISession _session;
     private readonly GenAILocalModel _localModel;
 
+    /// <summary>
+    /// Loads the model folder at <paramref name="modelPath"/> with the default settings; the client owns the model and
+    /// frees it on <see cref="Dispose"/>.
+    /// </summary>
+    /// <param name="modelPath">The folder with <c>genai_config.json</c>, the <c>.onnx</c> files and the tokenizer files.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="modelPath"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OnnxGenAIException">The folder is missing or broken, the native library is missing, GenAI rejects the model, or the chat template does not parse.</exception>
+    public OnnxGenAIChatClient(string modelPath)
+        : this(modelPath, (OnnxGenAIChatClientOptions?)null)
+    {
+    }
+
     /// <summary>Loads the model folder at <paramref name="modelPath"/>; the client owns the model and frees it on <see cref="Dispose"/>.</summary>
     /// <param name="modelPath">The folder with <c>genai_config.json</c>, the <c>.onnx</c> files and the tokenizer files.</param>
     /// <param name="options">Settings; <see langword="null"/> for defaults.</param>
     /// <exception cref="OnnxGenAIException">The folder is missing or broken, the native library is missing, GenAI rejects the model, or the chat template does not parse.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="OnnxGenAIChatClientOptions.ContextSize"/> is below 2 or above the model's <c>context_length</c>.</exception>
-    public OnnxGenAIChatClient(string modelPath, OnnxGenAIChatClientOptions? options = null)
+    public OnnxGenAIChatClient(string modelPath, OnnxGenAIChatClientOptions? options)
         : this(ModelFolder.Read(RequirePath(modelPath)), options ?? new OnnxGenAIChatClientOptions(), static (folder, o) => LoadModel(folder, o), ownsModel: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client with the default settings on the caller's <see cref="Model"/>. The model stays owned by the
+    /// caller: dispose it after every client on it (and dispose the app's <see cref="OgaHandle"/> after that).
+    /// </summary>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="modelPath">The folder <paramref name="model"/> was loaded from: its <c>genai_config.json</c> and <c>tokenizer_config.json</c> give the context length and chat template, which the GenAI API does not expose.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> or <paramref name="modelPath"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OnnxGenAIException">The folder is missing or broken, or the chat template does not parse.</exception>
+    public OnnxGenAIChatClient(Model model, string modelPath)
+        : this(model, modelPath, null)
     {
     }
 
@@ -65,8 +90,22 @@ public sealed class OnnxGenAIChatClient : IChatClient
     /// <param name="options">Settings; <see langword="null"/> for defaults.</param>
     /// <exception cref="OnnxGenAIException">The folder is missing or broken, or the chat template does not parse.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="OnnxGenAIChatClientOptions.ContextSize"/> is below 2 or above the model's <c>context_length</c>.</exception>
-    public OnnxGenAIChatClient(Model model, string modelPath, OnnxGenAIChatClientOptions? options = null)
+    public OnnxGenAIChatClient(Model model, string modelPath, OnnxGenAIChatClientOptions? options)
         : this(ModelFolder.Read(RequirePath(modelPath)), options ?? new OnnxGenAIChatClientOptions(), (_, _) => model ?? throw new ArgumentNullException(nameof(model)), ownsModel: false)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client with the default settings on a model built from the caller's <see cref="Config"/> (for example
+    /// with other execution providers). The client owns the model it creates and frees it on <see cref="Dispose"/>;
+    /// the config stays the caller's and may be disposed once this constructor returns.
+    /// </summary>
+    /// <param name="config">The model configuration.</param>
+    /// <param name="modelPath">The folder <paramref name="config"/> was read from (for the context length and chat template).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="config"/> or <paramref name="modelPath"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OnnxGenAIException">The folder is missing or broken, GenAI rejects the model, or the chat template does not parse.</exception>
+    public OnnxGenAIChatClient(Config config, string modelPath)
+        : this(config, modelPath, null)
     {
     }
 
@@ -80,7 +119,7 @@ public sealed class OnnxGenAIChatClient : IChatClient
     /// <param name="options">Settings; <see langword="null"/> for defaults.</param>
     /// <exception cref="OnnxGenAIException">The folder is missing or broken, GenAI rejects the model, or the chat template does not parse.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="OnnxGenAIChatClientOptions.ContextSize"/> is below 2 or above the model's <c>context_length</c>.</exception>
-    public OnnxGenAIChatClient(Config config, string modelPath, OnnxGenAIChatClientOptions? options = null)
+    public OnnxGenAIChatClient(Config config, string modelPath, OnnxGenAIChatClientOptions? options)
         : this(ModelFolder.Read(RequirePath(modelPath)), options ?? new OnnxGenAIChatClientOptions(), (folder, o) => LoadModel(folder, o, config ?? throw new ArgumentNullException(nameof(config))), ownsModel: true)
     {
     }

@@ -185,5 +185,5 @@ public class LlamaCppBenchmarks
 
     /// <summary>Renders a conversation the way the client does (its template and family), for the baseline's tokens.</summary>
     private static string Render(LlamaCppChatClient client, IEnumerable<ChatMessage> messages) =>
-        new ChatTemplateRenderer(client.ChatTemplate, client.ToolCallFormat).Render(messages).Text;
+        new ChatTemplateRenderer(client.ChatTemplate is { } template ? ChatTemplate.Parse(template) : null, client.ToolCallFormat).Render(messages).Text;
 }

@@ -39,7 +39,7 @@ public class TemplateColdStartBenchmarks
     /// <summary>The first request: a renderer from the template text, then one <see cref="ChatTemplateRenderer.Render"/>.</summary>
     [Benchmark]
     public ChatPrompt FirstRequest() =>
-        new ChatTemplateRenderer(_source, Template.Family, BenchmarkConversation.TemplateOptions()).Render(_messages, _chatOptions);
+        new ChatTemplateRenderer(ChatTemplate.Parse(_source), Template.Family, BenchmarkConversation.TemplateOptions()).Render(_messages, _chatOptions);
 
     /// <summary>Adds the cold-start job: a new process per launch, ten launches, one invocation each.</summary>
     private sealed class ColdStartConfig : ManualConfig

@@ -10,12 +10,18 @@ namespace ToolLoop;
 /// </remarks>
 public static class ToolCallParsingChatClientBuilderExtensions
 {
+    /// <summary>Adds tool-call parsing to the pipeline, with the default options (format <see cref="ToolCallFormat.Auto"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ChatClientBuilder UseToolCallParsing(this ChatClientBuilder builder) => builder.UseToolCallParsing((Action<ToolCallParsingOptions>?)null);
+
     /// <summary>Adds tool-call parsing to the pipeline.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options; called each time the pipeline is built. <see langword="null"/> for the defaults (format <see cref="ToolCallFormat.Auto"/>).</param>
     /// <returns><paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder UseToolCallParsing(this ChatClientBuilder builder, Action<ToolCallParsingOptions>? configure = null)
+    public static ChatClientBuilder UseToolCallParsing(this ChatClientBuilder builder, Action<ToolCallParsingOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.UseToolCallParsing((options, _) => configure?.Invoke(options));

@@ -5,11 +5,22 @@ namespace ToolLoop;
 /// <summary>Extension methods that add <see cref="ToolCallParsingChatClient"/> to a chat client.</summary>
 public static class ToolCallParsingChatClientExtensions
 {
+    /// <summary>
+    /// Wraps <paramref name="client"/> so tool calls it writes as text come back as <see cref="FunctionCallContent"/>,
+    /// reading every family's markup (<see cref="ToolCallFormat.Auto"/>) with the default options.
+    /// </summary>
+    /// <param name="client">The client whose text output to parse.</param>
+    /// <returns>The parsing client.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static ToolCallParsingChatClient AsToolCallParsing(this IChatClient client)
+        => client.AsToolCallParsing((ToolCallParsingOptions?)null);
+
     /// <summary>Wraps <paramref name="client"/> so tool calls it writes as text come back as <see cref="FunctionCallContent"/>.</summary>
     /// <param name="client">The client whose text output to parse.</param>
     /// <param name="options">Options; <see langword="null"/> for defaults (format <see cref="ToolCallFormat.Auto"/>).</param>
     /// <returns>The parsing client.</returns>
-    public static ToolCallParsingChatClient AsToolCallParsing(this IChatClient client, ToolCallParsingOptions? options = null)
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
+    public static ToolCallParsingChatClient AsToolCallParsing(this IChatClient client, ToolCallParsingOptions? options)
     {
         ArgumentNullException.ThrowIfNull(client);
         return new ToolCallParsingChatClient(client, options);
@@ -19,6 +30,7 @@ public static class ToolCallParsingChatClientExtensions
     /// <param name="client">The client whose text output to parse.</param>
     /// <param name="format">The markup to read.</param>
     /// <returns>The parsing client.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> is <see langword="null"/>.</exception>
     public static ToolCallParsingChatClient AsToolCallParsing(this IChatClient client, ToolCallFormat format)
         => client.AsToolCallParsing(new ToolCallParsingOptions { Format = format });
 }

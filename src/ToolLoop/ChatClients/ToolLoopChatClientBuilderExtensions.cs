@@ -11,6 +11,12 @@ namespace ToolLoop;
 /// </remarks>
 public static class ToolLoopChatClientBuilderExtensions
 {
+    /// <summary>Adds the agent loop to the pipeline, with the default options.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns><paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ChatClientBuilder UseToolLoop(this ChatClientBuilder builder) => builder.UseToolLoop((Action<ToolLoopOptions>?)null);
+
     /// <summary>Adds the agent loop to the pipeline.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options of the loop; called each time the pipeline is built. <see langword="null"/> for the defaults.</param>
@@ -20,7 +26,7 @@ public static class ToolLoopChatClientBuilderExtensions
     /// builder's service provider supplies them (its <see cref="ILoggerFactory"/>, and itself for the tools).
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    public static ChatClientBuilder UseToolLoop(this ChatClientBuilder builder, Action<ToolLoopOptions>? configure = null)
+    public static ChatClientBuilder UseToolLoop(this ChatClientBuilder builder, Action<ToolLoopOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.UseToolLoop((options, _) => configure?.Invoke(options));

@@ -28,12 +28,18 @@ public static class ToolCallParser
         return Collect(events);
     }
 
-    /// <summary>Parses UTF-8 model output.</summary>
-    /// <param name="utf8">The model output.</param>
+    /// <summary>Parses UTF-8 model output with default options.</summary>
+    /// <param name="utf8">The model output; invalid UTF-8 becomes U+FFFD.</param>
     /// <param name="format">The family whose markup to read.</param>
-    /// <param name="options">Options; <see langword="null"/> for defaults.</param>
     /// <returns>The parse.</returns>
-    public static ToolCallParseResult Parse(ReadOnlySpan<byte> utf8, ToolCallFormat format, ToolCallParserOptions? options = null)
+    public static ToolCallParseResult Parse(ReadOnlySpan<byte> utf8, ToolCallFormat format) => Parse(utf8, format, null);
+
+    /// <summary>Parses UTF-8 model output.</summary>
+    /// <param name="utf8">The model output; invalid UTF-8 becomes U+FFFD.</param>
+    /// <param name="format">The family whose markup to read.</param>
+    /// <param name="options">Declared tools (names and schemas), start inside reasoning, limits; <see langword="null"/> for defaults.</param>
+    /// <returns>The parse.</returns>
+    public static ToolCallParseResult Parse(ReadOnlySpan<byte> utf8, ToolCallFormat format, ToolCallParserOptions? options)
     {
         using var parser = new StreamingToolCallParser(format, options);
         var events = new List<ToolCallParseEvent>();

@@ -30,7 +30,8 @@ namespace ToolLoop;
 public sealed class ChatTemplateRenderer
 {
     /// <summary>Creates a renderer.</summary>
-    /// <param name="template">The model's chat template, or null to use the family's default framing.</param>
+    /// <param name="template">The model's chat template (from template text: <see cref="ChatTemplate.Parse"/>, which
+    /// caches per text), or null to use the family's default framing.</param>
     /// <param name="family">The model family, used for the tool-block fallback and the default framing;
     /// default <see cref="ToolCallFormat.Auto"/> (ChatML with a Hermes tool block).</param>
     /// <param name="options">Keyword arguments, clock and caps; default null for <see cref="ChatTemplateOptions"/>'s defaults.</param>
@@ -39,16 +40,6 @@ public sealed class ChatTemplateRenderer
         Template = template;
         Family = family;
         Options = options ?? new ChatTemplateOptions();
-    }
-
-    /// <summary>Creates a renderer from template text (parsed and cached with <see cref="ChatTemplate.Parse"/>).</summary>
-    /// <param name="templateSource">The template text, or null or empty to use the family's default framing.</param>
-    /// <param name="family">The model family; default <see cref="ToolCallFormat.Auto"/>.</param>
-    /// <param name="options">Keyword arguments, clock and caps; default null for the defaults.</param>
-    /// <exception cref="TemplateException">The template does not parse.</exception>
-    public ChatTemplateRenderer(string? templateSource, ToolCallFormat family = ToolCallFormat.Auto, ChatTemplateOptions? options = null)
-        : this(string.IsNullOrEmpty(templateSource) ? null : ChatTemplate.Parse(templateSource), family, options)
-    {
     }
 
     /// <summary>The model's template; null when the family's default framing is used.</summary>

@@ -146,7 +146,7 @@ public sealed class LlamaPromptTokenizerTests
             ChatPrompt prompt;
             try
             {
-                var renderer = new ChatTemplateRenderer(File.ReadAllText(file), ToolCallFormat.Auto, new ChatTemplateOptions { BosToken = "<s>", EosToken = "</s>" });
+                var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(File.ReadAllText(file)), ToolCallFormat.Auto, new ChatTemplateOptions { BosToken = "<s>", EosToken = "</s>" });
                 prompt = renderer.Render(conversation, options);
             }
             catch (TemplateException)

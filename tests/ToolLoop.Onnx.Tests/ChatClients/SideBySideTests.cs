@@ -33,7 +33,7 @@ public sealed class SideBySideTests
         }
 
         // 2. With a formatter that renders the tools (ToolLoop's renderer), the call comes back as raw text, not as a call.
-        var renderer = new ChatTemplateRenderer(TinyGenAiModel.ChatTemplate, ToolCallFormat.Hermes);
+        var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(TinyGenAiModel.ChatTemplate), ToolCallFormat.Hermes);
         var formatted = new OnnxRuntimeGenAIChatClientOptions { PromptFormatter = (messages, o) => renderer.Render(messages, o).Text };
         using (var microsoft = new OnnxRuntimeGenAIChatClient(TestModels.ReferenceModel, ownsModel: false, formatted))
         {

@@ -37,7 +37,7 @@ public sealed class ChatTemplateRendererTests
     [Fact]
     public void Template_that_renders_tools_is_used_as_is()
     {
-        var renderer = new ChatTemplateRenderer(ChatMLWithTools);
+        var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(ChatMLWithTools));
         var prompt = renderer.Render([new(ChatRole.User, "Hi")], s_withTools);
         Assert.Equal(ToolPromptSource.Template, prompt.ToolSource);
         Assert.False(prompt.UsedDefaultTemplate);
@@ -52,17 +52,17 @@ public sealed class ChatTemplateRendererTests
     {
         // Like Hermes 2 Pro's tool_use template: iterating tools fails when there are none.
         const string needsTools = "{% for t in tools %}{{ t.function.name }};{% endfor %}{% for m in messages %}{{ m.content }}{% endfor %}";
-        var prompt = new ChatTemplateRenderer(needsTools, ToolCallFormat.Hermes).Render([new(ChatRole.User, "Hi")], s_withTools);
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(needsTools), ToolCallFormat.Hermes).Render([new(ChatRole.User, "Hi")], s_withTools);
         Assert.Equal(ToolPromptSource.Template, prompt.ToolSource);
         Assert.Equal("get_weather;Hi", prompt.Text);
-        Assert.Throws<TemplateException>(() => new ChatTemplateRenderer(needsTools).Render([new(ChatRole.User, "Hi")]));
+        Assert.Throws<TemplateException>(() => new ChatTemplateRenderer(ChatTemplate.Parse(needsTools)).Render([new(ChatRole.User, "Hi")]));
     }
 
     [Fact]
     public void Template_that_requires_the_generation_prompt_has_an_unknown_prefill()
     {
         const string needsPrompt = "{% if not add_generation_prompt %}{{ raise_exception('needs a generation prompt') }}{% endif %}{{ messages[0].content }}<|assistant|>";
-        var prompt = new ChatTemplateRenderer(needsPrompt).Render([new(ChatRole.User, "Hi")]);
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(needsPrompt)).Render([new(ChatRole.User, "Hi")]);
         Assert.Equal("Hi<|assistant|>", prompt.Text);
         Assert.Equal("", prompt.GenerationPrompt);
     }
@@ -70,7 +70,7 @@ public sealed class ChatTemplateRendererTests
     [Fact]
     public void Without_tools_the_source_is_none()
     {
-        var prompt = new ChatTemplateRenderer(ChatMLWithTools).Render([new(ChatRole.User, "Hi")]);
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(ChatMLWithTools)).Render([new(ChatRole.User, "Hi")]);
         Assert.Equal(ToolPromptSource.None, prompt.ToolSource);
         Assert.Equal("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", prompt.Text);
     }
@@ -78,12 +78,12 @@ public sealed class ChatTemplateRendererTests
     [Fact]
     public void Generation_prompt_includes_the_thinking_prefill()
     {
-        var renderer = new ChatTemplateRenderer(ChatMLWithTools, options: new ChatTemplateOptions { EnableThinking = false });
+        var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(ChatMLWithTools), options: new ChatTemplateOptions { EnableThinking = false });
         var prompt = renderer.Render([new(ChatRole.User, "Hi")]);
         Assert.Equal("<|im_start|>assistant\n<think>\n\n</think>\n\n", prompt.GenerationPrompt);
         Assert.EndsWith(prompt.GenerationPrompt, prompt.Text, StringComparison.Ordinal);
 
-        var noGen = new ChatTemplateRenderer(ChatMLWithTools, options: new ChatTemplateOptions { AddGenerationPrompt = false }).Render([new(ChatRole.User, "Hi")]);
+        var noGen = new ChatTemplateRenderer(ChatTemplate.Parse(ChatMLWithTools), options: new ChatTemplateOptions { AddGenerationPrompt = false }).Render([new(ChatRole.User, "Hi")]);
         Assert.Equal("", noGen.GenerationPrompt);
         Assert.Equal("<|im_start|>user\nHi<|im_end|>\n", noGen.Text);
     }
@@ -91,7 +91,7 @@ public sealed class ChatTemplateRendererTests
     [Fact]
     public void Hermes_fallback_appends_the_tool_block_to_the_system_message()
     {
-        var renderer = new ChatTemplateRenderer(ChatMLWithoutTools, ToolCallFormat.Hermes);
+        var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(ChatMLWithoutTools), ToolCallFormat.Hermes);
         var prompt = renderer.Render([new(ChatRole.System, "Be brief."), new(ChatRole.User, "Hi")], s_withTools);
         Assert.Equal(ToolPromptSource.FamilyFallback, prompt.ToolSource);
         Assert.StartsWith("<|im_start|>system\nBe brief.\n\n# Tools\n\nYou may call one or more functions", prompt.Text, StringComparison.Ordinal);
@@ -106,7 +106,7 @@ public sealed class ChatTemplateRendererTests
     [Fact]
     public void Hermes_fallback_creates_a_system_message_when_there_is_none()
     {
-        var prompt = new ChatTemplateRenderer(ChatMLWithoutTools).Render([new(ChatRole.User, "Hi")], s_withTools);
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(ChatMLWithoutTools)).Render([new(ChatRole.User, "Hi")], s_withTools);
         Assert.StartsWith("<|im_start|>system\n# Tools\n", prompt.Text, StringComparison.Ordinal);
     }
 
@@ -118,7 +118,7 @@ public sealed class ChatTemplateRendererTests
             {{ m.content }}<end_of_turn>
             {% endfor %}
             """;
-        var prompt = new ChatTemplateRenderer(noSystem, ToolCallFormat.Hermes).Render([new(ChatRole.User, "Hi")], s_withTools);
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(noSystem), ToolCallFormat.Hermes).Render([new(ChatRole.User, "Hi")], s_withTools);
         Assert.Equal(ToolPromptSource.FamilyFallback, prompt.ToolSource);
         Assert.StartsWith("<start_of_turn>user\n# Tools\n", prompt.Text, StringComparison.Ordinal);
         // A blank line separates the block from the question (it used to be glued to "</tool_call>").
@@ -135,7 +135,7 @@ public sealed class ChatTemplateRendererTests
 
             {% endif %}
             """;
-        var prompt = new ChatTemplateRenderer(llama, ToolCallFormat.Llama3).Render([new(ChatRole.User, "First"), new(ChatRole.Assistant, "A"), new(ChatRole.User, "Second")], s_withTools);
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(llama), ToolCallFormat.Llama3).Render([new(ChatRole.User, "First"), new(ChatRole.Assistant, "A"), new(ChatRole.User, "Second")], s_withTools);
         Assert.StartsWith("<|start_header_id|>user<|end_header_id|>\n\nGiven the following functions, please respond with a JSON", prompt.Text, StringComparison.Ordinal);
         Assert.Contains("\"name\": \"get_weather\"", prompt.Text, StringComparison.Ordinal);
         Assert.Contains("}\n\nFirst<|eot_id|>", prompt.Text, StringComparison.Ordinal);
@@ -146,7 +146,7 @@ public sealed class ChatTemplateRendererTests
     public void Mistral_fallback_puts_available_tools_before_the_last_user_turn()
     {
         const string mistral = "{{ bos_token }}{% for m in messages %}{% if m.role == 'user' %}[INST] {{ m.content }}[/INST]{% else %}{{ m.content }}</s>{% endif %}{% endfor %}";
-        var prompt = new ChatTemplateRenderer(mistral, ToolCallFormat.Mistral, new ChatTemplateOptions { BosToken = "<s>" })
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(mistral), ToolCallFormat.Mistral, new ChatTemplateOptions { BosToken = "<s>" })
             .Render([new(ChatRole.User, "One"), new(ChatRole.Assistant, "Two"), new(ChatRole.User, "Three")], s_withTools);
         Assert.Equal($"<s>[INST] One[/INST]Two</s>[AVAILABLE_TOOLS][{ToolJson}][/AVAILABLE_TOOLS][INST] Three[/INST]", prompt.Text);
         Assert.Contains(new TemplateSegment("[AVAILABLE_TOOLS][", false), prompt.Segments);
@@ -155,7 +155,7 @@ public sealed class ChatTemplateRendererTests
     [Fact]
     public void Kimi_fallback_declares_tools_at_the_start()
     {
-        var prompt = new ChatTemplateRenderer(ChatMLWithoutTools, ToolCallFormat.Kimi).Render([new(ChatRole.User, "Hi")], s_withTools);
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(ChatMLWithoutTools), ToolCallFormat.Kimi).Render([new(ChatRole.User, "Hi")], s_withTools);
         Assert.StartsWith($"<|im_system|>tool_declare<|im_middle|>[{ToolJson}]<|im_end|><|im_start|>user\nHi", prompt.Text, StringComparison.Ordinal);
     }
 
@@ -171,7 +171,7 @@ public sealed class ChatTemplateRendererTests
     [InlineData(ToolCallFormat.Kimi, "<|im_user|>user<|im_middle|>Hi<|im_end|><|im_assistant|>assistant<|im_middle|>")]
     public void No_template_uses_the_family_default_framing(ToolCallFormat family, string expected)
     {
-        var prompt = new ChatTemplateRenderer((ChatTemplate?)null, family).Render([new(ChatRole.User, "Hi")]);
+        var prompt = new ChatTemplateRenderer(null, family).Render([new(ChatRole.User, "Hi")]);
         Assert.True(prompt.UsedDefaultTemplate);
         Assert.Equal(expected, prompt.Text);
     }
@@ -187,7 +187,7 @@ public sealed class ChatTemplateRendererTests
     [InlineData(ToolCallFormat.Kimi, "<|tool_call_begin|>abc123XYZ<|tool_call_argument_begin|>{\"city\": \"Paris\"}<|tool_call_end|>", "## Return of abc123XYZ\nsunny")]
     public void Default_framing_renders_history_calls_results_and_the_tool_block(ToolCallFormat family, string call, string result)
     {
-        var prompt = new ChatTemplateRenderer((ChatTemplate?)null, family).Render(
+        var prompt = new ChatTemplateRenderer(null, family).Render(
         [
             new(ChatRole.User, "Weather in Paris?"),
             new(ChatRole.Assistant, [new FunctionCallContent("abc123XYZ", "get_weather", new Dictionary<string, object?> { ["city"] = "Paris" })]),

@@ -35,7 +35,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
                 var options = TemplateConversations.Options(thinking, generationPrompt);
                 var mapped = TemplateConversations.Variables(messages, chatOptions, thinking, generationPrompt);
                 cases.Add(($"{Path.GetFileName(path)}|{name}", path, mapped, options));
-                var shaped = JsonNode.Parse(new ChatTemplateRenderer(source, TemplateConversations.FamilyOf(path), options).PrepareVariables(messages, chatOptions).ToJsonString())!.AsObject();
+                var shaped = JsonNode.Parse(new ChatTemplateRenderer(ChatTemplate.Parse(source), TemplateConversations.FamilyOf(path), options).PrepareVariables(messages, chatOptions).ToJsonString())!.AsObject();
                 if (shaped.ToJsonString() != mapped.ToJsonString())
                 {
                     cases.Add(($"{Path.GetFileName(path)}|{name}|shaped", path, shaped, options));
@@ -152,7 +152,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
         int raised = 0, withGenerationPrompt = 0;
         foreach (var path in Directory.GetFiles(dir, "*.jinja").OrderBy(p => p, StringComparer.Ordinal))
         {
-            var renderer = new ChatTemplateRenderer(File.ReadAllText(path), ToolCallFormat.Auto, TemplateConversations.Options(null));
+            var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(File.ReadAllText(path)), ToolCallFormat.Auto, TemplateConversations.Options(null));
             ChatPrompt prompt;
             try
             {
@@ -197,7 +197,7 @@ public sealed class RealTemplateComparisonTests(ITestOutputHelper output)
     {
         string dir = TemplateConversations.TemplatesDirectory();
 
-        var renderer = new ChatTemplateRenderer(File.ReadAllText(Path.Combine(dir, file)), ToolCallFormat.Auto, TemplateConversations.Options(thinking));
+        var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(File.ReadAllText(Path.Combine(dir, file))), ToolCallFormat.Auto, TemplateConversations.Options(thinking));
         var prompt = renderer.Render([new(Microsoft.Extensions.AI.ChatRole.User, "Hi")]);
         Assert.Equal(expected, prompt.GenerationPrompt);
         Assert.EndsWith(expected, prompt.Text, StringComparison.Ordinal);

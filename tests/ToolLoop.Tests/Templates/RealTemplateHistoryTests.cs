@@ -38,7 +38,7 @@ public sealed class RealTemplateHistoryTests(ITestOutputHelper output)
             var family = TemplateConversations.FamilyOf(path);
             foreach (var (conversation, messages, chatOptions, thinking) in conversations)
             {
-                var renderer = new ChatTemplateRenderer(File.ReadAllText(path), family, TemplateConversations.Options(thinking));
+                var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(File.ReadAllText(path)), family, TemplateConversations.Options(thinking));
                 ChatPrompt prompt;
                 try
                 {
@@ -93,8 +93,8 @@ public sealed class RealTemplateHistoryTests(ITestOutputHelper output)
             foreach (var (conversation, messages, chatOptions, thinking) in TemplateConversations.All())
             {
                 var options = TemplateConversations.Options(thinking, !TemplateConversations.IsWithoutGenerationPrompt(conversation));
-                var learned = TryRender(new ChatTemplateRenderer(source, family, options), messages, chatOptions);
-                var detected = TryRender(new ChatTemplateRenderer(source, family, options) { UseLearnedCapabilities = false }, messages, chatOptions);
+                var learned = TryRender(new ChatTemplateRenderer(ChatTemplate.Parse(source), family, options), messages, chatOptions);
+                var detected = TryRender(new ChatTemplateRenderer(ChatTemplate.Parse(source), family, options) { UseLearnedCapabilities = false }, messages, chatOptions);
                 compared++;
                 string id = $"{Path.GetFileName(path)}|{conversation}";
                 if (learned is null || detected is null)
@@ -150,7 +150,7 @@ public sealed class RealTemplateHistoryTests(ITestOutputHelper output)
             foreach (var (conversation, messages, chatOptions, thinking) in TemplateConversations.All())
             {
                 var options = TemplateConversations.Options(thinking, !TemplateConversations.IsWithoutGenerationPrompt(conversation));
-                var renderer = new ChatTemplateRenderer(source, TemplateConversations.FamilyOf(path), options);
+                var renderer = new ChatTemplateRenderer(ChatTemplate.Parse(source), TemplateConversations.FamilyOf(path), options);
                 var caps = renderer.EffectiveTemplate.GetCapabilities(options);
                 ChatTemplate.CountedTemplate = renderer.EffectiveTemplate;
                 ChatTemplate.CountedRenders = 0;
@@ -228,7 +228,7 @@ public sealed class RealTemplateHistoryTests(ITestOutputHelper output)
     {
         // Gemma 2 has no system role: the system text joins the first user turn and the tool block goes before both.
         var (_, messages, chatOptions, _) = TemplateConversations.All().Single(c => c.Name == "tools_declared");
-        var prompt = new ChatTemplateRenderer(File.ReadAllText(Path.Combine(TemplateConversations.TemplatesDirectory(), "google-gemma-2-2b-it.jinja")), ToolCallFormat.Auto, TemplateConversations.Options(null))
+        var prompt = new ChatTemplateRenderer(ChatTemplate.Parse(File.ReadAllText(Path.Combine(TemplateConversations.TemplatesDirectory(), "google-gemma-2-2b-it.jinja"))), ToolCallFormat.Auto, TemplateConversations.Options(null))
             .Render(messages, chatOptions);
         Assert.Equal(ToolPromptSource.FamilyFallback, prompt.ToolSource);
         Assert.Contains("</tool_call>\n\nYou are a helpful assistant.\n\nWhat's the weather in Paris?<end_of_turn>", prompt.Text, StringComparison.Ordinal);
@@ -239,7 +239,7 @@ public sealed class RealTemplateHistoryTests(ITestOutputHelper output)
     {
         var (_, messages, chatOptions, thinking) = TemplateConversations.All().Single(c => c.Name == "tool_call_result");
         var path = Path.Combine(TemplateConversations.TemplatesDirectory(), file);
-        return new ChatTemplateRenderer(File.ReadAllText(path), family, TemplateConversations.Options(thinking)).Render(messages, chatOptions);
+        return new ChatTemplateRenderer(ChatTemplate.Parse(File.ReadAllText(path)), family, TemplateConversations.Options(thinking)).Render(messages, chatOptions);
     }
 
     private static string Show(string s) => System.Text.Json.JsonSerializer.Serialize(s);
