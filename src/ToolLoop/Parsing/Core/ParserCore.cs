@@ -32,6 +32,7 @@ internal sealed class ParserCore : IDisposable
     private CallRegion? _region;
     private int _regionStart;
     private int _regionScan;
+    private int _regionOpener;
     private bool _overflow;
     private bool _completed;
     private long _examined;
@@ -47,6 +48,11 @@ internal sealed class ParserCore : IDisposable
         {
             _mode = Mode.Reasoning;
             _closers = _table.ReasoningClosersAtStart;
+        }
+        else if (_table.StartRegion is { } atStart)
+        {
+            // The prompt ended inside a header the output continues: read it from the first character, no opener.
+            StartRegion(atStart(Context), 0, 0);
         }
     }
 
@@ -296,6 +302,7 @@ internal sealed class ParserCore : IDisposable
         _region = region;
         _regionStart = start;
         _regionScan = pos - start;
+        _regionOpener = pos - start;
         _emitFrom = start;
         _overflow = false;
     }
@@ -416,11 +423,12 @@ internal sealed class ParserCore : IDisposable
 
     private void RejectRegion()
     {
-        // The opener was ordinary text: it stays content, and scanning resumes just after its first character.
+        // The opener was ordinary text: it stays content, and scanning resumes just after its first character (at it for
+        // the start region, which has no opener and is never started again).
         _mode = Mode.Content;
         _region = null;
         _emitFrom = _regionStart;
-        _scan = _regionStart + 1;
+        _scan = _regionStart + (_regionOpener > 0 ? 1 : 0);
     }
 
     private TextChannel Channel(ToolCallParseEventKind kind) => kind == ToolCallParseEventKind.Reasoning ? _reasoning : _content;

@@ -35,7 +35,28 @@ internal static class TaggedValues
         context.EmitCall(null, toolName, json, healed, format);
     }
 
+    /// <summary>Delivers a tagged call whose arguments carry the markup's type hints (DSML's <c>string</c>, Kimi K3's <c>type</c>).</summary>
+    public static void EmitCall(ParseContext context, ReadOnlySpan<char> raw, string toolName, IReadOnlyList<TaggedArgument> args, bool healed, ToolCallFormat format)
+    {
+        var json = BuildArguments(context, toolName, args);
+        if (json is null)
+        {
+            context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", raw, toolName);
+            return;
+        }
+
+        context.EmitCall(null, toolName, json, healed, format);
+    }
+
     public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<(string Key, string Value)> args)
+        => BuildArguments(context, toolName, [.. args.Select(a => new TaggedArgument(a.Key, a.Value))]);
+
+    /// <summary>
+    /// Builds the arguments object: a <see cref="ValueHint.Text"/> value is a string, a <see cref="ValueHint.Json"/> value is
+    /// read as JSON (kept as a string when it does not parse), a <see cref="ValueHint.Schema"/> value is typed by the schema.
+    /// Returns <see langword="null"/> when a value read as JSON is nested deeper than the cap.
+    /// </summary>
+    public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<TaggedArgument> args)
     {
         var schema = context.SchemaFor(toolName);
         JsonElement properties = default;
@@ -44,15 +65,29 @@ internal static class TaggedValues
         using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
         {
             w.WriteStartObject();
-            foreach (var (key, value) in args)
+            foreach (var (key, value, hint) in args)
             {
-                if ((!hasProperties || properties.TryGetProperty(key, out _)) && ReadsAsJson(value, hasProperties ? properties.GetProperty(key) : default) && TooDeep(value, context.Options.MaxJsonDepth))
+                var readsAsJson = hint switch
+                {
+                    ValueHint.Text => false,
+                    ValueHint.Json => true,
+                    _ => (!hasProperties || properties.TryGetProperty(key, out _)) && ReadsAsJson(value, hasProperties ? properties.GetProperty(key) : default),
+                };
+                if (readsAsJson && TooDeep(value, context.Options.MaxJsonDepth))
                 {
                     return null;
                 }
 
                 w.WritePropertyName(key);
-                if (!hasProperties)
+                if (hint == ValueHint.Text)
+                {
+                    w.WriteStringValue(value);
+                }
+                else if (hint == ValueHint.Json)
+                {
+                    WriteJson(w, value);
+                }
+                else if (!hasProperties)
                 {
                     WriteUntyped(w, value);
                 }
@@ -94,6 +129,21 @@ internal static class TaggedValues
         var pos = 0;
         scanner.Feed(value, ref pos);
         return scanner.TooDeep;
+    }
+
+    /// <summary>The markup says the value is JSON: written as parsed (a JSON string included), or as text when it does not parse.</summary>
+    private static void WriteJson(Utf8JsonWriter w, string value)
+    {
+        if (TryParseLiteral(value, out var doc))
+        {
+            using (doc)
+            {
+                doc!.RootElement.WriteTo(w);
+                return;
+            }
+        }
+
+        w.WriteStringValue(value);
     }
 
     private static void WriteUntyped(Utf8JsonWriter w, string value)
@@ -148,7 +198,28 @@ internal static class TaggedValues
         _ => false,
     };
 
-    private static HashSet<string> TypesOf(JsonElement schema)
+    /// <summary>
+    /// Writes one raw value: read as JSON where it parses when <paramref name="untyped"/> (the tool has no schema), as a
+    /// string when the schema does not list the property (<paramref name="propertySchema"/> null), else typed by it.
+    /// </summary>
+    public static void WriteValue(Utf8JsonWriter w, string value, JsonElement? propertySchema, bool untyped)
+    {
+        if (untyped)
+        {
+            WriteUntyped(w, value);
+        }
+        else if (propertySchema is { } prop)
+        {
+            WriteTyped(w, value, prop);
+        }
+        else
+        {
+            w.WriteStringValue(value);
+        }
+    }
+
+    /// <summary>The JSON types a property schema allows (<c>type</c>, <c>anyOf</c>/<c>oneOf</c> alternatives; <c>enum</c> alone is a string).</summary>
+    public static HashSet<string> TypesOf(JsonElement schema)
     {
         var types = new HashSet<string>(StringComparer.Ordinal);
         if (schema.ValueKind != JsonValueKind.Object)
