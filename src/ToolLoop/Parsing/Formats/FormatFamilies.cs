@@ -22,9 +22,22 @@ internal static class FormatFamilies
     [
         new()
         {
+            // Before DeepSeek: "deepseek-v3.2" would otherwise be read as the R1/V3 family by its model name.
+            Format = ToolCallFormat.DeepSeekDsml, Name = "deepseek-v32", Register = DeepSeekDsmlFormat.Register,
+            Aliases = ["deepseek-v3.2", "deepseekv32", "deepseek-v4", "deepseekv4", "deepseek-dsml", "dsml"],
+            TemplateMarkers = [["｜DSML｜"]], ModelNames = ["deepseek-v3.2", "deepseek-v3-2", "deepseek-v32", "deepseek-v4"],
+        },
+        new()
+        {
             Format = ToolCallFormat.DeepSeek, Name = "deepseek", Register = DeepSeekFormat.Register,
             Aliases = ["deepseek-r1", "deepseek-v3", "deepseekv3", "deepseek-v31", "deepseek-v3.1", "deepseekv31"],
             TemplateMarkers = [["tool▁calls▁begin"], ["tool▁call▁begin"]], ModelNames = ["deepseek"],
+        },
+        new()
+        {
+            // Before Hermes: the M3 template also holds "<tool_call>".
+            Format = ToolCallFormat.MiniMax, Name = "minimax-m2", Aliases = ["minimax", "minimax-m3", "minimaxm2", "minimaxm3"], Register = MiniMaxFormat.Register,
+            TemplateMarkers = [["<minimax:tool_call>"], ["]<]minimax[>["]], ModelNames = ["minimax"],
         },
         new()
         {
@@ -62,8 +75,24 @@ internal static class FormatFamilies
         },
         new()
         {
+            // Before Kimi K2, whose model names ("kimi") include these.
+            Format = ToolCallFormat.KimiK3, Name = "kimi-k3", Aliases = ["kimik3"], Register = KimiK3Format.Register,
+            TemplateMarkers = [["<|open|>", "<|close|>", "<|end_of_msg|>"]], ModelNames = ["kimi-k3"],
+        },
+        new()
+        {
             Format = ToolCallFormat.Kimi, Name = "kimi", Aliases = ["kimi-k2", "kimik2"], Register = KimiFormat.Register,
             TemplateMarkers = [["<|tool_calls_section_begin|>"], ["<|tool_call_begin|>"]], ModelNames = ["kimi"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.GptOss, Name = "gpt-oss", Aliases = ["gptoss", "harmony", "openai"], Register = GptOssFormat.Register,
+            TemplateMarkers = [["<|channel|>", "<|message|>"]], ModelNames = ["gpt-oss"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Lfm2, Name = "lfm2", Aliases = ["lfm2.5", "lfm25", "liquid"], Register = Lfm2Format.Register,
+            TemplateMarkers = [["<|tool_call_start|>"], ["<|tool_list_start|>"], ["List of tools: ["]], ModelNames = ["lfm2", "lfm-2"],
         },
     ];
 
