@@ -236,8 +236,48 @@ public static class FamilySamples
         "<think>", "</think>", (_, i) => $"call_{i}",
         ["<|tool_call_start|>", "<|tool_call_end|>", "(", ")", "=", "None", "<think>", "</think>"]);
 
+    /// <summary>Functionary v3.2's recipient messages (v3.1's <c>&lt;function=NAME&gt;</c> is the region Hermes and Llama 3 share).</summary>
+    public static readonly FamilySample Functionary = new(
+        "functionary", ToolCallFormat.Functionary,
+        (n, a, _) => $">>>{n}\n{Json(a)}",
+        null, null, (_, i) => $"call_{i}",
+        [">>>"]);
+
+    public static readonly FamilySample NemotronV2 = new(
+        "nemotron-v2", ToolCallFormat.NemotronV2,
+        (n, a, _) => $"<TOOLCALL>[{{\"name\": {Str(n)}, \"arguments\": {Json(a)}}}]</TOOLCALL>",
+        "<think>\n", "\n</think>\n", (_, i) => $"call_{i}",
+        ["<TOOLCALL>", "</TOOLCALL>", "<think>", "</think>", .. s_jsonKeys]);
+
+    public static readonly FamilySample CommandR7B = new(
+        "command-r7b", ToolCallFormat.CommandR7B,
+        (n, a, i) => $"<|START_ACTION|>[\n    {{\"tool_call_id\": \"{i}\", \"tool_name\": {Str(n)}, \"parameters\": {Json(a)}}}\n]<|END_ACTION|>",
+        "<|START_THINKING|>", "<|END_THINKING|>", (_, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["<|START_ACTION|>", "<|END_ACTION|>", "<|START_THINKING|>", "<|END_THINKING|>", "\"tool_call_id\"", "\"tool_name\"", "\"parameters\""])
+    {
+        CallEndsReasoning = true,
+    };
+
+    public static readonly FamilySample Granite = new(
+        "granite", ToolCallFormat.Granite,
+        (n, a, _) => $"<|tool_call|>[{{\"name\": {Str(n)}, \"arguments\": {Json(a)}}}]",
+        "<think>", "</think>", (_, i) => $"call_{i}",
+        ["<|tool_call|>", "<think>", "</think>", .. s_jsonKeys]);
+
+    public static readonly FamilySample Apertus = new(
+        "apertus", ToolCallFormat.Apertus,
+        (n, a, _) => $"<|tools_prefix|>[{{{Str(n)}: {Json(a)}}}]<|tools_suffix|>",
+        "<|inner_prefix|>", "<|inner_suffix|>", (_, i) => $"call_{i}",
+        ["<|tools_prefix|>", "<|tools_suffix|>", "<|inner_prefix|>", "<|inner_suffix|>"]);
+
+    public static readonly FamilySample FireFunctionV2 = new(
+        "firefunction-v2", ToolCallFormat.FireFunctionV2,
+        (n, a, _) => $"functools[{{\"name\": {Str(n)}, \"arguments\": {Json(a)}}}]",
+        null, null, (_, i) => $"call_{i}",
+        ["functools", .. s_jsonKeys]);
+
     /// <summary>One sample per family of <see cref="FormatFamilies.All"/> (FormatFamiliesTests checks that none is missing).</summary>
-    public static readonly FamilySample[] Families = [Hermes, Qwen3Coder, Llama3, Mistral, Gemma4, DeepSeek, Glm, Kimi, GptOss, DeepSeekDsml, MiniMax, KimiK3, Lfm2];
+    public static readonly FamilySample[] Families = [Hermes, Qwen3Coder, Llama3, Mistral, Gemma4, DeepSeek, Glm, Kimi, GptOss, DeepSeekDsml, MiniMax, KimiK3, Lfm2, Functionary, NemotronV2, CommandR7B, Granite, Apertus, FireFunctionV2];
 
     /// <summary>Every family, then the markup of every family that <see cref="ToolCallFormat.Auto"/> reads, parsed with Auto.</summary>
     public static readonly FamilySample[] All =

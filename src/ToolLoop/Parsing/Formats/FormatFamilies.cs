@@ -59,6 +59,19 @@ internal static class FormatFamilies
         },
         new()
         {
+            // Not in Auto: "functools[" is ordinary text (Python's module). Before Llama 3, whose model names ("llama-3") it holds.
+            Format = ToolCallFormat.FireFunctionV2, Name = "firefunction-v2", Aliases = ["firefunction", "fireworks"], Register = FireFunctionV2Format.Register,
+            InAuto = false, TemplateMarkers = [["functools["]], ModelNames = ["firefunction"],
+        },
+        new()
+        {
+            // Not in Auto: ">>>" and "<function=" are ordinary text. Before Qwen3-Coder and Llama 3, whose evidence v3.1's template holds.
+            Format = ToolCallFormat.Functionary, Name = "functionary", Aliases = ["functionary-v3", "functionary-v3.1", "functionary-v3.2", "meetkai"],
+            Register = FunctionaryFormat.Register, InAuto = false,
+            TemplateMarkers = [[">>>all"], ["<function=", "<|python_tag|>"]], ModelNames = ["functionary"],
+        },
+        new()
+        {
             Format = ToolCallFormat.Llama3, Name = "llama3", Register = Llama3Format.Register,
             Aliases = ["llama", "llama-3", "llama3-json", "llama3.1", "llama3.2", "llama3.3", "llama32"],
             TemplateMarkers = [["<|python_tag|>"], ["<|start_header_id|>", "ipython"]], ModelNames = ["llama-3", "llama3"],
@@ -93,6 +106,26 @@ internal static class FormatFamilies
         {
             Format = ToolCallFormat.Lfm2, Name = "lfm2", Aliases = ["lfm2.5", "lfm25", "liquid"], Register = Lfm2Format.Register,
             TemplateMarkers = [["<|tool_call_start|>"], ["<|tool_list_start|>"], ["List of tools: ["]], ModelNames = ["lfm2", "lfm-2"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.NemotronV2, Name = "nemotron-v2", Aliases = ["nemotron-nano-v2", "nemotron-nano"], Register = NemotronV2Format.Register,
+            TemplateMarkers = [["<TOOLCALL>"]], ModelNames = ["nemotron-nano-9b-v2", "nemotron-nano-12b-v2", "nemotron-nano-v2"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.CommandR7B, Name = "command-r7b", Aliases = ["commandr7b", "cohere", "cohere2moe", "cohere2-moe", "command-a"],
+            Register = CommandR7BFormat.Register, TemplateMarkers = [["<|START_ACTION|>"]], ModelNames = ["command-r7b", "command-a"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Granite, Name = "granite", Aliases = ["granite3", "granite-3", "granite-3.3"], Register = GraniteFormat.Register,
+            TemplateMarkers = [["<|tool_call|>"]], ModelNames = ["granite-3"],
+        },
+        new()
+        {
+            Format = ToolCallFormat.Apertus, Name = "apertus", Register = ApertusFormat.Register,
+            TemplateMarkers = [["<|tools_prefix|>"]], ModelNames = ["apertus"],
         },
     ];
 
