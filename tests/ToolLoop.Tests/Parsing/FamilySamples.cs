@@ -276,8 +276,24 @@ public static class FamilySamples
         null, null, (_, i) => $"call_{i}",
         ["functools", .. s_jsonKeys]);
 
+    public static readonly FamilySample Hunyuan = new(
+        "hunyuan", ToolCallFormat.Hunyuan,
+        (n, a, _) =>
+        {
+            var sb = new StringBuilder($"<tool_calls:opensource>\n<tool_call:opensource>{n}<tool_sep:opensource>\n");
+            foreach (var (k, v) in a)
+            {
+                sb.Append("<arg_key:opensource>").Append(k).Append("</arg_key:opensource>\n<arg_value:opensource>").Append(Raw(v)).Append("</arg_value:opensource>\n");
+            }
+
+            return sb.Append("</tool_call:opensource>\n</tool_calls:opensource>").ToString();
+        },
+        "<think:opensource>", "</think:opensource>", (_, i) => $"call_{i}",
+        ["<tool_calls:opensource>", "</tool_calls:opensource>", "<tool_call:opensource>", "</tool_call:opensource>", "<tool_sep:opensource>", "<arg_key:opensource>",
+            "</arg_key:opensource>", "<arg_value:opensource>", "</arg_value:opensource>", "<think:opensource>", "</think:opensource>"]);
+
     /// <summary>One sample per family of <see cref="FormatFamilies.All"/> (FormatFamiliesTests checks that none is missing).</summary>
-    public static readonly FamilySample[] Families = [Hermes, Qwen3Coder, Llama3, Mistral, Gemma4, DeepSeek, Glm, Kimi, GptOss, DeepSeekDsml, MiniMax, KimiK3, Lfm2, Functionary, NemotronV2, CommandR7B, Granite, Apertus, FireFunctionV2];
+    public static readonly FamilySample[] Families = [Hermes, Qwen3Coder, Llama3, Mistral, Gemma4, DeepSeek, Glm, Kimi, GptOss, DeepSeekDsml, MiniMax, KimiK3, Lfm2, Functionary, NemotronV2, CommandR7B, Granite, Apertus, FireFunctionV2, Hunyuan];
 
     /// <summary>Every family, then the markup of every family that <see cref="ToolCallFormat.Auto"/> reads, parsed with Auto.</summary>
     public static readonly FamilySample[] All =

@@ -127,6 +127,11 @@ internal static class FormatFamilies
             Format = ToolCallFormat.Apertus, Name = "apertus", Register = ApertusFormat.Register,
             TemplateMarkers = [["<|tools_prefix|>"]], ModelNames = ["apertus"],
         },
+        new()
+        {
+            Format = ToolCallFormat.Hunyuan, Name = "hunyuan", Aliases = ["hunyuan-hy3", "hy3", "hy-v3", "hunyuan-a13b"], Register = HunyuanFormat.Register,
+            TemplateMarkers = [["hy_Assistant"], [":opensource"]], ModelNames = ["hunyuan", "hy3"],
+        },
     ];
 
     /// <summary>Gets the family of <paramref name="format"/>, or <see langword="null"/> for <see cref="ToolCallFormat.Auto"/>.</summary>

@@ -21,6 +21,7 @@ internal static class GlmFormat
     private enum State
     {
         Name,
+        NameEnd,
         Between,
         Key,
         BetweenKeyAndValue,
@@ -28,8 +29,18 @@ internal static class GlmFormat
         SeekClose,
     }
 
+    /// <summary>
+    /// The tag spellings of a GLM-style body (a name, then key/value pairs): GLM's own, and Hunyuan Hy3's, whose name ends at
+    /// a separator tag. <paramref name="CutValueIsTruncated"/>: output cut inside a value is a truncated problem (the team
+    /// rule) rather than a call healed with the partial value (GLM's fixtures still expect the latter).
+    /// </summary>
+    internal sealed record PairTags(ToolCallFormat Format, string KeyOpen, string KeyClose, string ValueOpen, string ValueClose, string CallClose, string? NameEnd = null, bool CutValueIsTruncated = false)
+    {
+        public static readonly PairTags Glm = new(ToolCallFormat.Glm, GlmFormat.KeyOpen, GlmFormat.KeyClose, GlmFormat.ValueOpen, GlmFormat.ValueClose, ToolCallTag.Close);
+    }
+
     /// <summary>The GLM body, starting at the tool name.</summary>
-    internal sealed class GlmBody : ToolCallTag.Body
+    internal sealed class GlmBody(PairTags tags) : ToolCallTag.Body
     {
         private readonly List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> _args = [];
         private State _state;
@@ -40,7 +51,12 @@ internal static class GlmFormat
         private int _valueStart;
         private string? _malformed;
 
-        public override ToolCallFormat Format => ToolCallFormat.Glm;
+        public GlmBody()
+            : this(PairTags.Glm)
+        {
+        }
+
+        public override ToolCallFormat Format => tags.Format;
 
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
@@ -61,6 +77,20 @@ internal static class GlmFormat
                         }
 
                         _name = region[_nameStart..pos].ToString();
+                        _state = tags.NameEnd is null ? State.Between : State.NameEnd;
+                        break;
+
+                    case State.NameEnd:
+                        // Hunyuan: NAME<tool_sep…>.
+                        switch (pos >= region.Length ? MatchKind.Partial : Spans.MatchAt(region, pos, tags.NameEnd!))
+                        {
+                            case MatchKind.Partial:
+                                return RegionStatus.NeedMore;
+                            case MatchKind.None:
+                                return Malformed("the tool name is not followed by " + tags.NameEnd, region, ref pos);
+                        }
+
+                        pos += tags.NameEnd!.Length;
                         _state = State.Between;
                         break;
 
@@ -71,17 +101,17 @@ internal static class GlmFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        var k = Spans.MatchAt(region, pos, KeyOpen);
-                        var c = Spans.MatchAt(region, pos, ToolCallTag.Close);
+                        var k = Spans.MatchAt(region, pos, tags.KeyOpen);
+                        var c = Spans.MatchAt(region, pos, tags.CallClose);
                         if (k == MatchKind.Full)
                         {
-                            pos += KeyOpen.Length;
+                            pos += tags.KeyOpen.Length;
                             _keyStart = pos;
                             _state = State.Key;
                         }
                         else if (c == MatchKind.Full)
                         {
-                            pos += ToolCallTag.Close.Length;
+                            pos += tags.CallClose.Length;
                             return RegionStatus.Complete;
                         }
                         else if (k == MatchKind.Partial || c == MatchKind.Partial)
@@ -96,7 +126,7 @@ internal static class GlmFormat
                         break;
 
                     case State.Key:
-                        var keyEnd = Spans.Find(region, pos, KeyClose);
+                        var keyEnd = Spans.Find(region, pos, tags.KeyClose);
                         if (keyEnd < 0)
                         {
                             pos = -1 - keyEnd;
@@ -104,7 +134,7 @@ internal static class GlmFormat
                         }
 
                         _keyEnd = keyEnd;
-                        pos = keyEnd + KeyClose.Length;
+                        pos = keyEnd + tags.KeyClose.Length;
                         _state = State.BetweenKeyAndValue;
                         break;
 
@@ -115,10 +145,10 @@ internal static class GlmFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        switch (Spans.MatchAt(region, pos, ValueOpen))
+                        switch (Spans.MatchAt(region, pos, tags.ValueOpen))
                         {
                             case MatchKind.Full:
-                                pos += ValueOpen.Length;
+                                pos += tags.ValueOpen.Length;
                                 _valueStart = pos;
                                 _state = State.Value;
                                 break;
@@ -131,7 +161,7 @@ internal static class GlmFormat
                         break;
 
                     case State.Value:
-                        var valueEnd = Spans.Find(region, pos, ValueClose);
+                        var valueEnd = Spans.Find(region, pos, tags.ValueClose);
                         if (valueEnd < 0)
                         {
                             pos = -1 - valueEnd;
@@ -139,19 +169,19 @@ internal static class GlmFormat
                         }
 
                         _args.Add((_keyStart, _keyEnd, _valueStart, valueEnd));
-                        pos = valueEnd + ValueClose.Length;
+                        pos = valueEnd + tags.ValueClose.Length;
                         _state = State.Between;
                         break;
 
                     case State.SeekClose:
-                        var at = Spans.Find(region, pos, ToolCallTag.Close);
+                        var at = Spans.Find(region, pos, tags.CallClose);
                         if (at < 0)
                         {
                             pos = -1 - at;
                             return RegionStatus.NeedMore;
                         }
 
-                        pos = at + ToolCallTag.Close.Length;
+                        pos = at + tags.CallClose.Length;
                         return RegionStatus.Complete;
                 }
             }
@@ -174,8 +204,14 @@ internal static class GlmFormat
                     case State.BetweenKeyAndValue:
                         ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside an argument name.", region, _name);
                         return;
+                    case State.Name or State.NameEnd:
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the tool name.", region);
+                        return;
+                    case State.Value when tags.CutValueIsTruncated:
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of '" + region[_keyStart.._keyEnd].Trim().ToString() + "'; the call is not run.", region, _name, region[Math.Max(0, (_args.Count > 0 ? _args[0].KeyStart : _keyStart) - tags.KeyOpen.Length)..].ToString());
+                        return;
                     case State.Value:
-                        _args.Add((_keyStart, _keyEnd, _valueStart, _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], ValueClose)));
+                        _args.Add((_keyStart, _keyEnd, _valueStart, _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], tags.ValueClose)));
                         healed = true;
                         break;
                     default:
@@ -184,7 +220,13 @@ internal static class GlmFormat
                 }
             }
 
-            TaggedValues.EmitCall(ctx, region, _name!, _args, healed, ToolCallFormat.Glm);
+            if (string.IsNullOrEmpty(_name))
+            {
+                ctx.EmitProblem(ToolCallProblemKind.Malformed, "The tool call has no name.", region);
+                return;
+            }
+
+            TaggedValues.EmitCall(ctx, region, _name, _args, healed, tags.Format);
         }
 
         public override void Rebase(int shift)
