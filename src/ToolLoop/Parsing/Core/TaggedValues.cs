@@ -209,7 +209,7 @@ internal static class TaggedValues
             : null;
         try
         {
-            doc = JsonDocument.Parse(literal ?? trimmed.ToString());
+            doc = JsonDocument.Parse(literal ?? Utf16Text.ToValidJson(trimmed));
             return true;
         }
         catch (JsonException)

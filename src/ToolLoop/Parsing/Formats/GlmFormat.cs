@@ -175,9 +175,9 @@ internal static class GlmFormat
                         ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside an argument name.", region, _name);
                         return;
                     case State.Value:
-                        _args.Add((_keyStart, _keyEnd, _valueStart, _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], ValueClose)));
-                        healed = true;
-                        break;
+                        // Cut inside a value: it may be incomplete, so the call is not run.
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of argument '" + region[_keyStart.._keyEnd].Trim().ToString() + "'; the call is not run.", region, _name, RawArguments(region));
+                        return;
                     default:
                         healed = true;
                         break;
@@ -185,6 +185,13 @@ internal static class GlmFormat
             }
 
             TaggedValues.EmitCall(ctx, region, _name!, _args, healed, ToolCallFormat.Glm);
+        }
+
+        /// <summary>The arguments' text as written, from the first <c>&lt;arg_key&gt;</c> (for a problem's raw arguments).</summary>
+        private string? RawArguments(ReadOnlySpan<char> region)
+        {
+            var first = (_args.Count > 0 ? _args[0].KeyStart : _keyStart) - KeyOpen.Length;
+            return first >= 0 && first < region.Length ? region[first..].ToString() : null;
         }
 
         public override void Rebase(int shift)
