@@ -32,7 +32,7 @@ public sealed class ToolCallFormatsTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("  ")]
-    [InlineData("gpt-oss")]
+    [InlineData("gpt-2")]
     [InlineData("42")]
     [InlineData("-1")]
     [InlineData("hermes,glm")]

@@ -35,6 +35,7 @@ internal sealed class ParserCore : IDisposable
     private int _regionOpener;
     private bool _overflow;
     private bool _completed;
+    private char _heldHighSurrogate;
     private long _examined;
 
     public ParserCore(ToolCallFormat format, ToolCallParserOptions options)
@@ -76,9 +77,25 @@ internal sealed class ParserCore : IDisposable
         }
 
         _events = events;
-        EnsureRoom(chunk.Length);
+        EnsureRoom(chunk.Length + 1);
+        var start = _len;
+        if (_heldHighSurrogate != '\0')
+        {
+            _buf[_len++] = _heldHighSurrogate;
+            _heldHighSurrogate = '\0';
+        }
+
         chunk.CopyTo(_buf.AsSpan(_len));
         _len += chunk.Length;
+
+        // Lone surrogates become U+FFFD on the way in (as invalid UTF-8 does), so no text the parser hands out can
+        // break a JSON writer; a high surrogate at the end waits for its low half in the next piece.
+        if (Utf16Text.EndsWithHighSurrogate(_buf.AsSpan(start, _len - start)))
+        {
+            _heldHighSurrogate = _buf[--_len];
+        }
+
+        Utf16Text.ReplaceLoneSurrogates(_buf.AsSpan(start, _len - start));
         Run(final: false);
         FlushText();
         _events = null;
@@ -92,6 +109,13 @@ internal sealed class ParserCore : IDisposable
         }
 
         _events = events;
+        if (_heldHighSurrogate != '\0')
+        {
+            EnsureRoom(1);
+            _buf[_len++] = Utf16Text.Replacement;
+            _heldHighSurrogate = '\0';
+        }
+
         Run(final: true);
         _content.Boundary();
         _reasoning.Boundary();

@@ -280,7 +280,7 @@ internal static class TaggedValues
             : null;
         try
         {
-            doc = JsonDocument.Parse(literal ?? trimmed.ToString());
+            doc = JsonDocument.Parse(literal ?? Utf16Text.ToValidJson(trimmed));
             return true;
         }
         catch (JsonException)

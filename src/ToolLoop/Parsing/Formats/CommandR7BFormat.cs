@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace ToolLoop.Parsing;
 
 /// <summary>
@@ -14,7 +11,8 @@ internal static class CommandR7BFormat
 {
     public const string ActionOpen = "<|START_ACTION|>";
     private const string ActionClose = "<|END_ACTION|>";
-    private static readonly JsonCallList s_list = new() { Format = ToolCallFormat.CommandR7B, Closer = ActionClose, Read = ReadAction };
+    private static readonly JsonCallShape s_action = new() { NameKey = "tool_name", ArgumentKeys = ["parameters"], IdKey = "tool_call_id" };
+    private static readonly JsonCallList s_list = new() { Format = ToolCallFormat.CommandR7B, Closer = ActionClose, Shape = s_action };
 
     public static void Register(FormatTable.Builder b)
     {
@@ -24,43 +22,5 @@ internal static class CommandR7BFormat
         b.CallEndsReasoning(ActionOpen, Action);
         b.StripInContent(ActionClose, "<|END_RESPONSE|>", "<|END_TEXT|>");
         b.Strip("<|END_OF_TURN_TOKEN|>");
-    }
-
-    /// <summary>Reads <c>{"tool_call_id", "tool_name", "parameters"}</c>.</summary>
-    private static bool ReadAction(JsonElement element, out string name, out string argumentsJson, out string? id, out string error)
-    {
-        name = string.Empty;
-        argumentsJson = "{}";
-        id = null;
-        error = string.Empty;
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            error = "an action must be a JSON object";
-            return false;
-        }
-
-        if (!element.TryGetProperty("tool_name", out var n) || n.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(n.GetString()))
-        {
-            error = "the action has no \"tool_name\" string";
-            return false;
-        }
-
-        name = n.GetString()!;
-        if (element.TryGetProperty("tool_call_id", out var i))
-        {
-            id = i.ValueKind switch
-            {
-                JsonValueKind.String => i.GetString(),
-                JsonValueKind.Number => i.GetRawText(),
-                _ => null,
-            };
-        }
-
-        if (!element.TryGetProperty("parameters", out var p) || p.ValueKind == JsonValueKind.Null)
-        {
-            return true;
-        }
-
-        return JsonCalls.TryArguments(p, out argumentsJson, out error);
     }
 }

@@ -90,7 +90,7 @@ internal static class DeepSeekFormat
 
         if (rest.IsEmpty && !truncated)
         {
-            JsonCalls.EmitArguments(context, null, name, "{}", truncated: false, raw, ToolCallFormat.DeepSeek);
+            JsonCalls.EmitArguments(context, null, name, "{}", cut: false, raw, ToolCallFormat.DeepSeek);
             return;
         }
 

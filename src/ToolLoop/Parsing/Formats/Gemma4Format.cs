@@ -221,8 +221,14 @@ internal static class Gemma4Format
                 var text = region[_bodyStart..end];
                 if (_bodyEnd < 0)
                 {
-                    text = text[..Spans.WithoutPartialMarker(text, Quote)];
                     text = text[..Spans.WithoutPartialMarker(text, Close)];
+                    text = text[..Spans.WithoutPartialMarker(text, TurnEnd)];
+                    if (_inString || !EndsAtBoundary(ref text))
+                    {
+                        // Cut inside a string or a bare value (which only ends at ',' or '}'): it may be incomplete.
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a value of this tool call; the call is not run.", region, name, region[_bodyStart..].ToString());
+                        return region.Length;
+                    }
                 }
 
                 var closers = string.Concat(_open);
@@ -243,6 +249,24 @@ internal static class Gemma4Format
 
             ctx.EmitCall(null, name, json, healed, ToolCallFormat.Gemma4);
             return region.Length;
+        }
+
+        /// <summary>Whether cut text ends after a complete value: a closing quote, a bracket, or a comma (dropped).</summary>
+        private static bool EndsAtBoundary(ref ReadOnlySpan<char> text)
+        {
+            text = text.TrimEnd();
+            if (text.EndsWith(Quote, StringComparison.Ordinal) || (text.Length > 0 && text[^1] is '}' or ']' or '{' or '['))
+            {
+                return true;
+            }
+
+            if (text.Length > 0 && text[^1] == ',')
+            {
+                text = text[..^1];
+                return true;
+            }
+
+            return false;
         }
 
         public override void Rebase(int shift)

@@ -31,10 +31,9 @@ internal static class GlmFormat
 
     /// <summary>
     /// The tag spellings of a GLM-style body (a name, then key/value pairs): GLM's own, and Hunyuan Hy3's, whose name ends at
-    /// a separator tag. <paramref name="CutValueIsTruncated"/>: output cut inside a value is a truncated problem (the team
-    /// rule) rather than a call healed with the partial value (GLM's fixtures still expect the latter).
+    /// a separator tag.
     /// </summary>
-    internal sealed record PairTags(ToolCallFormat Format, string KeyOpen, string KeyClose, string ValueOpen, string ValueClose, string CallClose, string? NameEnd = null, bool CutValueIsTruncated = false)
+    internal sealed record PairTags(ToolCallFormat Format, string KeyOpen, string KeyClose, string ValueOpen, string ValueClose, string CallClose, string? NameEnd = null)
     {
         public static readonly PairTags Glm = new(ToolCallFormat.Glm, GlmFormat.KeyOpen, GlmFormat.KeyClose, GlmFormat.ValueOpen, GlmFormat.ValueClose, ToolCallTag.Close);
     }
@@ -207,13 +206,10 @@ internal static class GlmFormat
                     case State.Name or State.NameEnd:
                         ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the tool name.", region);
                         return;
-                    case State.Value when tags.CutValueIsTruncated:
-                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of '" + region[_keyStart.._keyEnd].Trim().ToString() + "'; the call is not run.", region, _name, region[Math.Max(0, (_args.Count > 0 ? _args[0].KeyStart : _keyStart) - tags.KeyOpen.Length)..].ToString());
-                        return;
                     case State.Value:
-                        _args.Add((_keyStart, _keyEnd, _valueStart, _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], tags.ValueClose)));
-                        healed = true;
-                        break;
+                        // Cut inside a value: it may be incomplete, so the call is not run.
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of argument '" + region[_keyStart.._keyEnd].Trim().ToString() + "'; the call is not run.", region, _name, RawArguments(region));
+                        return;
                     default:
                         healed = true;
                         break;
@@ -227,6 +223,13 @@ internal static class GlmFormat
             }
 
             TaggedValues.EmitCall(ctx, region, _name, _args, healed, tags.Format);
+        }
+
+        /// <summary>The arguments' text as written, from the first <c>&lt;arg_key&gt;</c> (for a problem's raw arguments).</summary>
+        private string? RawArguments(ReadOnlySpan<char> region)
+        {
+            var first = (_args.Count > 0 ? _args[0].KeyStart : _keyStart) - tags.KeyOpen.Length;
+            return first >= 0 && first < region.Length ? region[first..].ToString() : null;
         }
 
         public override void Rebase(int shift)

@@ -47,7 +47,7 @@ internal static class HunyuanFormat
             _callOpen = Tag("tool_call");
             _callClose = [Tag("/tool_call")];
             _sectionClose = [SectionClose];
-            _tags = new GlmFormat.PairTags(ToolCallFormat.Hunyuan, Tag("arg_key"), Tag("/arg_key"), Tag("arg_value"), Tag("/arg_value"), Tag("/tool_call"), Tag("tool_sep"), CutValueIsTruncated: true);
+            _tags = new GlmFormat.PairTags(ToolCallFormat.Hunyuan, Tag("arg_key"), Tag("/arg_key"), Tag("arg_value"), Tag("/arg_value"), Tag("/tool_call"), Tag("tool_sep"));
         }
 
         public string SectionOpen { get; }

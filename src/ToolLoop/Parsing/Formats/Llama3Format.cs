@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace ToolLoop.Parsing;
 
@@ -246,111 +245,66 @@ internal static class Llama3Format
         }
     }
 
-    /// <summary>Delivers each object of a chain as a call (the last one healed if the output ended inside it).</summary>
-    private static bool EmitChain(ParseContext ctx, JsonChain chain, ReadOnlySpan<char> region, bool truncated, bool speculative)
+    /// <summary>Delivers each object of a chain as a call (the last one cut when the output ended inside it).</summary>
+    /// <returns><see langword="false"/> when a speculative chain proved not to be calls (its text is then content).</returns>
+    private static bool EmitChain(ParseContext ctx, JsonChain chain, ReadOnlySpan<char> region, bool cut, bool speculative)
     {
+        var maxDepth = ctx.Options.MaxJsonDepth;
         if (speculative)
         {
-            // All objects must be calls to declared tools, or the text is prose.
-            var objects = new List<string>();
+            // All objects must be calls to declared tools, shaped like calls, or the text is prose.
+            var reads = new List<JsonCallRead>(chain.Objects.Count + 1);
             foreach (var (s, e) in chain.Objects)
             {
-                objects.Add(region[s..e].ToString());
-            }
-
-            if (truncated)
-            {
-                var healed = JsonCalls.Heal(region[chain.CurrentStart..], chain.Current);
-                if (healed is null)
+                var read = JsonCalls.Read(region[s..e], cut: false, closed: false, maxDepth, JsonCallShape.Default);
+                if (!IsBareCall(ctx, read))
                 {
                     return false;
                 }
 
-                objects.Add(healed);
+                reads.Add(read);
             }
 
-            var calls = new List<(string Name, string Args)>();
-            foreach (var text in objects)
+            if (cut)
             {
-                using var doc = JsonCalls.TryParse(text, ctx, out _);
-                if (doc is null || !IsCallShape(doc.RootElement) || !JsonCalls.TryReadCall(doc.RootElement, out var name, out var args, out _, out _)
-                    || !(ctx.IsDeclared(name) || !ctx.HasTools))
+                var last = JsonCalls.Read(region[chain.CurrentStart..], cut: true, closed: false, maxDepth, JsonCallShape.Default);
+
+                // A call cut inside a value is a problem only once its (declared) name was read; before that it is text.
+                if (last.Problem is null ? !IsBareCall(ctx, last) : last.ToolName is null || !(ctx.IsDeclared(last.ToolName) || !ctx.HasTools))
                 {
                     return false;
                 }
 
-                calls.Add((name, args));
+                reads.Add(last);
             }
 
-            if (truncated && !JsonCalls.NameWasComplete(region[chain.CurrentStart..], calls[^1].Name))
+            for (var i = 0; i < reads.Count; i++)
             {
-                return false;
+                var (s, e) = cut && i == reads.Count - 1 ? (chain.CurrentStart, region.Length) : chain.Objects[i];
+                JsonCalls.Emit(ctx, reads[i], region[s..e], ToolCallFormat.Llama3);
             }
 
-            for (var i = 0; i < calls.Count; i++)
-            {
-                ctx.EmitCall(null, calls[i].Name, calls[i].Args, truncated && i == calls.Count - 1, ToolCallFormat.Llama3);
-            }
-
-            return true;
-        }
-
-        if (chain.TooDeep || chain.Current.TooDeep)
-        {
-            ctx.EmitProblem(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {ctx.Options.MaxJsonDepth} levels.", region);
             return true;
         }
 
         foreach (var (s, e) in chain.Objects)
         {
-            JsonCalls.EmitCallObject(ctx, region[s..e], null, truncated: false, region[s..e], ToolCallFormat.Llama3);
+            JsonCalls.EmitCallObject(ctx, region[s..e], cut: false, closed: false, unclosed: false, region[s..e], ToolCallFormat.Llama3, JsonCallShape.Default);
         }
 
-        if (truncated)
+        if (cut)
         {
-            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], chain.Current, truncated: true, chain.Objects.Count == 0 ? region : region[chain.CurrentStart..], ToolCallFormat.Llama3);
+            var raw = chain.Objects.Count == 0 ? region : region[chain.CurrentStart..];
+            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], cut: true, closed: false, unclosed: false, raw, ToolCallFormat.Llama3, JsonCallShape.Default);
         }
 
         return true;
     }
 
-    /// <summary>Only <c>name</c>, <c>type</c>, <c>parameters</c>/<c>arguments</c> (and <c>id</c>) make a bare call object.</summary>
-    private static bool IsCallShape(JsonElement obj)
-    {
-        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty("name", out _))
-        {
-            return false;
-        }
-
-        var hasArgs = false;
-        foreach (var p in obj.EnumerateObject())
-        {
-            switch (p.Name)
-            {
-                case "name" or "id":
-                    break;
-                case "type":
-                    if (p.Value.ValueKind != JsonValueKind.String || p.Value.GetString() != "function")
-                    {
-                        return false;
-                    }
-
-                    break;
-                case "parameters" or "arguments":
-                    if (hasArgs)
-                    {
-                        return false;
-                    }
-
-                    hasArgs = true;
-                    break;
-                default:
-                    return false;
-            }
-        }
-
-        return hasArgs;
-    }
+    /// <summary>A bare object is a call only with a declared name (any name when none are declared), arguments, and no other keys but <c>id</c>.</summary>
+    private static bool IsBareCall(ParseContext ctx, in JsonCallRead read)
+        => read.Problem is null && read.HasArguments && (ctx.IsDeclared(read.Name!) || !ctx.HasTools)
+           && (read.AdditionalKeys is null || read.AdditionalKeys is ["id"]);
 
     /// <summary>Bare JSON, a guess: early rejection on the first key, then a call only if every object is a call to a declared tool.</summary>
     private sealed class BareJsonRegion(ParseContext context) : CallRegion

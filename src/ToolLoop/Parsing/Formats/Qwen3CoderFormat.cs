@@ -387,30 +387,12 @@ internal static class Qwen3CoderFormat
                     case State.FunctionName or State.ParameterName:
                         context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a tool-call tag.", region, Name);
                         return;
-                    case State.ParameterValueStart:
-                        _params.Add((_paramNameStart, _paramNameEnd, region.Length, region.Length));
-                        healed = true;
-                        break;
-                    case State.ParameterValue:
-                        var end = _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], "\n" + ParameterClose);
-                        end = _valueStart + Spans.WithoutPartialMarker(region[_valueStart..end], ParameterClose);
-                        if (end > _valueStart && region[end - 1] == '\n')
-                        {
-                            end--;
-                        }
-
-                        _params.Add((_paramNameStart, _paramNameEnd, _valueStart, end));
-                        healed = true;
-                        break;
+                    case State.ParameterValueStart or State.ParameterValue:
+                        // Cut inside a value (or before it): the value may be incomplete, so the call is not run.
+                        context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of parameter '" + region[_paramNameStart.._paramNameEnd].ToString() + "'; the call is not run.", region, Name, RawParameters(region));
+                        return;
                     case State.JsonArguments:
-                        var h = JsonCalls.Heal(region[_jsonStart..], _json);
-                        if (h is null)
-                        {
-                            context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside this tool call and it cannot be completed.", region, Name);
-                            return;
-                        }
-
-                        EmitJsonArguments(context, h, healed: true, region);
+                        JsonCalls.EmitArguments(context, null, Name ?? string.Empty, region[_jsonStart..], cut: true, region, JsonFormat);
                         return;
                     case State.AfterFunction when !_requireToolCallClose:
                         // A bare <function=…>…</function> is complete: no </tool_call> was expected.
@@ -429,7 +411,7 @@ internal static class Qwen3CoderFormat
 
             if (_json.Started)
             {
-                EmitJsonArguments(context, region[_jsonStart.._jsonEnd].ToString(), healed, region);
+                JsonCalls.EmitArguments(context, null, Name, region[_jsonStart.._jsonEnd], cut: healed, region, JsonFormat);
                 return;
             }
 
@@ -449,22 +431,14 @@ internal static class Qwen3CoderFormat
             _params.Clear();
         }
 
-        private void EmitJsonArguments(ParseContext context, string json, bool healed, ReadOnlySpan<char> raw)
+        private ToolCallFormat JsonFormat => _requireToolCallClose ? ToolCallFormat.Qwen3Coder : ToolCallFormat.Llama3;
+
+        /// <summary>The parameters' text as written, from the first <c>&lt;parameter=</c> (for a problem's raw arguments).</summary>
+        private string? RawParameters(ReadOnlySpan<char> region)
         {
-            if (_json.TooDeep)
-            {
-                context.EmitProblem(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", raw, Name);
-                return;
-            }
-
-            using var doc = JsonCalls.TryParse(json, context, out var error);
-            if (doc is null || !JsonCalls.TryArguments(doc.RootElement, out var args, out error))
-            {
-                context.EmitProblem(healed ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed, "The tool call's arguments cannot be read: " + error, raw, Name);
-                return;
-            }
-
-            context.EmitCall(null, Name!, args, healed, _requireToolCallClose ? ToolCallFormat.Qwen3Coder : ToolCallFormat.Llama3);
+            var first = _params.Count > 0 ? _params[0].NameStart : _paramNameStart;
+            first -= ParameterOpen.Length;
+            return first >= 0 && first < region.Length ? region[first..].ToString() : null;
         }
     }
 
