@@ -292,8 +292,23 @@ public static class FamilySamples
         ["<tool_calls:opensource>", "</tool_calls:opensource>", "<tool_call:opensource>", "</tool_call:opensource>", "<tool_sep:opensource>", "<arg_key:opensource>",
             "</arg_key:opensource>", "<arg_value:opensource>", "</arg_value:opensource>", "<think:opensource>", "</think:opensource>"]);
 
+    public static readonly FamilySample SeedOss = new(
+        "seed-oss", ToolCallFormat.SeedOss,
+        (n, a, _) =>
+        {
+            var sb = new StringBuilder($"<seed:tool_call>\n<function={n}>\n");
+            foreach (var (k, v) in a)
+            {
+                sb.Append("<parameter=").Append(k).Append('>').Append(Raw(v)).Append("</parameter>\n");
+            }
+
+            return sb.Append("</function>\n</seed:tool_call>").ToString();
+        },
+        "<seed:think>", "</seed:think>", (_, i) => $"call_{i}",
+        ["<seed:tool_call>", "</seed:tool_call>", "<function=", "</function>", "<parameter=", "</parameter>", "<seed:think>", "</seed:think>", ">"]);
+
     /// <summary>One sample per family of <see cref="FormatFamilies.All"/> (FormatFamiliesTests checks that none is missing).</summary>
-    public static readonly FamilySample[] Families = [Hermes, Qwen3Coder, Llama3, Mistral, Gemma4, DeepSeek, Glm, Kimi, GptOss, DeepSeekDsml, MiniMax, KimiK3, Lfm2, Functionary, NemotronV2, CommandR7B, Granite, Apertus, FireFunctionV2, Hunyuan];
+    public static readonly FamilySample[] Families = [Hermes, Qwen3Coder, Llama3, Mistral, Gemma4, DeepSeek, Glm, Kimi, GptOss, DeepSeekDsml, MiniMax, KimiK3, Lfm2, Functionary, NemotronV2, CommandR7B, Granite, Apertus, FireFunctionV2, Hunyuan, SeedOss];
 
     /// <summary>Every family, then the markup of every family that <see cref="ToolCallFormat.Auto"/> reads, parsed with Auto.</summary>
     public static readonly FamilySample[] All =

@@ -97,6 +97,23 @@ internal static class PythonCalls
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="text"/> as one Python (or JSON) literal — <c>{'theme': 'dark', 'size': 2}</c>, <c>True</c>,
+    /// <c>[1, None]</c> — into JSON. Seed-OSS's template renders non-string values with Python's <c>str()</c>.
+    /// </summary>
+    public static bool TryLiteral(ReadOnlySpan<char> text, int maxDepth, out string json)
+    {
+        json = string.Empty;
+        var start = Spans.SkipWhitespace(text, 0);
+        if (start >= text.Length)
+        {
+            return false;
+        }
+
+        var parser = new Parser(text, start, truncated: false, maxDepth);
+        return parser.ReadWhole(out json);
+    }
+
     /// <summary>The end of the balanced text from <paramref name="start"/> through the first parenthesis group (strings respected).</summary>
     private static int SkipPast(ReadOnlySpan<char> text, int start)
     {
@@ -172,6 +189,26 @@ internal static class PythonCalls
             _p = p;
             _truncated = truncated;
             _maxDepth = maxDepth;
+        }
+
+        public bool ReadWhole(out string json)
+        {
+            json = string.Empty;
+            var buffer = new ArrayBufferWriter<byte>();
+            Status status;
+            using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
+            {
+                status = ReadValue(w, depth: 1);
+            }
+
+            SkipWs();
+            if (status != Status.Ok || _p < _text.Length)
+            {
+                return false;
+            }
+
+            json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return true;
         }
 
         public Call ReadCall()

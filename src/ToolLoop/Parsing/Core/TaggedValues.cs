@@ -17,15 +17,15 @@ internal static class TaggedValues
     /// deeper than <see cref="ToolCallParserOptions.MaxJsonDepth"/> (the call is then a TooDeep problem).
     /// </summary>
     /// <summary>Delivers a tagged call from the spans of its keys and values in <paramref name="region"/>.</summary>
-    public static void EmitCall(ParseContext context, ReadOnlySpan<char> region, string toolName, List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> spans, bool healed, ToolCallFormat format)
+    public static void EmitCall(ParseContext context, ReadOnlySpan<char> region, string toolName, List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> spans, bool healed, ToolCallFormat format, bool pythonLiterals = false)
     {
-        var args = new List<(string, string)>(spans.Count);
+        var args = new List<TaggedArgument>(spans.Count);
         foreach (var (ks, ke, vs, ve) in spans)
         {
-            args.Add((region[ks..ke].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
+            args.Add(new(region[ks..ke].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
         }
 
-        var json = BuildArguments(context, toolName, args);
+        var json = BuildArguments(context, toolName, args, pythonLiterals);
         if (json is null)
         {
             context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", region, toolName);
@@ -54,9 +54,10 @@ internal static class TaggedValues
     /// <summary>
     /// Builds the arguments object: a <see cref="ValueHint.Text"/> value is a string, a <see cref="ValueHint.Json"/> value is
     /// read as JSON (kept as a string when it does not parse), a <see cref="ValueHint.Schema"/> value is typed by the schema.
-    /// Returns <see langword="null"/> when a value read as JSON is nested deeper than the cap.
+    /// Returns <see langword="null"/> when a value read as JSON is nested deeper than the cap. With
+    /// <paramref name="pythonLiterals"/>, an object- or array-typed value that is not JSON is read as a Python literal.
     /// </summary>
-    public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<TaggedArgument> args)
+    public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<TaggedArgument> args, bool pythonLiterals = false)
     {
         var schema = context.SchemaFor(toolName);
         JsonElement properties = default;
@@ -93,7 +94,7 @@ internal static class TaggedValues
                 }
                 else if (properties.TryGetProperty(key, out var prop))
                 {
-                    WriteTyped(w, value, prop);
+                    WriteTyped(w, value, prop, pythonLiterals ? context.Options.MaxJsonDepth : 0);
                 }
                 else
                 {
@@ -163,7 +164,8 @@ internal static class TaggedValues
         w.WriteStringValue(value);
     }
 
-    private static void WriteTyped(Utf8JsonWriter w, string value, JsonElement propertySchema)
+    /// <summary>Writes a value typed by its schema; <paramref name="pythonDepth"/> &gt; 0 also reads Python literals for objects and arrays.</summary>
+    private static void WriteTyped(Utf8JsonWriter w, string value, JsonElement propertySchema, int pythonDepth = 0)
     {
         var types = TypesOf(propertySchema);
         if (types.Count == 0 || (types.Count == 1 && types.Contains("string")))
@@ -183,6 +185,11 @@ internal static class TaggedValues
                     return;
                 }
             }
+        }
+        else if (pythonDepth > 0 && (types.Contains("object") || types.Contains("array")) && PythonCalls.TryLiteral(value, pythonDepth, out var json))
+        {
+            w.WriteRawValue(json, skipInputValidation: true);
+            return;
         }
 
         w.WriteStringValue(value);

@@ -41,6 +41,12 @@ internal static class FormatFamilies
         },
         new()
         {
+            // Before Qwen3-Coder: the template also holds "<function=" and "<parameter=".
+            Format = ToolCallFormat.SeedOss, Name = "seed-oss", Aliases = ["seedoss", "seed", "bytedance-seed"], Register = SeedOssFormat.Register,
+            TemplateMarkers = [["<seed:tool_call>"]], ModelNames = ["seed-oss"],
+        },
+        new()
+        {
             Format = ToolCallFormat.Qwen3Coder, Name = "qwen3-coder", Register = Qwen3CoderFormat.Register,
             Aliases = ["qwen3coder", "qwen3.5", "qwen35", "qwen3-xml", "qwen35-coder"],
             TemplateMarkers = [["<function=", "<parameter="]], ModelNames = ["qwen3-coder", "qwen3.5", "qwen3-5", "nemotron-3", "nemotron3"],

@@ -172,47 +172,52 @@ internal static class FunctionaryFormat
         /// <summary>Code (or a message that is not JSON) runs to the next confirmed recipient or the end of the turn.</summary>
         private RegionStatus EndAtNextRecipient(ReadOnlySpan<char> region, ref int pos)
         {
+            // The end of the turn is looked for once per scan; recipient markers only before it (so a flood of ">>>" in
+            // code costs one pass).
+            var limit = region.Length;
+            var partial = region.Length;
+            foreach (var m in s_codeEnds)
+            {
+                var at = Spans.Find(region, pos, m);
+                if (at >= 0)
+                {
+                    limit = Math.Min(limit, at);
+                }
+                else
+                {
+                    partial = Math.Min(partial, -1 - at);
+                }
+            }
+
             while (true)
             {
-                var earliest = region.Length;
-                var partial = region.Length;
-                foreach (var m in (ReadOnlySpan<string>)[Recipient, .. s_codeEnds])
+                var rel = region[pos..limit].IndexOf(Recipient, StringComparison.Ordinal);
+                if (rel < 0)
                 {
-                    var at = Spans.Find(region, pos, m);
-                    if (at >= 0)
+                    if (limit < region.Length)
                     {
-                        earliest = Math.Min(earliest, at);
+                        _bodyEnd = pos = limit;
+                        return RegionStatus.Complete;
                     }
-                    else
-                    {
-                        partial = Math.Min(partial, -1 - at);
-                    }
-                }
 
-                if (earliest == region.Length)
-                {
-                    pos = partial;
+                    // A recipient marker or an end token may be cut by the end of the text.
+                    pos = Math.Min(partial, Math.Max(pos, region.Length - (Recipient.Length - 1)));
                     return RegionStatus.NeedMore;
                 }
 
-                if (region[earliest] != '>')
-                {
-                    _bodyEnd = pos = earliest;
-                    return RegionStatus.Complete;
-                }
-
-                switch (ReadLine(region, earliest + Recipient.Length, context, out _, out _))
+                var marker = pos + rel;
+                switch (ReadLine(region, marker + Recipient.Length, context, out _, out _))
                 {
                     case Line.Full:
-                        _bodyEnd = pos = earliest;
+                        _bodyEnd = pos = marker;
                         return RegionStatus.Complete;
                     case Line.Partial:
-                        pos = earliest;
+                        pos = marker;
                         return RegionStatus.NeedMore;
                 }
 
                 // ">>>" inside the code (a REPL prompt): go on after it.
-                pos = earliest + 1;
+                pos = marker + 1;
             }
         }
 

@@ -34,6 +34,17 @@ internal static class Qwen3CoderFormat
         SeekClose,
     }
 
+    /// <summary>
+    /// What differs between the families that write <c>&lt;function=NAME&gt;&lt;parameter=K&gt;V&lt;/parameter&gt;&lt;/function&gt;</c>: the
+    /// wrapper's closer, whether values are raw (Seed-OSS: no structural newline around a value, so a trailing newline is
+    /// data; its template writes non-string values with Python's <c>str()</c>, so Python literals are read for objects and
+    /// arrays), and the family calls are attributed to (a bare call with JSON arguments is Llama 3.1's custom-tool style).
+    /// </summary>
+    internal sealed record XmlDialect(ToolCallFormat Format, string WrapperClose, bool RawValues, ToolCallFormat BareJsonFormat)
+    {
+        public static readonly XmlDialect Qwen3Coder = new(ToolCallFormat.Qwen3Coder, ToolCallTag.Close, RawValues: false, ToolCallFormat.Llama3);
+    }
+
     /// <summary>Scans <c>&lt;function=…&gt;…&lt;/function&gt;</c> and, inside <c>&lt;tool_call&gt;</c>, the closing <c>&lt;/tool_call&gt;</c>.</summary>
     internal sealed class XmlBody : ToolCallTag.Body
     {
@@ -41,6 +52,7 @@ internal static class Qwen3CoderFormat
         private readonly ParseContext _context;
         private readonly bool _requireToolCallClose;
         private readonly bool _lenient;
+        private readonly XmlDialect _dialect;
         private readonly List<(int NameStart, int NameEnd, int ValueStart, int ValueEnd)> _params = [];
         private readonly JsonScanner _json;
         private State _state;
@@ -56,15 +68,16 @@ internal static class Qwen3CoderFormat
         private int _afterFunction = -1;
         private string? _malformed;
 
-        public XmlBody(ParseContext context, bool requireToolCallClose, bool lenient = false)
+        public XmlBody(ParseContext context, bool requireToolCallClose, bool lenient = false, XmlDialect? dialect = null)
         {
             _context = context;
             _requireToolCallClose = requireToolCallClose;
             _lenient = lenient;
+            _dialect = dialect ?? XmlDialect.Qwen3Coder;
             _json = new JsonScanner(context.Options.MaxJsonDepth);
         }
 
-        public override ToolCallFormat Format => _json.Started && !_requireToolCallClose ? ToolCallFormat.Llama3 : ToolCallFormat.Qwen3Coder;
+        public override ToolCallFormat Format => _json.Started && !_requireToolCallClose ? JsonFormat : _dialect.Format;
 
         /// <summary>Gets the function name once read, for the bare-function gate.</summary>
         public string? Name { get; private set; }
@@ -132,7 +145,7 @@ internal static class Qwen3CoderFormat
 
                         var p = Spans.MatchAt(region, pos, ParameterOpen);
                         var f = Spans.MatchAt(region, pos, FunctionClose);
-                        var t = Spans.MatchAt(region, pos, ToolCallTag.Close);
+                        var t = Spans.MatchAt(region, pos, _dialect.WrapperClose);
                         if (p == MatchKind.Full)
                         {
                             pos += ParameterOpen.Length;
@@ -148,7 +161,7 @@ internal static class Qwen3CoderFormat
                         else if (t == MatchKind.Full)
                         {
                             // </function> missing: the call still ends here.
-                            pos += ToolCallTag.Close.Length;
+                            pos += _dialect.WrapperClose.Length;
                             return RegionStatus.Complete;
                         }
                         else if (p == MatchKind.Partial || f == MatchKind.Partial || t == MatchKind.Partial)
@@ -190,7 +203,7 @@ internal static class Qwen3CoderFormat
                         }
 
                         // Exactly one newline after '>' is structure; indentation after it is value.
-                        if (region[pos] == '\n')
+                        if (region[pos] == '\n' && !_dialect.RawValues)
                         {
                             pos++;
                         }
@@ -254,10 +267,10 @@ internal static class Qwen3CoderFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        switch (Spans.MatchAt(region, pos, ToolCallTag.Close))
+                        switch (Spans.MatchAt(region, pos, _dialect.WrapperClose))
                         {
                             case MatchKind.Full:
-                                pos += ToolCallTag.Close.Length;
+                                pos += _dialect.WrapperClose.Length;
                                 return RegionStatus.Complete;
                             case MatchKind.Partial:
                                 return RegionStatus.NeedMore;
@@ -295,7 +308,7 @@ internal static class Qwen3CoderFormat
                     return false;
                 }
 
-                if (at > _valueStart && region[at - 1] == '\n')
+                if (at > _valueStart && region[at - 1] == '\n' && !_dialect.RawValues)
                 {
                     valueEnd = at - 1;
                     pos = at + ParameterClose.Length;
@@ -317,7 +330,9 @@ internal static class Qwen3CoderFormat
                     return false;
                 }
 
-                var kinds = (Spans.MatchAt(region, next, ParameterOpen), Spans.MatchAt(region, next, FunctionClose), Spans.MatchAt(region, next, ToolCallTag.Close));
+                // Raw values (Seed-OSS) have no structural newline: the tag that follows confirms the closer alone.
+                newline |= _dialect.RawValues;
+                var kinds = (Spans.MatchAt(region, next, ParameterOpen), Spans.MatchAt(region, next, FunctionClose), Spans.MatchAt(region, next, _dialect.WrapperClose));
                 if (newline && (kinds.Item1 == MatchKind.Full || kinds.Item2 == MatchKind.Full || kinds.Item3 == MatchKind.Full))
                 {
                     valueEnd = at;
@@ -347,6 +362,31 @@ internal static class Qwen3CoderFormat
             => !_lenient && _malformed is null && _state == State.ParameterValue && _valueStart <= region.Length
                && region[_valueStart..].Contains(ParameterClose, StringComparison.Ordinal);
 
+        /// <summary>
+        /// Finishes a wrapped call at the end of the output (see <see cref="ShouldRetryLeniently"/>): compact XML that never met
+        /// the strict terminator is read once more, ending each value at its first <c>&lt;/parameter&gt;</c> — one more pass
+        /// over this call only. Returns how many characters of <paramref name="region"/> were consumed.
+        /// </summary>
+        public int FinishAtEnd(ReadOnlySpan<char> region, int bodyStart, ParseContext context)
+        {
+            if (!ShouldRetryLeniently(region))
+            {
+                Finish(region, endOfStream: true, context);
+                return region.Length;
+            }
+
+            var lenient = new XmlBody(_context, _requireToolCallClose, lenient: true, _dialect);
+            var pos = bodyStart;
+            if (lenient.Scan(region, ref pos) == RegionStatus.Complete)
+            {
+                lenient.Finish(region[..pos], endOfStream: false, context);
+                return pos;
+            }
+
+            lenient.Finish(region, endOfStream: true, context);
+            return region.Length;
+        }
+
         /// <summary>Gets where the call ended when the output stopped after <c>&lt;/function&gt;</c> of the bare form (what follows is output text), otherwise -1.</summary>
         public int BareEnd => !_requireToolCallClose && _state == State.AfterFunction ? _afterFunction : -1;
 
@@ -359,7 +399,7 @@ internal static class Qwen3CoderFormat
 
         private RegionStatus SeekClose(ReadOnlySpan<char> region, ref int pos)
         {
-            var close = _requireToolCallClose ? ToolCallTag.Close : FunctionClose;
+            var close = _requireToolCallClose ? _dialect.WrapperClose : FunctionClose;
             var at = Spans.Find(region, pos, close);
             if (at < 0)
             {
@@ -415,7 +455,7 @@ internal static class Qwen3CoderFormat
                 return;
             }
 
-            TaggedValues.EmitCall(context, region, Name, _params, healed, ToolCallFormat.Qwen3Coder);
+            TaggedValues.EmitCall(context, region, Name, _params, healed, _dialect.Format, _dialect.RawValues);
         }
 
         public override void Rebase(int shift)
@@ -431,7 +471,7 @@ internal static class Qwen3CoderFormat
             _params.Clear();
         }
 
-        private ToolCallFormat JsonFormat => _requireToolCallClose ? ToolCallFormat.Qwen3Coder : ToolCallFormat.Llama3;
+        private ToolCallFormat JsonFormat => _requireToolCallClose ? _dialect.Format : _dialect.BareJsonFormat;
 
         /// <summary>The parameters' text as written, from the first <c>&lt;parameter=</c> (for a problem's raw arguments).</summary>
         private string? RawParameters(ReadOnlySpan<char> region)
@@ -450,11 +490,11 @@ internal static class Qwen3CoderFormat
         private readonly bool _firstCallOnly;
         private bool _checked;
 
-        public FunctionTagRegion(ParseContext context, bool firstCallOnly)
+        public FunctionTagRegion(ParseContext context, bool firstCallOnly, XmlDialect? dialect = null)
         {
             _context = context;
             _firstCallOnly = firstCallOnly;
-            _body = new XmlBody(context, requireToolCallClose: false);
+            _body = new XmlBody(context, requireToolCallClose: false, dialect: dialect);
         }
 
         public override ToolCallFormat Format => _body.Format;
