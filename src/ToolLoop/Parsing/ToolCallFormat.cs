@@ -21,7 +21,7 @@ public enum ToolCallFormat
     /// <summary>Gemma 4: <c>&lt;|tool_call&gt;call:NAME{key:&lt;|"|&gt;value&lt;|"|&gt;}&lt;tool_call|&gt;</c>.</summary>
     Gemma4,
 
-    /// <summary>DeepSeek R1, V3 and V3.1 full-width-token tool-call sections.</summary>
+    /// <summary>DeepSeek R1, V3 and V3.1 full-width-token tool-call sections (and V3.2/V4 DSML blocks, see <see cref="DeepSeekDsml"/>).</summary>
     DeepSeek,
 
     /// <summary>GLM 4.5–4.7: <c>&lt;tool_call&gt;NAME&lt;arg_key&gt;K&lt;/arg_key&gt;&lt;arg_value&gt;V&lt;/arg_value&gt;&lt;/tool_call&gt;</c>.</summary>

@@ -29,7 +29,8 @@ internal static class FormatFamilies
         },
         new()
         {
-            Format = ToolCallFormat.DeepSeek, Name = "deepseek", Register = DeepSeekFormat.Register,
+            // Reads V3.2/V4's DSML blocks too: a V3.2 model run under "deepseek" still has its calls read.
+            Format = ToolCallFormat.DeepSeek, Name = "deepseek", Register = static b => { DeepSeekFormat.Register(b); DeepSeekDsmlFormat.Register(b); },
             Aliases = ["deepseek-r1", "deepseek-v3", "deepseekv3", "deepseek-v31", "deepseek-v3.1", "deepseekv31"],
             TemplateMarkers = [["tool▁calls▁begin"], ["tool▁call▁begin"]], ModelNames = ["deepseek"],
         },
