@@ -41,6 +41,13 @@ internal sealed class JsonCallList
             return;
         }
 
+        if (json[1..].TrimStart().StartsWith("]"))
+        {
+            // An empty list: markup that calls nothing, reported rather than dropped.
+            context.EmitProblem(ToolCallProblemKind.Malformed, "The tool-call list is empty.", raw);
+            return;
+        }
+
         JsonCalls.EmitCallArray(context, json, cut, raw, Format, Shape, unclosed);
     }
 }
