@@ -107,6 +107,11 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
     public static void ReadCalls(ParseContext context, ReadOnlySpan<char> body, bool truncated, string callOpen, string[] callCloses, Reader readCall)
     {
         var p = 0;
+
+        // Where each closer next occurs (searched again only once passed), so that calls without closers do not make
+        // every call search to the end of the section.
+        Span<int> nextClose = stackalloc int[callCloses.Length];
+        nextClose.Fill(-2);
         while (true)
         {
             var start = body[p..].IndexOf(callOpen, StringComparison.Ordinal);
@@ -121,13 +126,18 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
             var inner = start + callOpen.Length;
             var end = -1;
             var closeLength = 0;
-            foreach (var close in callCloses)
+            for (var k = 0; k < callCloses.Length; k++)
             {
-                var e = body[inner..].IndexOf(close, StringComparison.Ordinal);
-                if (e >= 0 && (end < 0 || inner + e < end))
+                if (nextClose[k] == -2 || (nextClose[k] >= 0 && nextClose[k] < inner))
                 {
-                    end = inner + e;
-                    closeLength = close.Length;
+                    var e = body[inner..].IndexOf(callCloses[k], StringComparison.Ordinal);
+                    nextClose[k] = e < 0 ? -1 : inner + e;
+                }
+
+                if (nextClose[k] >= 0 && (end < 0 || nextClose[k] < end))
+                {
+                    end = nextClose[k];
+                    closeLength = callCloses[k].Length;
                 }
             }
 

@@ -39,8 +39,11 @@ internal static class GlmFormat
         private int _keyEnd;
         private int _valueStart;
         private string? _malformed;
+        private int _lastArgEnd;
 
         public override ToolCallFormat Format => ToolCallFormat.Glm;
+
+        public override int CommittedEnd => _state == State.Between && _args.Count > 0 ? _lastArgEnd : 0;
 
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
@@ -87,6 +90,12 @@ internal static class GlmFormat
                         else if (k == MatchKind.Partial || c == MatchKind.Partial)
                         {
                             return RegionStatus.NeedMore;
+                        }
+                        else if (_args.Count > 0)
+                        {
+                            // </tool_call> missing after complete arguments: the call ends with its last value.
+                            pos = _lastArgEnd;
+                            return RegionStatus.Complete;
                         }
                         else
                         {
@@ -140,6 +149,7 @@ internal static class GlmFormat
 
                         _args.Add((_keyStart, _keyEnd, _valueStart, valueEnd));
                         pos = valueEnd + ValueClose.Length;
+                        _lastArgEnd = pos;
                         _state = State.Between;
                         break;
 
@@ -200,6 +210,7 @@ internal static class GlmFormat
             _keyStart = CallRegion.Shift(_keyStart, shift);
             _keyEnd = CallRegion.Shift(_keyEnd, shift);
             _valueStart = CallRegion.Shift(_valueStart, shift);
+            _lastArgEnd = CallRegion.Shift(_lastArgEnd, shift);
             _args.Clear();
         }
 
