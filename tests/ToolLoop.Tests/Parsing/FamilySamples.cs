@@ -224,7 +224,7 @@ public static class FamilySamples
             return sb.Append("<|close|>call<|sep|><|close|>tools<|sep|>").ToString();
         },
         "<|open|>think<|sep|>", "<|close|>think<|sep|>", (_, i) => $"call_{i}",
-        ["<|open|>tools<|sep|>", "<|close|>tools<|sep|>", "<|open|>call tool=\"", "\" index=\"1\"<|sep|>", "\" index=\"2\"<|sep|>", "\"<|sep|>", "<|close|>call<|sep|>", "<|open|>argument key=\"", "\" type=\"",
+        ["<|open|>tools<|sep|>", "<|close|>tools<|sep|>", "<|open|>call tool=\"", .. Enumerable.Range(1, 9).Select(i => $"\" index=\"{i}\"<|sep|>"), "\"<|sep|>", "<|close|>call<|sep|>", "<|open|>argument key=\"", "\" type=\"",
             "<|close|>argument<|sep|>", "<|open|>think<|sep|>", "<|close|>think<|sep|>", "string", "number", "boolean", "object", "array", "null"])
     {
         CallEndsReasoning = true,

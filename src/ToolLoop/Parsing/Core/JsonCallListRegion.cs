@@ -29,6 +29,9 @@ internal sealed class JsonCallListRegion(ParseContext context, JsonCallList list
 
     public override bool IsSpeculative => list.Speculative && _state == State.Start;
 
+    // After the JSON, only whitespace and an optional closer can follow.
+    public override int CommittedEnd => _state == State.AfterJson && _end < 0 ? _jsonEnd : 0;
+
     public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
     {
         if (_state == State.Start)

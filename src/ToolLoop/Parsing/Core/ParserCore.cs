@@ -35,6 +35,10 @@ internal sealed class ParserCore : IDisposable
     private int _regionOpener;
     private bool _overflow;
     private bool _completed;
+    private bool _oversized;
+
+    // The first window a region is handed (see ScanRegion); doubled while the region needs more.
+    private const int InitialWindow = 16;
     private char _heldHighSurrogate;
     private long _examined;
 
@@ -60,9 +64,11 @@ internal sealed class ParserCore : IDisposable
     public ParseContext Context { get; }
 
     /// <summary>
-    /// Gets how many characters the scanners were handed so far: each text or region scan counts the unexamined
-    /// span it was given, and each finished region counts its length once more. Tests use it to prove that no text
-    /// is re-scanned (the count stays within a small multiple of the output length however the output is chunked).
+    /// Gets how many characters the scanners were handed so far: the text scanner counts what its vectorised search
+    /// passed over, a region counts every character of every window it was handed from its resume position (regions
+    /// never look behind it), and each finished region counts its length once more for its reader. Tests use it to prove
+    /// that no text is re-scanned: the count stays within a small multiple of the output length however the output is
+    /// chunked and whatever it holds.
     /// </summary>
     internal long ExaminedChars => _examined;
 
@@ -177,18 +183,19 @@ internal sealed class ParserCore : IDisposable
         var kind = inReasoning ? ToolCallParseEventKind.Reasoning : ToolCallParseEventKind.Content;
         var span = _buf.AsSpan(0, _len);
         var i = _scan;
-        _examined += _len - i;
         while (true)
         {
             var rel = span[i..].IndexOfAny(set.FirstChars);
             if (rel < 0)
             {
+                _examined += _len - i;
                 Write(kind, span[_emitFrom.._len]);
                 _emitFrom = _scan = _len;
                 return false;
             }
 
             var j = i + rel;
+            _examined += rel + 1;
             var partial = false;
             foreach (var m in set.StartingWith(span[j]))
             {
@@ -329,15 +336,44 @@ internal sealed class ParserCore : IDisposable
         _regionOpener = pos - start;
         _emitFrom = start;
         _overflow = false;
+        _oversized = false;
     }
 
+    /// <summary>
+    /// Scans the open region over the text buffered so far. The region is handed the text in windows that start small
+    /// and double, so a region that decides after a few characters (a rejected guess) costs a few characters however much
+    /// text is buffered; <see cref="ExaminedChars"/> counts every character handed. Until a region has overflowed it is
+    /// never handed more than <see cref="ToolCallParserOptions.MaxToolCallBytes"/> + 1 characters, so the size decision
+    /// is taken on the same text whether the output came whole or in pieces.
+    /// </summary>
     private bool ScanRegion(bool final)
     {
         var region = _region!;
-        var span = _buf.AsSpan(_regionStart, _len - _regionStart);
+        var available = _len - _regionStart;
         var pos = _regionScan;
-        _examined += span.Length - pos;
-        var status = region.Scan(span, ref pos);
+        var window = InitialWindow;
+        int limit;
+        RegionStatus status;
+        while (true)
+        {
+            limit = Math.Min(available, pos + window);
+            if (!_oversized)
+            {
+                limit = Math.Min(limit, _maxCallChars + 1);
+            }
+
+            var before = pos;
+            status = region.Scan(_buf.AsSpan(_regionStart, limit), ref pos);
+            _examined += Math.Max(0, limit - before);
+            if (status != RegionStatus.NeedMore || limit == available || (!_oversized && limit > _maxCallChars))
+            {
+                break;
+            }
+
+            window *= 2;
+        }
+
+        var span = _buf.AsSpan(_regionStart, limit);
         switch (status)
         {
             case RegionStatus.Complete:
@@ -346,7 +382,10 @@ internal sealed class ParserCore : IDisposable
                 {
                     RejectRegion();
                 }
-                else if (_overflow || pos > _maxCallChars)
+                else if (!_oversized && pos > _maxCallChars && EndAtCommitted(region))
+                {
+                }
+                else if (_oversized || pos > _maxCallChars)
                 {
                     EmitOversized(span[..pos]);
                     LeaveRegion(pos);
@@ -364,7 +403,7 @@ internal sealed class ParserCore : IDisposable
         }
 
         _regionScan = pos;
-        if (span.Length > _maxCallChars)
+        if (!_oversized && limit > _maxCallChars)
         {
             if (region.IsSpeculative)
             {
@@ -372,17 +411,36 @@ internal sealed class ParserCore : IDisposable
                 return true;
             }
 
+            // A call that is complete up to a point within the cap, followed by lookahead (whitespace or stray
+            // closers), ends at that point; otherwise it is oversized.
+            if (EndAtCommitted(region))
+            {
+                return true;
+            }
+
+            _oversized = true;
+        }
+
+        if (_oversized)
+        {
             // Over the cap: report the region in pieces of exactly MaxToolCallBytes characters counted from its start
             // (so the pieces do not depend on chunking), keeping only the tail, so memory stays bounded. The region
             // keeps scanning (rebased; its state does not depend on text before pos) to find its end.
-            while (span.Length > _maxCallChars && _regionScan >= _maxCallChars)
+            var dropped = false;
+            while (_len - _regionStart > _maxCallChars && _regionScan >= _maxCallChars)
             {
-                EmitOversizedPiece(span[.._maxCallChars], last: false);
+                EmitOversizedPiece(_buf.AsSpan(_regionStart, _maxCallChars), last: false);
                 _regionStart += _maxCallChars;
                 _regionScan -= _maxCallChars;
                 _emitFrom = _regionStart;
                 region.Rebase(_maxCallChars);
-                span = span[_maxCallChars..];
+                dropped = true;
+            }
+
+            if (limit < available || dropped)
+            {
+                // More buffered text waits to be scanned (the window is no longer capped).
+                return true;
             }
         }
 
@@ -395,7 +453,7 @@ internal sealed class ParserCore : IDisposable
                 return true;
             }
 
-            if (_overflow || span.Length > _maxCallChars)
+            if (_oversized || span.Length > _maxCallChars)
             {
                 EmitOversized(span);
                 LeaveRegion(span.Length);
@@ -407,6 +465,19 @@ internal sealed class ParserCore : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>Ends the region at its committed end when that lies within the cap (see <see cref="CallRegion.CommittedEnd"/>).</summary>
+    private bool EndAtCommitted(CallRegion region)
+    {
+        var committed = region.CommittedEnd;
+        if (committed <= 0 || committed > _maxCallChars)
+        {
+            return false;
+        }
+
+        EndRegion(_buf.AsSpan(_regionStart, committed), endOfStream: false);
+        return true;
     }
 
     /// <summary>Reports the rest of an oversized region: whole pieces of the cap, then the remainder as the last piece.</summary>
@@ -435,6 +506,7 @@ internal sealed class ParserCore : IDisposable
         _mode = Mode.Content;
         _region = null;
         _overflow = false;
+        _oversized = false;
         _emitFrom = _scan = _regionStart + consumed;
     }
 
@@ -451,6 +523,7 @@ internal sealed class ParserCore : IDisposable
         // the start region, which has no opener and is never started again).
         _mode = Mode.Content;
         _region = null;
+        _oversized = false;
         _emitFrom = _regionStart;
         _scan = _regionStart + (_regionOpener > 0 ? 1 : 0);
     }

@@ -13,6 +13,7 @@ internal static class DeepSeekDsmlFormat
     private static readonly string[] s_openers = ["<" + Piece + "function_calls>", "<" + Piece + "tool_calls>"];
     private static readonly string[] s_closers = ["</" + Piece + "function_calls>", "</" + Piece + "tool_calls>"];
     private static readonly string[] s_stops = [DeepSeekFormat.EndOfSentence];
+    private static readonly SectionRegion.CallBounds s_calls = new("<" + Piece + "invoke", ["</" + Piece + "invoke>"], EndAfterLastCall: true);
 
     // Tags with the piece, and the piece-less or mixed spellings SGLang accepts inside a DSML block.
     private static readonly InvokeCalls s_invokes = new(ToolCallFormat.DeepSeekDsml, Piece, "");
@@ -21,7 +22,7 @@ internal static class DeepSeekDsmlFormat
     {
         foreach (var opener in s_openers)
         {
-            CallRegion Make(ParseContext c) => new SectionRegion(ToolCallFormat.DeepSeekDsml, opener.Length, s_closers, s_stops, Read, SectionRegion.StartsWithMarkup);
+            CallRegion Make(ParseContext c) => new SectionRegion(ToolCallFormat.DeepSeekDsml, opener.Length, s_closers, s_stops, Read, SectionRegion.StartsWithMarkup, s_calls);
             b.Call(opener, Make);
             b.CallEndsReasoning(opener, Make);
         }

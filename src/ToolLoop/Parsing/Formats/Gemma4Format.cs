@@ -269,6 +269,8 @@ internal static class Gemma4Format
             return false;
         }
 
+        public override int CommittedEnd => _state == State.AfterBody ? _bodyEnd : 0;
+
         public override void Rebase(int shift)
         {
             _nameStart = Shift(_nameStart, shift);

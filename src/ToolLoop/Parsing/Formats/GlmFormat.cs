@@ -49,6 +49,7 @@ internal static class GlmFormat
         private int _keyEnd;
         private int _valueStart;
         private string? _malformed;
+        private int _lastArgEnd;
 
         public GlmBody()
             : this(PairTags.Glm)
@@ -56,6 +57,8 @@ internal static class GlmFormat
         }
 
         public override ToolCallFormat Format => tags.Format;
+
+        public override int CommittedEnd => _state == State.Between && _args.Count > 0 ? _lastArgEnd : 0;
 
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
@@ -117,6 +120,12 @@ internal static class GlmFormat
                         {
                             return RegionStatus.NeedMore;
                         }
+                        else if (_args.Count > 0)
+                        {
+                            // </tool_call> missing after complete arguments: the call ends with its last value.
+                            pos = _lastArgEnd;
+                            return RegionStatus.Complete;
+                        }
                         else
                         {
                             return Malformed("unexpected text between arguments", region, ref pos);
@@ -169,6 +178,7 @@ internal static class GlmFormat
 
                         _args.Add((_keyStart, _keyEnd, _valueStart, valueEnd));
                         pos = valueEnd + tags.ValueClose.Length;
+                        _lastArgEnd = pos;
                         _state = State.Between;
                         break;
 
@@ -238,6 +248,7 @@ internal static class GlmFormat
             _keyStart = CallRegion.Shift(_keyStart, shift);
             _keyEnd = CallRegion.Shift(_keyEnd, shift);
             _valueStart = CallRegion.Shift(_valueStart, shift);
+            _lastArgEnd = CallRegion.Shift(_lastArgEnd, shift);
             _args.Clear();
         }
 

@@ -57,6 +57,10 @@ internal static class GptOssFormat
         private bool _dropped;
         private int _bodyStart = -1;
         private int _bodyEnd = -1;
+        private JsonScanner? _json;
+        private bool _textBody;
+        private int _jsonScan;
+        private int _jsonEnd = -1;
 
         internal enum Opening
         {
@@ -250,6 +254,32 @@ internal static class GptOssFormat
 
         private RegionStatus ScanBody(ReadOnlySpan<char> region, ref int pos)
         {
+            if (_json is null && !_textBody)
+            {
+                var first = Spans.SkipWhitespace(region, pos);
+                if (first >= region.Length)
+                {
+                    pos = first;
+                    return RegionStatus.NeedMore;
+                }
+
+                // A JSON body ends with its JSON; any other (a code interpreter's) runs to a terminator.
+                if (region[first] == '{')
+                {
+                    _json = new JsonScanner(context.Options.MaxJsonDepth);
+                    _jsonScan = first;
+                }
+                else
+                {
+                    _textBody = true;
+                }
+            }
+
+            if (_jsonEnd >= 0)
+            {
+                return AfterJson(region, ref pos);
+            }
+
             var earliest = int.MaxValue;
             var length = 0;
             var partial = region.Length;
@@ -270,6 +300,12 @@ internal static class GptOssFormat
                 }
             }
 
+            if (_json is not null && _json.Feed(region[..Math.Min(earliest, partial)], ref _jsonScan))
+            {
+                _jsonEnd = _jsonScan;
+                return AfterJson(region, ref pos);
+            }
+
             if (earliest != int.MaxValue)
             {
                 _bodyEnd = earliest;
@@ -279,6 +315,36 @@ internal static class GptOssFormat
 
             pos = partial;
             return RegionStatus.NeedMore;
+        }
+
+        /// <summary>After a complete JSON body: whitespace, then a terminator; other text ends the call with its JSON.</summary>
+        private RegionStatus AfterJson(ReadOnlySpan<char> region, ref int pos)
+        {
+            // Whitespace already seen is not looked at again.
+            var next = pos = Spans.SkipWhitespace(region, Math.Max(pos, _jsonEnd));
+            if (next >= region.Length)
+            {
+                return RegionStatus.NeedMore;
+            }
+
+            foreach (var (markers, consumes) in (ReadOnlySpan<(string[], bool)>)[(s_bodyEnds, true), (s_bodyStops, false)])
+            {
+                foreach (var m in markers)
+                {
+                    switch (Spans.MatchAt(region, next, m))
+                    {
+                        case MatchKind.Full:
+                            _bodyEnd = _jsonEnd;
+                            pos = consumes ? next + m.Length : next;
+                            return RegionStatus.Complete;
+                        case MatchKind.Partial:
+                            return RegionStatus.NeedMore;
+                    }
+                }
+            }
+
+            _bodyEnd = pos = _jsonEnd;
+            return RegionStatus.Complete;
         }
 
         public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
@@ -310,9 +376,14 @@ internal static class GptOssFormat
                 return region.Length;
             }
 
-            var body = region[_bodyStart..(_bodyEnd >= 0 ? _bodyEnd : region.Length)];
+            var body = region[_bodyStart..(_bodyEnd >= 0 ? _bodyEnd : _jsonEnd >= 0 ? _jsonEnd : region.Length)];
             var consumed = region.Length;
-            if (_bodyEnd < 0)
+            if (_bodyEnd < 0 && _jsonEnd >= 0)
+            {
+                // The output ended after the JSON (and whitespace, or a cut terminator): the call is whole.
+                consumed = _jsonEnd;
+            }
+            else if (_bodyEnd < 0)
             {
                 // A terminator cut by the end of the output is not argument text.
                 foreach (var m in (ReadOnlySpan<string>)[CallEnd, End, Return, Start, Channel])
@@ -348,7 +419,12 @@ internal static class GptOssFormat
             _wordStart = Shift(_wordStart, shift);
             _bodyStart = Shift(_bodyStart, shift);
             _bodyEnd = Shift(_bodyEnd, shift);
+            _jsonScan = Shift(_jsonScan, shift);
+            _jsonEnd = Shift(_jsonEnd, shift);
         }
+
+        // After a complete JSON body, only whitespace and a terminator can follow.
+        public override int CommittedEnd => _jsonEnd > 0 && _bodyEnd < 0 ? _jsonEnd : 0;
 
         private static string? ToolName(string recipient)
             => recipient.StartsWith(FunctionsPrefix, StringComparison.Ordinal) ? recipient[FunctionsPrefix.Length..] : recipient;

@@ -119,6 +119,9 @@ internal static class HermesFormat
             JsonCalls.EmitCallObject(ctx, json, cut, closed: !cut && !_json.Done, unclosed: endOfStream, region, ToolCallFormat.Hermes, JsonCallShape.Default);
         }
 
+        // The JSON is complete; whitespace, stray brackets and the closer are lookahead.
+        public override int CommittedEnd => _jsonEnd >= 0 ? _trailingStart : 0;
+
         public override void Rebase(int shift)
         {
             _jsonStart = CallRegion.Shift(_jsonStart, shift);

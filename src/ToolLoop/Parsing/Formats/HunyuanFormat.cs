@@ -38,6 +38,7 @@ internal static class HunyuanFormat
         private readonly string[] _callClose;
         private readonly string[] _sectionClose;
         private readonly GlmFormat.PairTags _tags;
+        private readonly SectionRegion.CallBounds _calls;
 
         public Spelling(string suffix)
         {
@@ -47,6 +48,8 @@ internal static class HunyuanFormat
             _callOpen = Tag("tool_call");
             _callClose = [Tag("/tool_call")];
             _sectionClose = [SectionClose];
+            // Only the suffixed closer is a special token that argument text cannot hold.
+            _calls = new SectionRegion.CallBounds(_callOpen, _callClose, EndAfterLastCall: suffix.Length > 0);
             _tags = new GlmFormat.PairTags(ToolCallFormat.Hunyuan, Tag("arg_key"), Tag("/arg_key"), Tag("arg_value"), Tag("/arg_value"), Tag("/tool_call"), Tag("tool_sep"));
         }
 
@@ -54,7 +57,7 @@ internal static class HunyuanFormat
 
         public string SectionClose { get; }
 
-        public SectionRegion Section() => new(ToolCallFormat.Hunyuan, SectionOpen.Length, _sectionClose, s_stops, ReadSection, SectionRegion.StartsWithMarkup);
+        public SectionRegion Section() => new(ToolCallFormat.Hunyuan, SectionOpen.Length, _sectionClose, s_stops, ReadSection, SectionRegion.StartsWithMarkup, _calls);
 
         private void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
             => SectionRegion.ReadCalls(context, body, truncated, _callOpen, _callClose, ReadCall);
@@ -66,8 +69,21 @@ internal static class HunyuanFormat
             var pos = _callOpen.Length;
             var complete = reader.Scan(raw, ref pos) == RegionStatus.Complete;
 
-            // A call without its closer ended at the next call or the block's end (complete), or at the end of the output.
-            reader.Finish(complete ? raw[..pos] : raw, endOfStream: !complete && truncated, context);
+            // A call without its closer ended at the next call, the block's end or the end of the output: its text is all
+            // there will be, so a call cut inside a name or value is Truncated (never run with what was read).
+            reader.Finish(complete ? raw[..pos] : raw, endOfStream: !complete, context);
+
+            // The reader ends a call at its last value when text follows it: inside a block that text is reported, not lost.
+            var rest = complete ? raw[pos..] : [];
+            if (rest.EndsWith(_callClose[0]))
+            {
+                rest = rest[..^_callClose[0].Length];
+            }
+
+            if (!rest.IsWhiteSpace())
+            {
+                context.EmitProblem(ToolCallProblemKind.Malformed, "Text inside a tool call that is not an argument.", rest.Trim());
+            }
         }
     }
 
@@ -107,5 +123,7 @@ internal static class HunyuanFormat
         }
 
         public override void Rebase(int shift) => _inner?.Rebase(shift);
+
+        public override int CommittedEnd => _inner?.CommittedEnd ?? 0;
     }
 }

@@ -26,12 +26,13 @@ internal static class KimiK3Format
     private static readonly string[] s_toolsClose = [ToolsClose];
     private static readonly string[] s_callClose = [CallClose];
     private static readonly string[] s_stops = [MessageClose, EndOfMessage];
+    private static readonly SectionRegion.CallBounds s_calls = new(CallOpen, [CallClose], EndAfterLastCall: true);
 
     public static void Register(FormatTable.Builder b)
     {
         // The model may skip the think closer and go straight to the response (llama.cpp ends reasoning at either).
         b.Reasoning("<|open|>think<|sep|>", "<|close|>think<|sep|>", ResponseOpen);
-        static CallRegion Tools(ParseContext c) => new SectionRegion(ToolCallFormat.KimiK3, ToolsOpen.Length, s_toolsClose, s_stops, ReadSection, SectionRegion.StartsWithMarkup);
+        static CallRegion Tools(ParseContext c) => new SectionRegion(ToolCallFormat.KimiK3, ToolsOpen.Length, s_toolsClose, s_stops, ReadSection, SectionRegion.StartsWithMarkup, s_calls);
         b.Call(ToolsOpen, Tools);
         b.CallEndsReasoning(ToolsOpen, Tools);
 

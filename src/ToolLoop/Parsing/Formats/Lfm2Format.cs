@@ -33,6 +33,9 @@ internal static class Lfm2Format
 
         public override ToolCallFormat Format => ToolCallFormat.Lfm2;
 
+        // After the list closed, only whitespace and an optional closer can follow.
+        public override int CommittedEnd => _listEnd > 0 && _bodyEnd < 0 ? _listEnd : 0;
+
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
             if (!_started)

@@ -21,19 +21,20 @@ internal static class Llama3Format
         b.BareJson(static c => new BareJsonRegion(c));
     }
 
-    /// <summary>Reads JSON objects separated by <c>;</c>, from pos; shared by the tagged and bare forms.</summary>
-    private sealed class JsonChain(ParseContext context)
+    /// <summary>
+    /// Reads JSON objects separated by <c>;</c>, from pos; shared by the tagged and bare forms. The bare form is a
+    /// guess, so it reads strictly (<see cref="JsonPrefix"/>): the chain is rejected at the first character that is not
+    /// JSON, which keeps guesses cheap. After <c>&lt;|python_tag|&gt;</c> it reads leniently to the end of the object.
+    /// </summary>
+    private sealed class JsonChain(ParseContext context, bool strict)
     {
         private JsonScanner _json = new(context.Options.MaxJsonDepth);
+        private JsonPrefix _prefix = new(context.Options.MaxJsonDepth + 1);
         private int _lookFrom;
 
         public List<(int Start, int End)> Objects { get; } = [];
 
         public int CurrentStart { get; private set; } = -1;
-
-        public JsonScanner Current => _json;
-
-        public bool TooDeep { get; private set; }
 
         /// <summary>Gets a value indicating whether the last object is complete (only its follow-up is unknown).</summary>
         public bool AfterObject { get; private set; }
@@ -51,7 +52,7 @@ internal static class Llama3Format
             _lookFrom = CallRegion.Shift(_lookFrom, shift);
         }
 
-        /// <summary>Returns Complete with pos after the last object when the chain ends, NeedMore otherwise.</summary>
+        /// <summary>Returns Complete with pos after the last object when the chain ends, NeedMore otherwise, Reject (strict only) when it is not JSON.</summary>
         public RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
             while (true)
@@ -63,12 +64,21 @@ internal static class Llama3Format
                         CurrentStart = pos;
                     }
 
-                    if (!_json.Feed(region, ref pos))
+                    if (strict)
+                    {
+                        switch (_prefix.Feed(region, ref pos))
+                        {
+                            case JsonPrefix.Result.NeedMore:
+                                return RegionStatus.NeedMore;
+                            case JsonPrefix.Result.Invalid or JsonPrefix.Result.TooDeep:
+                                return RegionStatus.Reject;
+                        }
+                    }
+                    else if (!_json.Feed(region, ref pos))
                     {
                         return RegionStatus.NeedMore;
                     }
 
-                    TooDeep |= _json.TooDeep;
                     Objects.Add((CurrentStart, pos));
                     AfterObject = true;
                     _lookFrom = pos;
@@ -91,6 +101,7 @@ internal static class Llama3Format
                 var q = Spans.SkipWhitespace(region, p + 1);
                 if (q >= region.Length)
                 {
+                    _lookFrom = p;
                     return RegionStatus.NeedMore;
                 }
 
@@ -102,6 +113,7 @@ internal static class Llama3Format
                 pos = q;
                 CurrentStart = q;
                 _json = new JsonScanner(context.Options.MaxJsonDepth);
+                _prefix = new JsonPrefix(context.Options.MaxJsonDepth + 1);
                 AfterObject = false;
             }
         }
@@ -117,7 +129,7 @@ internal static class Llama3Format
             Code,
         }
 
-        private readonly JsonChain _chain = new(context);
+        private readonly JsonChain _chain = new(context, strict: false);
         private Kind _kind;
         private int _bodyStart;
         private int _bodyEnd = -1;
@@ -237,6 +249,8 @@ internal static class Llama3Format
             return region.Length;
         }
 
+        public override int CommittedEnd => _kind == Kind.Json && _chain.AfterObject ? _chain.AfterEnd : 0;
+
         public override void Rebase(int shift)
         {
             _bodyStart = Shift(_bodyStart, shift);
@@ -310,7 +324,7 @@ internal static class Llama3Format
     private sealed class BareJsonRegion(ParseContext context) : CallRegion
     {
         private static readonly string[] s_firstKeys = ["name", "type", "parameters", "arguments", "id"];
-        private readonly JsonChain _chain = new(context);
+        private readonly JsonChain _chain = new(context, strict: true);
         private bool _keyChecked;
         private int _end = -1;
 
@@ -334,10 +348,12 @@ internal static class Llama3Format
                     return RegionStatus.Reject;
                 }
 
-                var close = region[(p + 1)..].IndexOf('"');
+                // The first key is one of a few short words: look no further than that.
+                var window = region[(p + 1)..Math.Min(region.Length, p + 1 + 16)];
+                var close = window.IndexOf('"');
                 if (close < 0)
                 {
-                    return region.Length - p > 16 ? RegionStatus.Reject : RegionStatus.NeedMore;
+                    return window.Length >= 16 ? RegionStatus.Reject : RegionStatus.NeedMore;
                 }
 
                 if (Array.IndexOf(s_firstKeys, region.Slice(p + 1, close).ToString()) < 0)
@@ -366,12 +382,6 @@ internal static class Llama3Format
             {
                 ctx.EmitContent(region);
                 return region.Length;
-            }
-
-            if (_chain.TooDeep)
-            {
-                ctx.EmitContent(region[..consumed]);
-                return consumed;
             }
 
             if (!EmitChain(ctx, _chain, region, truncated, speculative: true))

@@ -25,10 +25,14 @@ internal static class MiniMaxFormat
     private static readonly string[] s_m3Closers = [M3Close];
     private static readonly InvokeCalls s_invokes = new(ToolCallFormat.MiniMax, "");
 
+    // M2's </invoke> is ordinary text (a value may hold it); M3's carries the namespace token.
+    private static readonly SectionRegion.CallBounds s_m2Calls = new("<invoke", ["</invoke>"], EndAfterLastCall: false);
+    private static readonly SectionRegion.CallBounds s_m3Calls = new(Namespace + "<invoke", [Namespace + "</invoke>"], EndAfterLastCall: true);
+
     public static void Register(FormatTable.Builder b)
     {
-        b.Call(Open, static c => new SectionRegion(ToolCallFormat.MiniMax, Open.Length, s_closers, s_stops, ReadM2, SectionRegion.StartsWithMarkup));
-        b.Call(M3Open, static c => new SectionRegion(ToolCallFormat.MiniMax, M3Open.Length, s_m3Closers, s_stops, ReadM3, static ch => ch == ']'));
+        b.Call(Open, static c => new SectionRegion(ToolCallFormat.MiniMax, Open.Length, s_closers, s_stops, ReadM2, SectionRegion.StartsWithMarkup, s_m2Calls));
+        b.Call(M3Open, static c => new SectionRegion(ToolCallFormat.MiniMax, M3Open.Length, s_m3Closers, s_stops, ReadM3, static ch => ch == ']', s_m3Calls));
         b.Reasoning("<mm:think>", "</mm:think>");
         b.StripInContent(Close, M3Close);
         b.Strip(s_stops);

@@ -392,6 +392,13 @@ internal static class Qwen3CoderFormat
 
         private RegionStatus Malformed(string why, ReadOnlySpan<char> region, ref int pos)
         {
+            if (!_requireToolCallClose && Name is null)
+            {
+                // A bare <function= whose name does not close is prose: no closer is sought for it.
+                _malformed ??= why;
+                return RegionStatus.Reject;
+            }
+
             _malformed ??= why;
             _state = State.SeekClose;
             return SeekClose(region, ref pos);
@@ -457,6 +464,9 @@ internal static class Qwen3CoderFormat
 
             TaggedValues.EmitCall(context, region, Name, _params, healed, _dialect.Format, _dialect.RawValues);
         }
+
+        // After </function>, only whitespace and an optional </tool_call> can follow.
+        public override int CommittedEnd => _state == State.AfterFunction && _afterFunction > 0 ? _afterFunction : 0;
 
         public override void Rebase(int shift)
         {
@@ -556,5 +566,7 @@ internal static class Qwen3CoderFormat
         }
 
         public override void Rebase(int shift) => _body.Rebase(shift);
+
+        public override int CommittedEnd => _checked ? _body.CommittedEnd : 0;
     }
 }

@@ -82,5 +82,7 @@ internal static class SeedOssFormat
             _bodyStart = Shift(_bodyStart, shift);
             _body?.Rebase(shift);
         }
+
+        public override int CommittedEnd => _body?.CommittedEnd ?? 0;
     }
 }

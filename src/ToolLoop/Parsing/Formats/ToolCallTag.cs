@@ -25,6 +25,9 @@ internal static class ToolCallTag
 
         /// <summary>See <see cref="CallRegion.Rebase"/>.</summary>
         public abstract void Rebase(int shift);
+
+        /// <summary>See <see cref="CallRegion.CommittedEnd"/>.</summary>
+        public virtual int CommittedEnd => 0;
     }
 
     /// <summary>The <c>&lt;tool_call&gt;</c> region: picks JSON, Qwen3-Coder XML or GLM by the first characters of the body.</summary>
@@ -77,6 +80,8 @@ internal static class ToolCallTag
         }
 
         public override void Rebase(int shift) => _body?.Rebase(shift);
+
+        public override int CommittedEnd => _body?.CommittedEnd ?? 0;
 
         /// <summary>Chooses the body grammar. Returns Complete when chosen (pos where the body starts), NeedMore or Reject otherwise.</summary>
         private RegionStatus Dispatch(ReadOnlySpan<char> region, ref int pos)
