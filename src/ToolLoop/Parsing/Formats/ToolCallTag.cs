@@ -70,21 +70,6 @@ internal static class ToolCallTag
                 return region.Length;
             }
 
-            if (endOfStream && _body is Qwen3CoderFormat.XmlBody xml && xml.ShouldRetryLeniently(region))
-            {
-                // One more pass over this call only, at the end of output: bounded, and only for compact XML.
-                var lenient = new Qwen3CoderFormat.XmlBody(ctx, requireToolCallClose: true, lenient: true);
-                var pos = Spans.SkipWhitespace(region, Open.Length);
-                if (lenient.Scan(region, ref pos) == RegionStatus.Complete)
-                {
-                    lenient.Finish(region[..pos], endOfStream: false, ctx);
-                    return pos;
-                }
-
-                lenient.Finish(region, endOfStream: true, ctx);
-                return region.Length;
-            }
-
             _body.Finish(region, endOfStream, ctx);
             return region.Length;
         }
