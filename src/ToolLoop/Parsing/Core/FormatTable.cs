@@ -108,9 +108,12 @@ internal sealed class FormatTable
             }
         }
 
-        /// <summary>A call opener in content.</summary>
-        public void Call(string opener, Func<ParseContext, CallRegion> region)
-            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region };
+        /// <summary>
+        /// A call opener in content. <paramref name="specialToken"/>: the opener is one special token of the family's
+        /// vocabulary, so when no call follows it is leaked control markup and is removed (unless quoted in prose).
+        /// </summary>
+        public void Call(string opener, Func<ParseContext, CallRegion> region, bool specialToken = false)
+            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region, StripWhenRejected = specialToken };
 
         /// <summary>A call opener that also ends unclosed reasoning (optionally only when <paramref name="lookahead"/> follows it).</summary>
         public void CallEndsReasoning(string opener, Func<ParseContext, CallRegion> region, string? lookahead = null)

@@ -158,16 +158,20 @@ internal static class JsonCalls
 
     /// <summary>
     /// Reads a JSON array of call objects (Mistral v0.3, Granite, Nemotron, …), tolerating a missing comma between objects.
-    /// Each element is delivered on its own; an element that cannot be read is a problem with its own text (with
-    /// <paramref name="raw"/>, the whole call markup, when it is the array's only element). <paramref name="unclosed"/>:
-    /// the family's closer or the array's bracket is missing, so the calls were completed (healed).
+    /// Each element is delivered on its own. Array elements have no markers of their own, so the array's text is shared
+    /// out among them for problems: the first element's raw text starts at <paramref name="raw"/>'s start (the block's
+    /// opener), each next one where the previous ended (the separator), and the last one runs to the end of
+    /// <paramref name="raw"/> (the closer); a one-call array is the whole block. <paramref name="unclosed"/>: the family's closer or the
+    /// array's bracket is missing, so the calls were completed (healed).
     /// </summary>
     public static void EmitCallArray(ParseContext context, ReadOnlySpan<char> json, bool cut, ReadOnlySpan<char> raw, ToolCallFormat format, JsonCallShape shape, bool unclosed = false)
     {
         var maxDepth = context.Options.MaxJsonDepth;
+        var offset = raw.Overlaps(json, out var o) ? o : -1;
         var start = json.Length - json.TrimStart().Length;
         var i = start + 1;
         var any = false;
+        var rawFrom = 0;
         while (true)
         {
             i = JsonSyntax.SkipWhitespace(json, i);
@@ -195,50 +199,54 @@ internal static class JsonCalls
             if (json[i] != '{')
             {
                 var junk = json[i..];
-                context.EmitProblem(ToolCallProblemKind.Malformed, "A tool-call array element must be a JSON object.", junk.Trim());
+                context.EmitProblem(ToolCallProblemKind.Malformed, "A tool-call array element must be a JSON object.", offset >= 0 ? raw[rawFrom..] : junk.Trim());
                 return;
             }
 
             // The array is one level above the call object.
             var check = JsonSyntax.Check(json[i..], maxDepth + 1, final: !cut);
-            var first = !any;
             any = true;
+            int end;
+            JsonCallRead read;
             if (check.Status == JsonStatus.Complete)
             {
-                var element = json.Slice(i, check.End);
-                Emit(context, Read(element, cut: false, closed: false, maxDepth, shape), Only(first, json, i + check.End) ? raw : element, format, unclosed);
-                i += check.End;
+                end = i + check.End;
+                read = Read(json[i..end], cut: false, closed: false, maxDepth, shape);
             }
             else if (check.IsCut && cut)
             {
-                var element = json[i..];
-                Emit(context, Read(element, cut: true, closed: false, maxDepth, shape), first ? raw : element, format, unclosed);
-                return;
+                end = json.Length;
+                read = Read(json[i..], cut: true, closed: false, maxDepth, shape);
             }
             else
             {
-                // Invalid inside: report this element (up to where its brackets balance) and go on after it.
-                var end = i;
+                // Invalid inside: this element runs to where its brackets balance, and the array goes on after it.
+                end = i;
                 JsonSyntax.SkipValue(json, ref end);
                 end = Math.Max(end, i + 1);
-                var element = json[i..end];
-                Emit(context, Read(element, cut: false, closed: false, maxDepth, shape), Only(first, json, end) ? raw : element, format, unclosed);
-                i = end;
+                read = Read(json[i..end], cut: false, closed: false, maxDepth, shape);
             }
 
-            i = JsonSyntax.SkipWhitespace(json, i);
-            if (i < json.Length && json[i] == ',')
+            var after = JsonSyntax.SkipWhitespace(json, end);
+            if (after < json.Length && json[after] == ',')
             {
-                i++;
+                after = JsonSyntax.SkipWhitespace(json, after + 1);
             }
-        }
-    }
 
-    /// <summary>Whether the element that starts the array and ends at <paramref name="end"/> is its only one.</summary>
-    private static bool Only(bool first, ReadOnlySpan<char> json, int end)
-    {
-        var next = JsonSyntax.SkipWhitespace(json, end);
-        return first && (next >= json.Length || json[next] == ']');
+            var last = after >= json.Length || json[after] == ']';
+            var rawEnd = !last ? offset + end
+                : after < json.Length && !json[(after + 1)..].IsWhiteSpace() ? offset + after + 1 // text after ']' is its own problem
+                : raw.Length;
+            var elementRaw = offset < 0 ? json[i..end] : raw[rawFrom..rawEnd];
+            Emit(context, read, elementRaw, format, unclosed);
+            if (end >= json.Length)
+            {
+                return;
+            }
+
+            rawFrom = offset + end;
+            i = after;
+        }
     }
 
     /// <summary>Reads the members of a valid call object (healed when it was completed by closing).</summary>

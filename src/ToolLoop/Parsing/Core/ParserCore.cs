@@ -36,6 +36,11 @@ internal sealed class ParserCore : IDisposable
     private bool _overflow;
     private bool _completed;
     private bool _oversized;
+    private int _regionStripLength;
+
+    // The character just before the buffer's start (dropped by EnsureRoom), so a look one character back gives the same
+    // answer however the output was chunked.
+    private char _beforeBuffer;
 
     // The first window a region is handed (see ScanRegion); doubled while the region needs more.
     private const int InitialWindow = 16;
@@ -277,7 +282,7 @@ internal sealed class ParserCore : IDisposable
                     Write(kind, span[_emitFrom..j]);
                 }
 
-                StartRegion(m.Region!(Context), j, after);
+                StartRegion(m.Region!(Context), j, after, m.StripWhenRejected && !IsQuote(j > 0 ? span[j - 1] : _beforeBuffer));
                 return true;
 
             case MarkerAction.OpenCallFromReasoning when inReasoning:
@@ -327,8 +332,11 @@ internal sealed class ParserCore : IDisposable
         return !_content.HasText && Context.CallCount == 0 && span[_emitFrom..j].IsWhiteSpace();
     }
 
-    private void StartRegion(CallRegion region, int start, int pos)
+    private static bool IsQuote(char c) => c is '`' or '"' or '\'';
+
+    private void StartRegion(CallRegion region, int start, int pos, bool stripWhenRejected = false)
     {
+        _regionStripLength = stripWhenRejected ? pos - start : 0;
         _mode = Mode.Call;
         _region = region;
         _regionStart = start;
@@ -520,10 +528,19 @@ internal sealed class ParserCore : IDisposable
     private void RejectRegion()
     {
         // The opener was ordinary text: it stays content, and scanning resumes just after its first character (at it for
-        // the start region, which has no opener and is never started again).
+        // the start region, which has no opener and is never started again). A special token that opens no call is leaked
+        // markup: it goes, and what follows it is content.
         _mode = Mode.Content;
         _region = null;
         _oversized = false;
+        var after = _regionStart + _regionStripLength;
+        if (_regionStripLength > 0 && !(after < _len && IsQuote(_buf[after])))
+        {
+            _content.Boundary();
+            _emitFrom = _scan = _regionStart + _regionStripLength;
+            return;
+        }
+
         _emitFrom = _regionStart;
         _scan = _regionStart + (_regionOpener > 0 ? 1 : 0);
     }
@@ -565,6 +582,7 @@ internal sealed class ParserCore : IDisposable
         // Drop what was emitted when it is at least half the buffer (amortised O(1) per character), or when needed for room.
         if (keepFrom > 0 && (keepFrom >= _len / 2 || _len + extra > _buf.Length))
         {
+            _beforeBuffer = _buf[keepFrom - 1];
             _buf.AsSpan(keepFrom, _len - keepFrom).CopyTo(_buf);
             _len -= keepFrom;
             _scan -= keepFrom;

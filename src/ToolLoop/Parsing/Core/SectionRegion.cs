@@ -290,11 +290,12 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
         }
     }
 
+    /// <summary>Text inside a section that is no call (prose after the last call of an unclosed section, say) is content.</summary>
     private static void ReportJunk(ParseContext context, ReadOnlySpan<char> text)
     {
         if (!text.IsWhiteSpace())
         {
-            context.EmitProblem(ToolCallProblemKind.Malformed, "Text inside a tool-call section that is not a call.", text);
+            context.EmitContent(text);
         }
     }
 }

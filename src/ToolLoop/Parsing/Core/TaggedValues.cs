@@ -147,9 +147,13 @@ internal static class TaggedValues
         w.WriteStringValue(value);
     }
 
+    /// <summary>
+    /// With no schema for the tool there is no type to follow: only what is JSON as written decodes (<c>42</c>,
+    /// <c>true</c>, <c>null</c>, <c>{…}</c>); Python or other spellings (<c>True</c>, <c>None</c>) stay text.
+    /// </summary>
     private static void WriteUntyped(Utf8JsonWriter w, string value)
     {
-        if (TryParseLiteral(value, out var doc))
+        if (TryParseLiteral(value, out var doc, exact: true))
         {
             using (doc)
             {
@@ -271,8 +275,8 @@ internal static class TaggedValues
         return types;
     }
 
-    /// <summary>Parses a raw value as JSON, accepting Python-style and any-case <c>true</c>/<c>false</c>/<c>null</c>.</summary>
-    private static bool TryParseLiteral(string value, out JsonDocument? doc)
+    /// <summary>Parses a raw value as JSON, accepting (unless <paramref name="exact"/>) Python-style and any-case <c>true</c>/<c>false</c>/<c>null</c>.</summary>
+    private static bool TryParseLiteral(string value, out JsonDocument? doc, bool exact = false)
     {
         var trimmed = value.AsSpan().Trim();
         doc = null;
@@ -281,7 +285,8 @@ internal static class TaggedValues
             return false;
         }
 
-        string? literal = trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) ? "true"
+        string? literal = exact ? null
+            : trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) ? "true"
             : trimmed.Equals("false", StringComparison.OrdinalIgnoreCase) ? "false"
             : trimmed.Equals("null", StringComparison.OrdinalIgnoreCase) || trimmed.SequenceEqual("None") ? "null"
             : null;

@@ -18,7 +18,7 @@ internal static class FunctionaryFormat
 
     public static void Register(FormatTable.Builder b)
     {
-        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
+        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c));
         b.Call(Recipient, static c => new RecipientRegion(c, Recipient.Length));
         b.AtStart(static c => new RecipientRegion(c, 0));
         b.StripInContent(Qwen3CoderFormat.FunctionClose);

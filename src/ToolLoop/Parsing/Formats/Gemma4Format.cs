@@ -15,7 +15,7 @@ internal static class Gemma4Format
 
     public static void Register(FormatTable.Builder b)
     {
-        b.Call(Open, static c => new ToolCallRegion(c));
+        b.Call(Open, static c => new ToolCallRegion(c), specialToken: true);
         b.Reasoning("<|channel>thought", "<channel|>");
         b.Reasoning("<|channel>", "<channel|>");
         b.StripInContent(Close, "<|tool_response>");

@@ -2,7 +2,8 @@ namespace ToolLoop.Parsing;
 
 /// <summary>
 /// GLM 4.5–4.7: <c>&lt;tool_call&gt;NAME\n&lt;arg_key&gt;K&lt;/arg_key&gt;\n&lt;arg_value&gt;V&lt;/arg_value&gt;\n&lt;/tool_call&gt;</c>
-/// (4.7 writes it on one line), values typed by the tool's schema. A value ends only at <c>&lt;/arg_value&gt;</c>.
+/// (4.7 writes it on one line), values typed by the tool's schema. A value ends at an <c>&lt;/arg_value&gt;</c> followed by the
+/// next <c>&lt;arg_key&gt;</c> or <c>&lt;/tool_call&gt;</c>; other <c>&lt;/arg_value&gt;</c> or <c>&lt;/tool_call&gt;</c> text is the value's.
 /// </summary>
 internal static class GlmFormat
 {
@@ -33,9 +34,9 @@ internal static class GlmFormat
     /// The tag spellings of a GLM-style body (a name, then key/value pairs): GLM's own, and Hunyuan Hy3's, whose name ends at
     /// a separator tag.
     /// </summary>
-    internal sealed record PairTags(ToolCallFormat Format, string KeyOpen, string KeyClose, string ValueOpen, string ValueClose, string CallClose, string? NameEnd = null)
+    internal sealed record PairTags(ToolCallFormat Format, string KeyOpen, string KeyClose, string ValueOpen, string ValueClose, string CallOpen, string CallClose, string? NameEnd = null)
     {
-        public static readonly PairTags Glm = new(ToolCallFormat.Glm, GlmFormat.KeyOpen, GlmFormat.KeyClose, GlmFormat.ValueOpen, GlmFormat.ValueClose, ToolCallTag.Close);
+        public static readonly PairTags Glm = new(ToolCallFormat.Glm, GlmFormat.KeyOpen, GlmFormat.KeyClose, GlmFormat.ValueOpen, GlmFormat.ValueClose, ToolCallTag.Open, ToolCallTag.Close);
     }
 
     /// <summary>The GLM body, starting at the tool name.</summary>
@@ -50,6 +51,8 @@ internal static class GlmFormat
         private int _valueStart;
         private string? _malformed;
         private int _lastArgEnd;
+        private int _closerAt = -1;
+        private int _fallback = -1;
 
         public GlmBody()
             : this(PairTags.Glm)
@@ -58,7 +61,16 @@ internal static class GlmFormat
 
         public override ToolCallFormat Format => tags.Format;
 
-        public override int CommittedEnd => _state == State.Between && _args.Count > 0 ? _lastArgEnd : 0;
+        public override int CommittedEnd => _state == State.Between && _args.Count > 0 ? _lastArgEnd
+            : _state == State.Value && ClosedAt >= 0 ? ClosedAt + tags.ValueClose.Length
+            : 0;
+
+        /// <summary>
+        /// Gets where the open value ends if no confirmed closer comes: at the candidate <c>&lt;/arg_value&gt;</c> followed so
+        /// far only by whitespace, else at the first candidate that was followed by other text (the value ended there and
+        /// what followed is output text), else -1.
+        /// </summary>
+        private int ClosedAt => _closerAt >= 0 ? _closerAt : _fallback;
 
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
@@ -169,10 +181,8 @@ internal static class GlmFormat
                         break;
 
                     case State.Value:
-                        var valueEnd = Spans.Find(region, pos, tags.ValueClose);
-                        if (valueEnd < 0)
+                        if (!FindValueEnd(region, ref pos, out var valueEnd))
                         {
-                            pos = -1 - valueEnd;
                             return RegionStatus.NeedMore;
                         }
 
@@ -196,6 +206,65 @@ internal static class GlmFormat
             }
         }
 
+        /// <summary>
+        /// A value ends at a <c>&lt;/arg_value&gt;</c> that the structure confirms: followed, after optional whitespace, by
+        /// the next <c>&lt;arg_key&gt;</c> or by <c>&lt;/tool_call&gt;</c> (or, at the end of the output, by nothing). Any other
+        /// <c>&lt;/arg_value&gt;</c> is the value's own text. A candidate waiting for what follows is kept in
+        /// <c>_closerAt</c>, and the whitespace after it is not read again.
+        /// </summary>
+        private bool FindValueEnd(ReadOnlySpan<char> region, ref int pos, out int valueEnd)
+        {
+            valueEnd = -1;
+            while (true)
+            {
+                if (_closerAt >= 0)
+                {
+                    var next = Spans.SkipWhitespace(region, pos);
+                    if (next >= region.Length)
+                    {
+                        pos = next;
+                        return false;
+                    }
+
+                    var key = Spans.MatchAt(region, next, tags.KeyOpen);
+                    var close = Spans.MatchAt(region, next, tags.CallClose);
+                    var call = Spans.MatchAt(region, next, tags.CallOpen);
+                    if (key == MatchKind.Full || close == MatchKind.Full || call == MatchKind.Full)
+                    {
+                        valueEnd = _closerAt;
+                        _closerAt = _fallback = -1;
+                        return true;
+                    }
+
+                    if (key == MatchKind.Partial || close == MatchKind.Partial || call == MatchKind.Partial)
+                    {
+                        pos = next;
+                        return false;
+                    }
+
+                    // Not structure: the </arg_value> is the value's own text if a confirmed closer comes later;
+                    // otherwise the first such one ended the value (see ClosedAt).
+                    if (_fallback < 0)
+                    {
+                        _fallback = _closerAt;
+                    }
+
+                    pos = _closerAt + 1;
+                    _closerAt = -1;
+                }
+
+                var at = Spans.Find(region, pos, tags.ValueClose);
+                if (at < 0)
+                {
+                    pos = -1 - at;
+                    return false;
+                }
+
+                _closerAt = at;
+                pos = at + tags.ValueClose.Length;
+            }
+        }
+
         public override void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
         {
             if (_malformed is not null)
@@ -205,7 +274,16 @@ internal static class GlmFormat
             }
 
             var healed = false;
-            if (endOfStream)
+            var rest = -1;
+            if (_state == State.Value && ClosedAt >= 0)
+            {
+                // The value was closed (only </tool_call> is missing); text after an unconfirmed closer is output text.
+                _args.Add((_keyStart, _keyEnd, _valueStart, ClosedAt));
+                rest = _closerAt < 0 ? _fallback + tags.ValueClose.Length : -1;
+                healed = endOfStream;
+                _state = State.Between;
+            }
+            else if (endOfStream)
             {
                 switch (_state)
                 {
@@ -213,12 +291,12 @@ internal static class GlmFormat
                     case State.BetweenKeyAndValue:
                         ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside an argument name.", region, _name);
                         return;
-                    case State.Name or State.NameEnd:
-                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the tool name.", region);
-                        return;
                     case State.Value:
                         // Cut inside a value: it may be incomplete, so the call is not run.
                         ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of argument '" + region[_keyStart.._keyEnd].Trim().ToString() + "'; the call is not run.", region, _name, RawArguments(region));
+                        return;
+                    case State.Name or State.NameEnd:
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the tool name.", region);
                         return;
                     default:
                         healed = true;
@@ -232,7 +310,11 @@ internal static class GlmFormat
                 return;
             }
 
-            TaggedValues.EmitCall(ctx, region, _name, _args, healed, tags.Format);
+            TaggedValues.EmitCall(ctx, rest < 0 ? region : region[..rest], _name, _args, healed, tags.Format);
+            if (rest >= 0)
+            {
+                ctx.EmitContent(region[rest..]);
+            }
         }
 
         /// <summary>The arguments' text as written, from the first <c>&lt;arg_key&gt;</c> (for a problem's raw arguments).</summary>
@@ -249,6 +331,8 @@ internal static class GlmFormat
             _keyEnd = CallRegion.Shift(_keyEnd, shift);
             _valueStart = CallRegion.Shift(_valueStart, shift);
             _lastArgEnd = CallRegion.Shift(_lastArgEnd, shift);
+            _closerAt = CallRegion.Shift(_closerAt, shift);
+            _fallback = CallRegion.Shift(_fallback, shift);
             _args.Clear();
         }
 

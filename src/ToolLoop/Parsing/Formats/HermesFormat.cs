@@ -11,7 +11,7 @@ internal static class HermesFormat
         b.Call(ToolCallTag.Open, ToolCallTag.Region);
 
         // Hermes 2 Pro fine-tunes also write <function=NAME>{json}</function>; read only for declared tools.
-        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
+        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c));
         b.StripInContent(ToolCallTag.Close);
         b.Strip("<|im_start|>");
     }

@@ -50,7 +50,7 @@ internal static class HunyuanFormat
             _sectionClose = [SectionClose];
             // Only the suffixed closer is a special token that argument text cannot hold.
             _calls = new SectionRegion.CallBounds(_callOpen, _callClose, EndAfterLastCall: suffix.Length > 0);
-            _tags = new GlmFormat.PairTags(ToolCallFormat.Hunyuan, Tag("arg_key"), Tag("/arg_key"), Tag("arg_value"), Tag("/arg_value"), Tag("/tool_call"), Tag("tool_sep"));
+            _tags = new GlmFormat.PairTags(ToolCallFormat.Hunyuan, Tag("arg_key"), Tag("/arg_key"), Tag("arg_value"), Tag("/arg_value"), Tag("tool_call"), Tag("/tool_call"), Tag("tool_sep"));
         }
 
         public string SectionOpen { get; }

@@ -17,7 +17,7 @@ internal static class Llama3Format
     public static void Register(FormatTable.Builder b)
     {
         b.Call(PythonTag, static c => new PythonTagRegion(c));
-        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
+        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c));
         b.BareJson(static c => new BareJsonRegion(c));
     }
 
@@ -233,9 +233,12 @@ internal static class Llama3Format
                 }
 
                 body = body.TrimEnd();
-                if (BuiltinCall.TryParse(body, out var name, out var args))
+                if (BuiltinCall.TryParseChain(body, out var calls))
                 {
-                    ctx.EmitCall(null, name, args, healed: false, ToolCallFormat.Llama3);
+                    foreach (var (name, args) in calls)
+                    {
+                        ctx.EmitCall(null, name, args, healed: false, ToolCallFormat.Llama3);
+                    }
                 }
                 else
                 {
@@ -294,31 +297,47 @@ internal static class Llama3Format
 
             for (var i = 0; i < reads.Count; i++)
             {
-                var (s, e) = cut && i == reads.Count - 1 ? (chain.CurrentStart, region.Length) : chain.Objects[i];
-                JsonCalls.Emit(ctx, reads[i], region[s..e], ToolCallFormat.Llama3);
+                JsonCalls.Emit(ctx, reads[i], Raw(chain, region, i, reads.Count), ToolCallFormat.Llama3);
             }
 
             return true;
         }
 
-        foreach (var (s, e) in chain.Objects)
+        var count = chain.Objects.Count + (cut ? 1 : 0);
+        for (var i = 0; i < chain.Objects.Count; i++)
         {
-            JsonCalls.EmitCallObject(ctx, region[s..e], cut: false, closed: false, unclosed: false, region[s..e], ToolCallFormat.Llama3, JsonCallShape.Default);
+            var (s, e) = chain.Objects[i];
+            JsonCalls.EmitCallObject(ctx, region[s..e], cut: false, closed: false, unclosed: false, Raw(chain, region, i, count), ToolCallFormat.Llama3, JsonCallShape.Default);
         }
 
         if (cut)
         {
-            var raw = chain.Objects.Count == 0 ? region : region[chain.CurrentStart..];
-            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], cut: true, closed: false, unclosed: false, raw, ToolCallFormat.Llama3, JsonCallShape.Default);
+            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], cut: true, closed: false, unclosed: false, Raw(chain, region, count - 1, count), ToolCallFormat.Llama3, JsonCallShape.Default);
         }
 
         return true;
     }
 
-    /// <summary>A bare object is a call only with a declared name (any name when none are declared), arguments, and no other keys but <c>id</c>.</summary>
+    /// <summary>
+    /// The raw text of the <paramref name="index"/>-th object of a chain for its problem. The objects have no markers of
+    /// their own, so the region's text is shared out: the first starts at the region's start (<c>&lt;|python_tag|&gt;</c>),
+    /// each next one where the previous ended (the <c>;</c>), and the last runs to the region's end.
+    /// </summary>
+    private static ReadOnlySpan<char> Raw(JsonChain chain, ReadOnlySpan<char> region, int index, int count)
+    {
+        var start = index == 0 ? 0 : chain.Objects[index - 1].End;
+        var end = index == count - 1 ? region.Length : chain.Objects[index].End;
+        return region[start..end];
+    }
+
+    /// <summary>
+    /// A bare object is a call only with arguments and a declared name; then other fields are kept on the call. With no
+    /// tools declared (Llama 3 JSON at the start of the output), any name counts, but only a pure call shape does (no
+    /// fields besides <c>name</c>, <c>parameters</c>/<c>arguments</c>, <c>type</c> and <c>id</c>).
+    /// </summary>
     private static bool IsBareCall(ParseContext ctx, in JsonCallRead read)
-        => read.Problem is null && read.HasArguments && (ctx.IsDeclared(read.Name!) || !ctx.HasTools)
-           && (read.AdditionalKeys is null || read.AdditionalKeys is ["id"]);
+        => read.Problem is null && read.HasArguments
+           && (ctx.IsDeclared(read.Name!) || (!ctx.HasTools && (read.AdditionalKeys is null || read.AdditionalKeys is ["id"])));
 
     /// <summary>Bare JSON, a guess: early rejection on the first key, then a call only if every object is a call to a declared tool.</summary>
     private sealed class BareJsonRegion(ParseContext context) : CallRegion
@@ -397,9 +416,80 @@ internal static class Llama3Format
         public override void Rebase(int shift) => _chain.Rebase(shift);
     }
 
-    /// <summary>Meta's built-in tool syntax: <c>NAME.call(key="value", …)</c> with Python literals.</summary>
+    /// <summary>Meta's built-in tool syntax: <c>NAME.call(key="value", …)</c> with Python literals, several joined by <c>;</c>.</summary>
     private static class BuiltinCall
     {
+        /// <summary>Reads <c>a.call(…); b.call(…)</c>: every <c>;</c>-separated segment must be a call, or the text is code.</summary>
+        public static bool TryParseChain(ReadOnlySpan<char> text, out List<(string Name, string Arguments)> calls)
+        {
+            calls = [];
+            var p = 0;
+            while (true)
+            {
+                p = Spans.SkipWhitespace(text, p);
+                var end = CallEnd(text, p);
+                if (end < 0 || !TryParse(text[p..end], out var name, out var args))
+                {
+                    return false;
+                }
+
+                calls.Add((name, args));
+                p = Spans.SkipWhitespace(text, end);
+                if (p >= text.Length)
+                {
+                    return true;
+                }
+
+                if (text[p] != ';')
+                {
+                    return false;
+                }
+
+                p++;
+                if (Spans.SkipWhitespace(text, p) >= text.Length)
+                {
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>The end (after its closing parenthesis) of the <c>NAME.call(…)</c> starting at <paramref name="from"/>, or -1.</summary>
+        private static int CallEnd(ReadOnlySpan<char> text, int from)
+        {
+            var open = text[from..].IndexOf('(');
+            if (open < 0)
+            {
+                return -1;
+            }
+
+            var depth = 0;
+            for (var i = from + open; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (c is '"' or '\'')
+                {
+                    // A quoted literal: backslash escapes, the same quote closes.
+                    for (i++; i < text.Length && text[i] != c; i++)
+                    {
+                        if (text[i] == '\\')
+                        {
+                            i++;
+                        }
+                    }
+                }
+                else if (c == '(')
+                {
+                    depth++;
+                }
+                else if (c == ')' && --depth == 0)
+                {
+                    return i + 1;
+                }
+            }
+
+            return -1;
+        }
+
         public static bool TryParse(ReadOnlySpan<char> text, out string name, out string argumentsJson)
         {
             name = string.Empty;

@@ -14,7 +14,7 @@ internal static class MistralFormat
 
     public static void Register(FormatTable.Builder b)
     {
-        b.Call(ToolCalls, static c => new ToolCallsRegion(c));
+        b.Call(ToolCalls, static c => new ToolCallsRegion(c), specialToken: true);
         b.Reasoning("[THINK]", "[/THINK]");
         b.Strip("</s>");
     }

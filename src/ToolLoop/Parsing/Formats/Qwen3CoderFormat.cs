@@ -17,7 +17,7 @@ internal static class Qwen3CoderFormat
     {
         b.Call(ToolCallTag.Open, ToolCallTag.Region);
         b.CallEndsReasoning(ToolCallTag.Open, ToolCallTag.Region, lookahead: FunctionOpen);
-        b.Call(FunctionOpen, static c => new FunctionTagRegion(c, firstCallOnly: true));
+        b.Call(FunctionOpen, static c => new FunctionTagRegion(c));
         b.StripInContent(ToolCallTag.Close);
     }
 
@@ -51,7 +51,6 @@ internal static class Qwen3CoderFormat
         private const int MaxNameLength = 256;
         private readonly ParseContext _context;
         private readonly bool _requireToolCallClose;
-        private readonly bool _lenient;
         private readonly XmlDialect _dialect;
         private readonly List<(int NameStart, int NameEnd, int ValueStart, int ValueEnd)> _params = [];
         private readonly JsonScanner _json;
@@ -66,13 +65,14 @@ internal static class Qwen3CoderFormat
         private int _jsonStart;
         private int _jsonEnd;
         private int _afterFunction = -1;
+        private int _closerAt = -1;
+        private bool _compact;
         private string? _malformed;
 
-        public XmlBody(ParseContext context, bool requireToolCallClose, bool lenient = false, XmlDialect? dialect = null)
+        public XmlBody(ParseContext context, bool requireToolCallClose, XmlDialect? dialect = null)
         {
             _context = context;
             _requireToolCallClose = requireToolCallClose;
-            _lenient = lenient;
             _dialect = dialect ?? XmlDialect.Qwen3Coder;
             _json = new JsonScanner(context.Options.MaxJsonDepth);
         }
@@ -202,8 +202,11 @@ internal static class Qwen3CoderFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        // Exactly one newline after '>' is structure; indentation after it is value.
-                        if (region[pos] == '\n' && !_dialect.RawValues)
+                        // Exactly one newline after '>' is structure; indentation after it is value. Without it the
+                        // value is written compactly, which changes how it may end (see FindValueEnd).
+                        // Raw values (Seed-OSS) have no structural newline at all: written as compact ones.
+                        _compact = _dialect.RawValues || region[pos] != '\n';
+                        if (!_compact)
                         {
                             pos++;
                         }
@@ -287,105 +290,125 @@ internal static class Qwen3CoderFormat
         }
 
         /// <summary>
-        /// A value ends at the first <c>\n&lt;/parameter&gt;</c>, or at a <c>&lt;/parameter&gt;</c> that is followed (after
-        /// whitespace) by the next parameter, <c>&lt;/function&gt;</c> or <c>&lt;/tool_call&gt;</c>.
+        /// Finds where the current value ends. A value written in the template's form (a newline after
+        /// <c>&lt;parameter=KEY&gt;</c>) ends at the first <c>\n&lt;/parameter&gt;</c>, or at a <c>&lt;/parameter&gt;</c>
+        /// followed by a newline and the next tag (<c>&lt;parameter=</c>, <c>&lt;/function&gt;</c>, <c>&lt;/tool_call&gt;</c>).
+        /// A value written compactly (no newline after the tag) ends at a <c>&lt;/parameter&gt;</c> followed, after optional
+        /// whitespace, by the next tag, or at a <c>&lt;parameter=NAME&gt;</c> that starts while it has no closer (the closer
+        /// was dropped). Any other <c>&lt;/parameter&gt;</c>, <c>&lt;/function&gt;</c> or <c>&lt;function=…&gt;</c> is the value's
+        /// own text. A candidate closer waiting for what follows it is kept in <c>_closerAt</c>, and the whitespace after
+        /// it is not read again. At the end of the output a candidate followed only by whitespace closes the value.
         /// </summary>
         private bool FindValueEnd(ReadOnlySpan<char> region, ref int pos, out int valueEnd)
         {
             valueEnd = -1;
             while (true)
             {
-                var at = Spans.Find(region, pos, ParameterClose);
-                if (at < 0)
+                if (_closerAt >= 0)
                 {
-                    // Keep a trailing newline unexamined: it may be the start of "\n</parameter>".
-                    pos = Math.Max(_valueStart, -1 - at);
-                    if (pos > _valueStart && pos == region.Length && region[pos - 1] == '\n')
+                    // A </parameter> was seen; the text after it decides.
+                    var next = Spans.SkipWhitespace(region, pos);
+                    if (next >= region.Length)
                     {
-                        pos--;
+                        pos = next;
+                        return false;
                     }
 
+                    var p = Spans.MatchAt(region, next, ParameterOpen);
+                    var f = Spans.MatchAt(region, next, FunctionClose);
+                    var t = Spans.MatchAt(region, next, _dialect.WrapperClose);
+                    // The template's form needs a newline before the next tag, so that "</parameter></function>" text
+                    // in its values stays text.
+                    var structural = _compact || region[(_closerAt + ParameterClose.Length)..next].Contains('\n');
+                    if (structural && (p == MatchKind.Full || f == MatchKind.Full || t == MatchKind.Full))
+                    {
+                        valueEnd = _closerAt;
+                        pos = _closerAt + ParameterClose.Length;
+                        _closerAt = -1;
+                        return true;
+                    }
+
+                    if (structural && (p == MatchKind.Partial || f == MatchKind.Partial || t == MatchKind.Partial))
+                    {
+                        pos = next;
+                        return false;
+                    }
+
+                    // Not structure: the </parameter> is the value's own text.
+                    pos = _closerAt + 1;
+                    _closerAt = -1;
+                }
+
+                var lt = region[pos..].IndexOf('<');
+                if (lt < 0)
+                {
+                    // Keep a trailing newline unexamined: it may be the start of "\n</parameter>".
+                    pos = region.Length > _valueStart && region[^1] == '\n' ? region.Length - 1 : region.Length;
                     return false;
                 }
 
-                if (at > _valueStart && region[at - 1] == '\n' && !_dialect.RawValues)
+                var at = pos + lt;
+                var close = Spans.MatchAt(region, at, ParameterClose);
+                var open = _compact ? Spans.MatchAt(region, at, ParameterOpen) : MatchKind.None;
+                if (close == MatchKind.Partial || open == MatchKind.Partial)
                 {
-                    valueEnd = at - 1;
-                    pos = at + ParameterClose.Length;
-                    return true;
-                }
-
-                if (_lenient)
-                {
-                    valueEnd = at;
-                    pos = at + ParameterClose.Length;
-                    return true;
-                }
-
-                var next = Spans.SkipWhitespace(region, at + ParameterClose.Length);
-                var newline = region[(at + ParameterClose.Length)..next].Contains('\n');
-                if (next >= region.Length)
-                {
-                    pos = at;
+                    pos = at > _valueStart && region[at - 1] == '\n' ? at - 1 : at;
                     return false;
                 }
 
-                // Raw values (Seed-OSS) have no structural newline: the tag that follows confirms the closer alone.
-                newline |= _dialect.RawValues;
-                var kinds = (Spans.MatchAt(region, next, ParameterOpen), Spans.MatchAt(region, next, FunctionClose), Spans.MatchAt(region, next, _dialect.WrapperClose));
-                if (newline && (kinds.Item1 == MatchKind.Full || kinds.Item2 == MatchKind.Full || kinds.Item3 == MatchKind.Full))
+                if (close == MatchKind.Full)
                 {
-                    valueEnd = at;
+                    if (at > _valueStart && region[at - 1] == '\n' && !_dialect.RawValues)
+                    {
+                        valueEnd = at - 1;
+                        pos = at + ParameterClose.Length;
+                        return true;
+                    }
+
+                    _closerAt = at;
                     pos = at + ParameterClose.Length;
-                    return true;
+                    continue;
                 }
 
-                if (newline && (kinds.Item1 == MatchKind.Partial || kinds.Item2 == MatchKind.Partial || kinds.Item3 == MatchKind.Partial))
+                if (open == MatchKind.Full && _compact)
                 {
-                    pos = at;
-                    return false;
+                    // <parameter=NAME> while this value is open: the closer was dropped. A name that is not closed by
+                    // '>' makes it text.
+                    var nameEnd = at + ParameterOpen.Length;
+                    while (nameEnd < region.Length && region[nameEnd] is not ('>' or '\n' or '<') && nameEnd - at < MaxNameLength)
+                    {
+                        nameEnd++;
+                    }
+
+                    if (nameEnd >= region.Length)
+                    {
+                        pos = at > _valueStart && region[at - 1] == '\n' ? at - 1 : at;
+                        return false;
+                    }
+
+                    if (region[nameEnd] == '>' && nameEnd > at + ParameterOpen.Length)
+                    {
+                        valueEnd = at > _valueStart && region[at - 1] == '\n' && !_dialect.RawValues ? at - 1 : at;
+                        pos = at;
+                        return true;
+                    }
                 }
 
-                // "</parameter>" inside the value: keep going.
                 pos = at + 1;
             }
         }
 
-        public bool IsMalformed => _malformed is not null;
-
         /// <summary>
-        /// Gets a value indicating whether the output ended inside a value that holds a <c>&lt;/parameter&gt;</c>: compact
-        /// output (<c>&lt;parameter=a&gt;x&lt;/parameter&gt;&lt;/function&gt;</c>, no newlines) never meets the strict
-        /// terminator, so the region is read once more, ending each value at its first <c>&lt;/parameter&gt;</c>.
+        /// At the end of the output inside a value: the value is complete when a <c>&lt;/parameter&gt;</c> followed by
+        /// nothing but whitespace closed it, otherwise it was cut.
         /// </summary>
-        public bool ShouldRetryLeniently(ReadOnlySpan<char> region)
-            => !_lenient && _malformed is null && _state == State.ParameterValue && _valueStart <= region.Length
-               && region[_valueStart..].Contains(ParameterClose, StringComparison.Ordinal);
-
-        /// <summary>
-        /// Finishes a wrapped call at the end of the output (see <see cref="ShouldRetryLeniently"/>): compact XML that never met
-        /// the strict terminator is read once more, ending each value at its first <c>&lt;/parameter&gt;</c> — one more pass
-        /// over this call only. Returns how many characters of <paramref name="region"/> were consumed.
-        /// </summary>
-        public int FinishAtEnd(ReadOnlySpan<char> region, int bodyStart, ParseContext context)
+        private bool ValueClosedAtEnd(out int valueEnd)
         {
-            if (!ShouldRetryLeniently(region))
-            {
-                Finish(region, endOfStream: true, context);
-                return region.Length;
-            }
-
-            var lenient = new XmlBody(_context, _requireToolCallClose, lenient: true, _dialect);
-            var pos = bodyStart;
-            if (lenient.Scan(region, ref pos) == RegionStatus.Complete)
-            {
-                lenient.Finish(region[..pos], endOfStream: false, context);
-                return pos;
-            }
-
-            lenient.Finish(region, endOfStream: true, context);
-            return region.Length;
+            valueEnd = _closerAt;
+            return _closerAt >= 0;
         }
+
+        public bool IsMalformed => _malformed is not null;
 
         /// <summary>Gets where the call ended when the output stopped after <c>&lt;/function&gt;</c> of the bare form (what follows is output text), otherwise -1.</summary>
         public int BareEnd => !_requireToolCallClose && _state == State.AfterFunction ? _afterFunction : -1;
@@ -434,6 +457,11 @@ internal static class Qwen3CoderFormat
                     case State.FunctionName or State.ParameterName:
                         context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a tool-call tag.", region, Name);
                         return;
+                    case State.ParameterValue when ValueClosedAtEnd(out var closedAt):
+                        // The value was closed; only </function> (and </tool_call>) were missing.
+                        _params.Add((_paramNameStart, _paramNameEnd, _valueStart, closedAt));
+                        healed = true;
+                        break;
                     case State.ParameterValueStart or State.ParameterValue:
                         // Cut inside a value (or before it): the value may be incomplete, so the call is not run.
                         context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of parameter '" + region[_paramNameStart.._paramNameEnd].ToString() + "'; the call is not run.", region, Name, RawParameters(region));
@@ -478,6 +506,7 @@ internal static class Qwen3CoderFormat
             _jsonStart = CallRegion.Shift(_jsonStart, shift);
             _jsonEnd = CallRegion.Shift(_jsonEnd, shift);
             _afterFunction = CallRegion.Shift(_afterFunction, shift);
+            _closerAt = CallRegion.Shift(_closerAt, shift);
             _params.Clear();
         }
 
@@ -497,25 +526,18 @@ internal static class Qwen3CoderFormat
     {
         private readonly XmlBody _body;
         private readonly ParseContext _context;
-        private readonly bool _firstCallOnly;
         private bool _checked;
 
-        public FunctionTagRegion(ParseContext context, bool firstCallOnly, XmlDialect? dialect = null)
+        public FunctionTagRegion(ParseContext context, XmlDialect? dialect = null)
         {
             _context = context;
-            _firstCallOnly = firstCallOnly;
-            _body = new XmlBody(context, requireToolCallClose: false, dialect: dialect);
+            _body = new XmlBody(context, requireToolCallClose: false, dialect);
         }
 
         public override ToolCallFormat Format => _body.Format;
 
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
-            if (!_checked && _firstCallOnly && _context.CallCount > 0)
-            {
-                return RegionStatus.Reject;
-            }
-
             if (!_checked && pos == FunctionOpen.Length)
             {
                 _body.StartAfterOpener(pos);

@@ -21,7 +21,7 @@ internal static class SeedOssFormat
         if (b.Format == ToolCallFormat.SeedOss)
         {
             // <function=…> is ordinary text to other families; Hermes and Llama 3 read it their own way.
-            b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false, s_dialect));
+            b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, s_dialect));
             b.StripInContent(Qwen3CoderFormat.FunctionClose);
         }
     }
@@ -30,7 +30,6 @@ internal static class SeedOssFormat
     private sealed class SeedToolCallRegion(ParseContext context) : CallRegion
     {
         private Qwen3CoderFormat.XmlBody? _body;
-        private int _bodyStart;
 
         public override ToolCallFormat Format => ToolCallFormat.SeedOss;
 
@@ -53,7 +52,6 @@ internal static class SeedOssFormat
                         return RegionStatus.Reject;
                 }
 
-                _bodyStart = pos;
                 _body = new Qwen3CoderFormat.XmlBody(context, requireToolCallClose: true, dialect: s_dialect);
             }
 
@@ -68,20 +66,11 @@ internal static class SeedOssFormat
                 return region.Length;
             }
 
-            if (endOfStream)
-            {
-                return _body.FinishAtEnd(region, _bodyStart, ctx);
-            }
-
             _body.Finish(region, endOfStream, ctx);
             return region.Length;
         }
 
-        public override void Rebase(int shift)
-        {
-            _bodyStart = Shift(_bodyStart, shift);
-            _body?.Rebase(shift);
-        }
+        public override void Rebase(int shift) => _body?.Rebase(shift);
 
         public override int CommittedEnd => _body?.CommittedEnd ?? 0;
     }

@@ -70,11 +70,6 @@ internal static class ToolCallTag
                 return region.Length;
             }
 
-            if (endOfStream && _body is Qwen3CoderFormat.XmlBody xml)
-            {
-                return xml.FinishAtEnd(region, Spans.SkipWhitespace(region, Open.Length), ctx);
-            }
-
             _body.Finish(region, endOfStream, ctx);
             return region.Length;
         }
