@@ -43,12 +43,13 @@ internal sealed class FormatTable
     {
         var b = new Builder(format);
         b.Reasoning("<think>", "</think>");
-        b.Strip("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>");
+        b.Strip(FormatFamilies.SharedTurnEnds);
         foreach (var family in FormatFamilies.All)
         {
             if (family.Format == format || (format == ToolCallFormat.Auto && family.InAuto))
             {
                 family.Register(b);
+                b.Strip(family.TurnEnds);
             }
         }
 

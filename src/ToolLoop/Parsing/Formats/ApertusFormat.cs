@@ -6,6 +6,9 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class ApertusFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = ["<|assistant_end|>"];
+
     public const string Open = "<|tools_prefix|>";
     private const string Close = "<|tools_suffix|>";
     private static readonly JsonCallList s_list = new() { Format = ToolCallFormat.Apertus, Closer = Close, Shape = new() { NameIsKey = true } };
@@ -15,6 +18,5 @@ internal static class ApertusFormat
         b.Call(Open, static c => new JsonCallListRegion(c, s_list, Open.Length));
         b.Reasoning("<|inner_prefix|>", "<|inner_suffix|>");
         b.StripInContent(Close);
-        b.Strip("<|assistant_end|>");
     }
 }

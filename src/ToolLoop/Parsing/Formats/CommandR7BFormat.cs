@@ -9,6 +9,9 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class CommandR7BFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = ["<|END_OF_TURN_TOKEN|>"];
+
     public const string ActionOpen = "<|START_ACTION|>";
     private const string ActionClose = "<|END_ACTION|>";
     private static readonly JsonCallShape s_action = new() { NameKey = "tool_name", ArgumentKeys = ["parameters"], IdKey = "tool_call_id" };
@@ -21,6 +24,5 @@ internal static class CommandR7BFormat
         b.Call(ActionOpen, Action);
         b.CallEndsReasoning(ActionOpen, Action);
         b.StripInContent(ActionClose, "<|END_RESPONSE|>", "<|END_TEXT|>");
-        b.Strip("<|END_OF_TURN_TOKEN|>");
     }
 }

@@ -27,7 +27,6 @@ internal static class DeepSeekDsmlFormat
             b.CallEndsReasoning(opener, Make);
         }
 
-        b.Strip(DeepSeekFormat.EndOfSentence);
         b.StripInContent(s_closers);
     }
 

@@ -14,6 +14,10 @@ internal static class DeepSeekFormat
     public const string Separator = "<｜tool▁sep｜>";
     public const string EndOfSentence = "<｜end▁of▁sentence｜>";
 
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = [EndOfSentence];
+
+
     // Opener spellings seen in the wild (formats.md, Unsloth's list).
     private static readonly string[] s_callsBeginVariants = [CallsBegin, "<｜tool_calls_begin｜>", "<｜tool calls begin｜>", "<｜tool\\_calls\\_begin｜>", "<｜tool▁calls｜>"];
     private static readonly string[] s_callsEnd = [CallsEnd, "<｜tool_calls_end｜>", "<｜tool calls end｜>", "<｜tool\\_calls\\_end｜>"];
@@ -28,7 +32,6 @@ internal static class DeepSeekFormat
         }
 
         b.Call(CallBegin, static c => new SectionRegion(ToolCallFormat.DeepSeek, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin], ReadCall, Spans.IsNameChar), specialToken: true);
-        b.Strip(EndOfSentence);
         b.StripInContent(CallsEnd, CallEnd, "<｜tool▁outputs▁end｜>");
     }
 

@@ -10,6 +10,10 @@ internal static class Gemma4Format
     public const string Close = "<tool_call|>";
     public const string Quote = "<|\"|>";
     private const string TurnEnd = "<turn|>";
+
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = [TurnEnd, "<end_of_turn>", "<eos>"];
+
     private const string Prefix = "call:";
     private const int MaxName = 128;
 
@@ -19,7 +23,6 @@ internal static class Gemma4Format
         b.Reasoning("<|channel>thought", "<channel|>");
         b.Reasoning("<|channel>", "<channel|>");
         b.StripInContent(Close, "<|tool_response>");
-        b.Strip(TurnEnd, "<end_of_turn>", "<eos>");
     }
 
     private enum State

@@ -7,6 +7,9 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class GlmFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>): the next turn's openers, before which the assistant's turn ended.</summary>
+    public static readonly string[] TurnEnds = ["<|user|>", "<|observation|>"];
+
     public const string KeyOpen = "<arg_key>";
     public const string KeyClose = "</arg_key>";
     public const string ValueOpen = "<arg_value>";
@@ -16,7 +19,6 @@ internal static class GlmFormat
     {
         b.Call(ToolCallTag.Open, ToolCallTag.Region);
         b.StripInContent(ToolCallTag.Close);
-        b.Strip("<|user|>", "<|observation|>");
     }
 
     private enum State

@@ -26,6 +26,9 @@ internal static class GptOssFormat
     private static readonly string[] s_bodyEnds = [CallEnd, End, Return];
     private static readonly string[] s_bodyStops = [Start, Channel];
 
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = [End, Return];
+
     public static void Register(FormatTable.Builder b)
     {
         // llama.cpp's reasoning markers for gpt-oss: the analysis header opens, <|end|> closes; a new message (<|start|>) also ends it.

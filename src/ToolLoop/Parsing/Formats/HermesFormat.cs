@@ -6,6 +6,9 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class HermesFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>): the next turn's opener, when the runtime did not stop at <c>&lt;|im_end|&gt;</c>.</summary>
+    public static readonly string[] TurnEnds = ["<|im_start|>"];
+
     public static void Register(FormatTable.Builder b)
     {
         b.Call(ToolCallTag.Open, ToolCallTag.Region);
@@ -13,7 +16,6 @@ internal static class HermesFormat
         // Hermes 2 Pro fine-tunes also write <function=NAME>{json}</function>; read only for declared tools.
         b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c));
         b.StripInContent(ToolCallTag.Close);
-        b.Strip("<|im_start|>");
     }
 
     /// <summary>Hermes JSON body: one object (or a Granite-style array of objects), then <c>&lt;/tool_call&gt;</c>.</summary>

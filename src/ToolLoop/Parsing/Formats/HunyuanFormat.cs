@@ -15,6 +15,10 @@ internal static class HunyuanFormat
     private static readonly Spelling s_suffixed = new(Suffix);
     private static readonly Spelling s_bare = new("");
     private static readonly string[] s_stops = [EndOfSentence];
+
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = [EndOfSentence, "<｜hy_Assistant" + Suffix + "｜>"];
+
     private static readonly JsonCallList s_a13b = new() { Format = ToolCallFormat.Hunyuan, Closer = "</tool_calls>" };
 
     public static void Register(FormatTable.Builder b)
@@ -22,7 +26,6 @@ internal static class HunyuanFormat
         b.Call(Open, static c => s_suffixed.Section());
         b.Reasoning("<think" + Suffix + ">", "</think" + Suffix + ">");
         b.StripInContent(s_suffixed.SectionClose);
-        b.Strip(EndOfSentence, "<｜hy_Assistant" + Suffix + "｜>");
         if (b.Format == ToolCallFormat.Hunyuan)
         {
             // The bare spellings are ordinary text to other families (and Hermes' <tool_call> is one of them).

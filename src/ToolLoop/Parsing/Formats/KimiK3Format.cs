@@ -26,6 +26,10 @@ internal static class KimiK3Format
     private static readonly string[] s_toolsClose = [ToolsClose];
     private static readonly string[] s_callClose = [CallClose];
     private static readonly string[] s_stops = [MessageClose, EndOfMessage];
+
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = [EndOfMessage];
+
     private static readonly SectionRegion.CallBounds s_calls = new(CallOpen, [CallClose], EndAfterLastCall: true);
 
     public static void Register(FormatTable.Builder b)
@@ -39,7 +43,6 @@ internal static class KimiK3Format
         // A call written without its tools section.
         b.Call(CallOpen + " ", static c => new SectionRegion(ToolCallFormat.KimiK3, CallOpen.Length, s_callClose, [.. s_stops, ToolsClose, CallOpen], ReadCall, static ch => ch == 't'));
         b.StripInContent(ResponseOpen, "<|close|>response<|sep|>", MessageClose, ToolsClose, "<|open|>message role=\"assistant\"<|sep|>");
-        b.Strip(EndOfMessage);
     }
 
     private static void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)

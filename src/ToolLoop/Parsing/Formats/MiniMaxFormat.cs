@@ -21,6 +21,10 @@ internal static class MiniMaxFormat
 
     // Turn tokens: "[e~[" ends a message, "]~b]" starts one.
     private static readonly string[] s_stops = ["[e~[", "]~b]"];
+
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = s_stops;
+
     private static readonly string[] s_closers = [Close];
     private static readonly string[] s_m3Closers = [M3Close];
     private static readonly InvokeCalls s_invokes = new(ToolCallFormat.MiniMax, "");
@@ -35,7 +39,6 @@ internal static class MiniMaxFormat
         b.Call(M3Open, static c => new SectionRegion(ToolCallFormat.MiniMax, M3Open.Length, s_m3Closers, s_stops, ReadM3, static ch => ch == ']', s_m3Calls));
         b.Reasoning("<mm:think>", "</mm:think>");
         b.StripInContent(Close, M3Close);
-        b.Strip(s_stops);
     }
 
     private static void ReadM2(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)

@@ -7,6 +7,9 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class MistralFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = ["</s>"];
+
     public const string ToolCalls = "[TOOL_CALLS]";
     private const string CallId = "[CALL_ID]";
     private const string Args = "[ARGS]";
@@ -16,7 +19,6 @@ internal static class MistralFormat
     {
         b.Call(ToolCalls, static c => new ToolCallsRegion(c), specialToken: true);
         b.Reasoning("[THINK]", "[/THINK]");
-        b.Strip("</s>");
     }
 
     private enum State

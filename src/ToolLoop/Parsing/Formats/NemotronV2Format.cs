@@ -7,6 +7,9 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class NemotronV2Format
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = ["<SPECIAL_12>"];
+
     public const string Open = "<TOOLCALL>";
     public const string Close = "</TOOLCALL>";
     private static readonly JsonCallList s_list = new() { Format = ToolCallFormat.NemotronV2, Closer = Close, AllowObject = true };
@@ -15,6 +18,5 @@ internal static class NemotronV2Format
     {
         b.Call(Open, static c => new JsonCallListRegion(c, s_list, Open.Length));
         b.StripInContent(Close);
-        b.Strip("<SPECIAL_12>");
     }
 }

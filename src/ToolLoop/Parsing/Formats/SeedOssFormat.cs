@@ -8,6 +8,9 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class SeedOssFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = ["<seed:eos>"];
+
     public const string Open = "<seed:tool_call>";
     private const string Close = "</seed:tool_call>";
     private static readonly Qwen3CoderFormat.XmlDialect s_dialect = new(ToolCallFormat.SeedOss, Close, RawValues: true, ToolCallFormat.SeedOss);
@@ -17,7 +20,6 @@ internal static class SeedOssFormat
         b.Call(Open, static c => new SeedToolCallRegion(c));
         b.Reasoning("<seed:think>", "</seed:think>");
         b.StripInContent(Close);
-        b.Strip("<seed:eos>");
         if (b.Format == ToolCallFormat.SeedOss)
         {
             // <function=…> is ordinary text to other families; Hermes and Llama 3 read it their own way.
