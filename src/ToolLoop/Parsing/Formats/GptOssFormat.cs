@@ -90,15 +90,16 @@ internal static class GptOssFormat
 
         public override ToolCallFormat Format => ToolCallFormat.GptOss;
 
+        private int OpenerLength => opening switch
+        {
+            Opening.Role => Start.Length,
+            Opening.Channel => Channel.Length,
+            _ => 0,
+        };
+
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
-            var openerLength = opening switch
-            {
-                Opening.Role => Start.Length,
-                Opening.Channel => Channel.Length,
-                _ => 0,
-            };
-
+            var openerLength = OpenerLength;
             while (true)
             {
                 if (_state != State.Body && pos - openerLength > MaxHeader)
@@ -375,7 +376,16 @@ internal static class GptOssFormat
                     ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a message header.", region, ToolName(_recipient));
                 }
 
-                // Otherwise the output ended inside a header that addresses no tool: markup with nothing to deliver.
+                else
+                {
+                    // A header that addresses no tool, cut by the end of the output: nothing to deliver, but its words
+                    // (a channel name being written, say) are reported rather than dropped. A lone opener token is markup.
+                    if (!region[Math.Min(OpenerLength, region.Length)..].IsWhiteSpace())
+                    {
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a message header.", region);
+                    }
+                }
+
                 return region.Length;
             }
 
