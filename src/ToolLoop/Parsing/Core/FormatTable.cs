@@ -33,7 +33,7 @@ internal sealed class FormatTable
 
     private static FormatTable Build(ToolCallFormat format, bool bareJson)
     {
-        var b = new Builder();
+        var b = new Builder { IsAuto = format == ToolCallFormat.Auto };
         b.Reasoning("<think>", "</think>");
         b.Strip("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>");
         foreach (var family in FormatFamilies.All)
@@ -54,6 +54,9 @@ internal sealed class FormatTable
         private readonly Dictionary<string, Marker> _reasoning = new(StringComparer.Ordinal);
         private readonly List<string> _closers = [];
         private Func<ParseContext, CallRegion>? _bareJson;
+
+        /// <summary>Gets a value indicating whether the table is for <see cref="ToolCallFormat.Auto"/> (which reads only unambiguous markers).</summary>
+        public bool IsAuto { get; init; }
 
         /// <summary>A reasoning block: <paramref name="opener"/> opens it, <paramref name="closer"/> closes it, and a stray closer in content is removed.</summary>
         public void Reasoning(string opener, string closer)
@@ -89,9 +92,11 @@ internal sealed class FormatTable
         /// <summary>
         /// A call opener in content. <paramref name="specialToken"/>: the opener is one special token of the family's
         /// vocabulary, so when no call follows it is leaked control markup and is removed (unless quoted in prose).
+        /// <paramref name="anchored"/>: the opener is an ordinary word, read only at the start of the output or of a line, or
+        /// right after a call.
         /// </summary>
-        public void Call(string opener, Func<ParseContext, CallRegion> region, bool specialToken = false)
-            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region, StripWhenRejected = specialToken };
+        public void Call(string opener, Func<ParseContext, CallRegion> region, bool specialToken = false, bool anchored = false)
+            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region, StripWhenRejected = specialToken, Anchored = anchored };
 
         /// <summary>A call opener that also ends unclosed reasoning (optionally only when <paramref name="lookahead"/> follows it).</summary>
         public void CallEndsReasoning(string opener, Func<ParseContext, CallRegion> region, string? lookahead = null)
