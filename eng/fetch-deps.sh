@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fetches everything the tests need from outside the repo, into a cache folder outside the
-# repo (never committed): the prebuilt llama.cpp libraries and the matching llama.cpp source
-# (chat templates and llama.h) from npm, and Python's Jinja2 from Debian.
+# repo (never committed): llama.cpp's source (its real chat templates and its JSON-Schema-to-grammar cases
+# are test data) from npm,
+# Python's Jinja2 and the OpenMP runtime (libgomp1, needed by LLamaSharp.Backend.Cpu's natives,
+# which come from NuGet) from Debian.
 # Usage: source <(bash eng/fetch-deps.sh)   or   eval "$(bash eng/fetch-deps.sh)"
 # Prints `export NAME=value` lines on stdout; progress goes to stderr.
 set -euo pipefail
@@ -10,14 +12,24 @@ deps="${TOOLLOOP_DEPS_DIR:-${HOME:-/tmp}/.cache/toolloop-deps}"
 mkdir -p "$deps"
 log() { printf 'fetch-deps: %s\n' "$*" >&2; }
 
+apt_install() { # packages...
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && apt-get install -y -qq "$@") >&2
+  else
+    (sudo apt-get update -qq && sudo apt-get install -y -qq "$@") >&2
+  fi
+}
+
 # --- Python's Jinja2 (the reference renderer for the template tests) ---
 if ! /usr/bin/python3 -c 'import jinja2' 2>/dev/null; then
   log "installing python3-jinja2"
-  if [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && apt-get install -y -qq python3-jinja2) >&2
-  else
-    (sudo apt-get update -qq && sudo apt-get install -y -qq python3-jinja2) >&2
-  fi
+  apt_install python3-jinja2
+fi
+
+# --- the OpenMP runtime: libggml-cpu.so in LLamaSharp.Backend.Cpu links libgomp.so.1, which slim images lack ---
+if [ "$(uname -s)" = Linux ] && ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libgomp\.so\.1 '; then
+  log "installing libgomp1"
+  apt_install libgomp1
 fi
 
 # --- npm packages, integrity-checked against the registry's published sha512 ---
@@ -41,10 +53,10 @@ fetch_npm() { # name version -> unpacks into $deps/<dir>/package
   touch "$deps/$dir/.ok"
 }
 
-fetch_npm @node-llama-cpp/linux-x64 3.22.1 llama-bins
+# The natives come from NuGet (LLamaSharp.Backend.Cpu); npm supplies only llama.cpp's source bundle.
 fetch_npm node-llama-cpp 3.22.1 llama-src-pkg
 
-# --- the llama.cpp source of the same release (headers and models/templates) ---
+# --- the llama.cpp source (models/templates) ---
 if [ ! -f "$deps/llama.cpp/.ok" ]; then
   log "cloning llama.cpp from the git bundle"
   rm -rf "$deps/llama.cpp"
@@ -53,7 +65,6 @@ if [ ! -f "$deps/llama.cpp/.ok" ]; then
 fi
 
 echo "export TOOLLOOP_DEPS_DIR='$deps'"
-echo "export TOOLLOOP_LLAMA_LIB_DIR='$deps/llama-bins/package/bins/linux-x64'"
 echo "export TOOLLOOP_LLAMA_SRC_DIR='$deps/llama.cpp'"
 echo "export TOOLLOOP_TEMPLATES_DIR='$deps/llama.cpp/models/templates'"
 echo "export TOOLLOOP_PYTHON='/usr/bin/python3'"

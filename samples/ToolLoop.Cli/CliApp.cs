@@ -8,6 +8,7 @@ public static class CliApp
 
         Usage:
           toolloop parse [--format <family|auto>] [--tools a,b] [--tools-file tools.json] [--reasoning-open] [FILE]
+          (every option also takes its value as --option=value)
           toolloop parse --jsonl [--format <family|auto>] [FILE]
           toolloop formats
           toolloop --version
@@ -19,7 +20,8 @@ public static class CliApp
           --tools-file     a JSON array of {"name", "parameters": {JSON schema}} (or names)
           --reasoning-open the output starts inside reasoning (the prompt pre-opened <think>)
           --jsonl          one JSON object per input line: {"input": "...", "format": "...", "tools": [...], "reasoning_open": false};
-                           one result per line; a bad line gives {"error": "..."} and the rest go on
+                           exactly one result line per input line; a bad or blank line gives {"error": "line N: ..."}
+                           and the rest go on
         formats    Lists the format names and their aliases.
 
         Exit codes: 0 success, 1 bad input file or I/O error, 2 usage error.
@@ -28,10 +30,16 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, Stream stdin, Stream stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0)
         {
             await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-            return args.Length == 0 ? 2 : 0;
+            return 2;
+        }
+
+        if (args[0] is "-h" or "--help" or "help")
+        {
+            await WriteHelpAsync(stdout).ConfigureAwait(false);
+            return 0;
         }
 
         try
@@ -48,16 +56,25 @@ public static class CliApp
         {
             return await UsageErrorAsync(stderr, ex.Message).ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InputException)
         {
             await stderr.WriteLineAsync("toolloop: " + ex.Message).ConfigureAwait(false);
             return 1;
         }
-        catch (UnauthorizedAccessException ex)
+#pragma warning disable CA1031 // The command line never shows a stack trace: any other failure is one line and exit code 1.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            await stderr.WriteLineAsync("toolloop: " + ex.Message).ConfigureAwait(false);
+            await stderr.WriteLineAsync($"toolloop: unexpected error ({ex.GetType().Name}): {ex.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    /// <summary>Writes the usage text to standard output (help that was asked for is output, not an error).</summary>
+    internal static async Task WriteHelpAsync(Stream stdout)
+    {
+        await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Usage + "\n")).ConfigureAwait(false);
+        await stdout.FlushAsync().ConfigureAwait(false);
     }
 
     private static async Task<int> WriteVersionAsync(Stream stdout)

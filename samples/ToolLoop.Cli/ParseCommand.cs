@@ -21,6 +21,7 @@ public static class ParseCommand
         var reasoningOpen = false;
         var tools = new List<DeclaredTool>();
         string? file = null;
+        args = SplitInlineValues(args);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -38,12 +39,7 @@ public static class ParseCommand
                     tools.AddRange(Next(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => new DeclaredTool(n)));
                     break;
                 case "--tools-file":
-                    var path = Next(args, ref i);
-                    using (var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(path).ConfigureAwait(false)))
-                    {
-                        tools.AddRange(ReadTools(doc.RootElement));
-                    }
-
+                    tools.AddRange(await ReadToolsFileAsync(Next(args, ref i)).ConfigureAwait(false));
                     break;
                 case "--reasoning-open":
                     reasoningOpen = true;
@@ -52,7 +48,7 @@ public static class ParseCommand
                     jsonl = true;
                     break;
                 case "-h" or "--help":
-                    await stderr.WriteLineAsync(CliApp.Usage).ConfigureAwait(false);
+                    await CliApp.WriteHelpAsync(stdout).ConfigureAwait(false);
                     return 0;
                 default:
                     if (args[i].StartsWith('-') && args[i] != "-")
@@ -94,13 +90,10 @@ public static class ParseCommand
     {
         using var reader = new StreamReader(input, new UTF8Encoding(false, false));
         var output = new MemoryStream();
+        var lineNumber = 0;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
+            lineNumber++;
             output.SetLength(0);
             using (var writer = new Utf8JsonWriter(output, s_compact))
             {
@@ -109,12 +102,12 @@ public static class ParseCommand
                     var (text, options, format) = ReadLine(line, defaultFormat, defaultTools, defaultReasoningOpen);
                     ToolCallParser.Parse(text, format, options).WriteTo(writer);
                 }
-                catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+                catch (Exception ex) when (ex is JsonException or FormatException)
                 {
                     writer.Reset();
                     output.SetLength(0);
                     writer.WriteStartObject();
-                    writer.WriteString("error", ex.Message);
+                    writer.WriteString("error", $"line {lineNumber}: {Describe(ex)}");
                     writer.WriteEndObject();
                 }
             }
@@ -127,6 +120,11 @@ public static class ParseCommand
 
     private static (string Text, ToolCallParserOptions Options, ToolCallFormat Format) ReadLine(string line, ToolCallFormat defaultFormat, List<DeclaredTool> defaultTools, bool defaultReasoningOpen)
     {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            throw new FormatException("blank line (each line must be a JSON object with an \"input\" string)");
+        }
+
         using var doc = JsonDocument.Parse(line);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -197,6 +195,50 @@ public static class ParseCommand
                     throw new FormatException("each tool must be a name or an object");
             }
         }
+    }
+
+    private static async Task<IEnumerable<DeclaredTool>> ReadToolsFileAsync(string path)
+    {
+        var bytes = await File.ReadAllBytesAsync(path).ConfigureAwait(false);
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes);
+            return [.. ReadTools(doc.RootElement)];
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            throw new InputException($"--tools-file {path}: {Describe(ex)}", ex);
+        }
+    }
+
+    /// <summary>What was wrong with a JSON input, in words a user can act on (no JSON-reader internals).</summary>
+    private static string Describe(Exception ex) => ex switch
+    {
+        JsonException { BytePositionInLine: { } column, LineNumber: { } row } =>
+            row == 0 ? $"not valid JSON (at character {column + 1})" : $"not valid JSON (at line {row + 1}, character {column + 1})",
+        JsonException => "not valid JSON",
+        _ => ex.Message,
+    };
+
+    /// <summary>Turns <c>--option=value</c> into <c>--option value</c>, so both spellings work.</summary>
+    private static string[] SplitInlineValues(string[] args)
+    {
+        var result = new List<string>(args.Length);
+        foreach (var arg in args)
+        {
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 2)
+            {
+                result.Add(arg[..eq]);
+                result.Add(arg[(eq + 1)..]);
+            }
+            else
+            {
+                result.Add(arg);
+            }
+        }
+
+        return [.. result];
     }
 
     private static string Next(string[] args, ref int i)

@@ -1,7 +1,8 @@
-using System.Runtime.CompilerServices;
+using LLama;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using ToolLoop.LlamaCpp.Internal;
+using ToolLoop.LocalModels;
 
 namespace ToolLoop.LlamaCpp;
 
@@ -16,7 +17,8 @@ namespace ToolLoop.LlamaCpp;
 /// Each client owns one llama.cpp context (one KV cache). Concurrent calls on one client are safe but
 /// <b>wait their turn</b>: a request holds the context from prefill until its last update is consumed
 /// (or its enumeration is disposed). Use one client per concurrent conversation; several clients can
-/// share one <see cref="LlamaModel"/>.
+/// share one <see cref="LlamaModel"/>. LLamaSharp decodes one batch at a time per process, so clients take turns
+/// inside <c>llama_decode</c> (see <see cref="LlamaCppRuntime"/>).
 /// </para>
 /// <para>
 /// When a prompt extends the previous request's prompt (as in a tool loop), only the new tokens are
@@ -26,23 +28,17 @@ namespace ToolLoop.LlamaCpp;
 /// Options honoured from <see cref="ChatOptions"/>: <see cref="ChatOptions.Temperature"/> (unset or 0:
 /// greedy), <see cref="ChatOptions.TopP"/>, <see cref="ChatOptions.TopK"/>, <see cref="ChatOptions.Seed"/>,
 /// <see cref="ChatOptions.MaxOutputTokens"/>, <see cref="ChatOptions.StopSequences"/>,
-/// <see cref="ChatOptions.Instructions"/>, <see cref="ChatOptions.Tools"/> and
-/// <see cref="ChatOptions.ToolMode"/> (<see cref="ChatToolMode.None"/> declares no tools).
+/// <see cref="ChatOptions.Instructions"/>, <see cref="ChatOptions.Tools"/>,
+/// <see cref="ChatOptions.ToolMode"/> (<see cref="ChatToolMode.None"/> declares no tools; the required modes force a
+/// call), <see cref="ChatOptions.AllowMultipleToolCalls"/> and <see cref="ChatOptions.ResponseFormat"/>; calls, forced
+/// calls and JSON answers are grammar-constrained (see <see cref="LlamaCppChatClientOptions.UseGrammar"/>).
 /// Cancellation is checked between tokens and inside decoding through llama.cpp's abort callback.
 /// </para>
 /// </remarks>
 public sealed class LlamaCppChatClient : IChatClient
 {
-    private readonly bool _ownsModel;
     private readonly LlamaSession _session;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly IPromptRenderer _renderer;
-    private readonly Func<RenderedPrompt, IReadOnlyList<AIFunctionDeclaration>, IModelOutputParser> _parserFactory;
-    private readonly int? _defaultMaxOutputTokens;
-    private readonly string _modelId;
-    private LlamaCppStatistics _statistics = new(0, 0, 0, 0, 0);
-    private volatile bool _disposed;
-    private int _sessionDisposed;
+    private readonly LocalChatPipeline _pipeline;
 
     /// <summary>Loads <see cref="LlamaCppChatClientOptions.ModelPath"/> and creates a client that owns the model.</summary>
     /// <param name="options">The settings; <see cref="LlamaCppChatClientOptions.ModelPath"/> is required.</param>
@@ -62,6 +58,18 @@ public sealed class LlamaCppChatClient : IChatClient
     {
     }
 
+    /// <summary>
+    /// Creates a client on weights an application loaded with LLamaSharp (<c>LLamaWeights.LoadFromFile</c>). The weights
+    /// stay owned by the caller: disposing the client frees only its context; dispose the weights after their clients.
+    /// </summary>
+    /// <param name="weights">The loaded weights.</param>
+    /// <param name="options">Context and generation settings (<see cref="LlamaCppChatClientOptions.ModelPath"/> is ignored); <see langword="null"/> for defaults.</param>
+    /// <exception cref="LlamaCppException">The context could not be created.</exception>
+    public LlamaCppChatClient(LLamaWeights weights, LlamaCppChatClientOptions? options = null)
+        : this(LlamaModel.FromWeights(weights, options?.Logger), options ?? new LlamaCppChatClientOptions(), ownsModel: true, renderer: null, parserFactory: null)
+    {
+    }
+
     internal LlamaCppChatClient(
         LlamaModel model,
         LlamaCppChatClientOptions options,
@@ -74,8 +82,7 @@ public sealed class LlamaCppChatClient : IChatClient
         ArgumentOutOfRangeException.ThrowIfNegative(options.ContextSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         Model = model;
-        _ownsModel = ownsModel;
-        int threads = options.ThreadCount ?? Math.Max(1, Environment.ProcessorCount / 2);
+        int threads = options.ThreadCount ?? LlamaCppChatClientOptions.DefaultThreadCount;
         try
         {
             _session = new LlamaSession(model, new LlamaSessionOptions(options.ContextSize, options.BatchSize, threads, options.BatchThreadCount ?? threads));
@@ -92,11 +99,25 @@ public sealed class LlamaCppChatClient : IChatClient
 
         ChatTemplate = options.ChatTemplate ?? model.ChatTemplate;
         ToolCallFormat = options.ToolCallFormat ?? ToolCallFormats.FromChatTemplate(ChatTemplate);
-        _renderer = renderer ?? CreateRenderer(model, ChatTemplate, ToolCallFormat, options);
-        _parserFactory = parserFactory ?? ((prompt, tools) => new ToolLoopOutputParser(ToolCallFormat, tools, prompt.GenerationPrefix));
-        _defaultMaxOutputTokens = options.MaxOutputTokens;
-        _modelId = options.ModelId ?? model.GetMetadata("general.name") ?? Path.GetFileNameWithoutExtension(model.Path);
-        Metadata = new ChatClientMetadata("llama.cpp", null, _modelId);
+        string modelId = options.ModelId ?? model.GetMetadata("general.name") ?? Path.GetFileNameWithoutExtension(model.Path);
+        Metadata = new ChatClientMetadata("llama.cpp", null, modelId);
+        _pipeline = new LocalChatPipeline(new LlamaLocalModel(model), _session, new LocalPipelineOptions
+        {
+            Renderer = renderer ?? CreateRenderer(model, ChatTemplate, ToolCallFormat, options),
+            Format = ToolCallFormat,
+            ModelId = modelId,
+            ResponseIdPrefix = "llamacpp-",
+            ClientType = typeof(LlamaCppChatClient),
+            PromptTooLong = static (tokens, context) => new LlamaCppException($"The prompt has {tokens} tokens but the context holds {context}; raise ContextSize."),
+            DefaultMaxOutputTokens = options.MaxOutputTokens,
+            ParserFactory = parserFactory,
+            OnDisposed = ownsModel ? model.Dispose : null,
+            GrammarSelector = request => GrammarSelector?.Invoke(request),
+        });
+        if (options.UseGrammar)
+        {
+            GrammarSelector = new Grammar.LlamaGrammarSelector(model, ChatTemplate, options.Logger).Select;
+        }
     }
 
     /// <summary>The model this client generates with.</summary>
@@ -109,95 +130,21 @@ public sealed class LlamaCppChatClient : IChatClient
     public ToolCallFormat ToolCallFormat { get; }
 
     /// <summary>The context size in tokens.</summary>
-    public int ContextSize => _session.ContextSize;
+    public int ContextSize => _pipeline.ContextSize;
 
     /// <summary>Token counts of the most recent request (see <see cref="LlamaCppStatistics"/>); updated when a request ends.</summary>
-    public LlamaCppStatistics Statistics => Volatile.Read(ref _statistics);
+    public LlamaCppStatistics Statistics => ToPublic(_pipeline.Statistics);
 
     /// <summary>Provider name <c>llama.cpp</c> and the model id.</summary>
     public ChatClientMetadata Metadata { get; }
 
     /// <inheritdoc />
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-        => GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+        => _pipeline.GetResponseAsync(messages, options, cancellationToken);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages,
-        ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-
-        RenderedPrompt prompt = RenderPrompt(messages, options, out IReadOnlyList<AIFunctionDeclaration> tools);
-        int[] tokens = Tokenize(prompt);
-        var settings = new GenerationSettings(
-            options?.Temperature,
-            options?.TopP,
-            options?.TopK,
-            options?.Seed,
-            options?.MaxOutputTokens ?? _defaultMaxOutputTokens,
-            options?.StopSequences);
-        using IModelOutputParser parser = _parserFactory(prompt, tools);
-        string responseId = "llamacpp-" + Guid.NewGuid().ToString("N");
-        DateTimeOffset created = DateTimeOffset.UtcNow;
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            using var run = new GenerationRun(_session, settings);
-            await Task.Run(() => run.Prefill(tokens, cancellationToken), cancellationToken).ConfigureAwait(false);
-            Publish(run);
-
-            var contents = new List<AIContent>();
-            bool sawCall = false;
-            while (run.Step(out string text, cancellationToken))
-            {
-                if (text.Length == 0)
-                {
-                    continue;
-                }
-
-                parser.Append(text, contents);
-                if (contents.Count > 0)
-                {
-                    sawCall |= contents.Exists(c => c is FunctionCallContent);
-                    yield return Update(contents, responseId, created, null);
-                    contents = [];
-                }
-            }
-
-            string tail = run.Flush();
-            if (tail.Length > 0)
-            {
-                parser.Append(tail, contents);
-            }
-
-            parser.Complete(contents);
-            sawCall |= contents.Exists(c => c is FunctionCallContent);
-            Publish(run);
-            contents.Add(new UsageContent(new UsageDetails
-            {
-                InputTokenCount = run.PromptTokens,
-                OutputTokenCount = run.OutputTokens,
-                TotalTokenCount = run.PromptTokens + run.OutputTokens,
-                CachedInputTokenCount = run.PromptTokensReused,
-            }));
-            ChatFinishReason finish = sawCall ? ChatFinishReason.ToolCalls : run.FinishReason ?? ChatFinishReason.Stop;
-            yield return Update(contents, responseId, created, finish);
-        }
-        finally
-        {
-            if (_disposed)
-            {
-                DisposeSession();
-            }
-
-            _gate.Release();
-        }
-    }
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        => _pipeline.GetStreamingResponseAsync(messages, options, cancellationToken);
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -230,48 +177,25 @@ public sealed class LlamaCppChatClient : IChatClient
     /// Frees the context and, if this client loaded it, the model. A request in progress finishes first:
     /// the resources are freed when it ends.
     /// </summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        if (_gate.Wait(0))
-        {
-            DisposeSession();
-            _gate.Release();
-        }
-    }
+    public void Dispose() => _pipeline.Dispose();
 
     /// <summary>Renders the prompt of a request: instructions merged, only declared functions (none for <see cref="ChatToolMode.None"/>).</summary>
     internal RenderedPrompt RenderPrompt(IEnumerable<ChatMessage> messages, ChatOptions? options, out IReadOnlyList<AIFunctionDeclaration> tools)
-    {
-        List<ChatMessage> history = WithInstructions(messages, options);
-        tools = options?.ToolMode is NoneChatToolMode
-            ? []
-            : [.. options?.Tools?.OfType<AIFunctionDeclaration>() ?? []];
-        ChatOptions renderOptions = options?.Clone() ?? new ChatOptions();
-        renderOptions.Tools = tools.Count == 0 ? null : [.. tools];
-        return _renderer.Render(history, renderOptions);
-    }
+        => _pipeline.RenderPrompt(messages, options, out tools);
 
-    internal int[] Tokenize(RenderedPrompt prompt)
-    {
-        var tokens = new List<int>();
-        foreach (PromptSegment segment in prompt.Segments)
-        {
-            tokens.AddRange(Model.Tokenize(segment.Text, addSpecial: false, parseSpecial: !segment.IsData));
-        }
+    internal int[] Tokenize(RenderedPrompt prompt) => _pipeline.Tokenize(prompt);
 
-        if (Model.AddBos && (tokens.Count == 0 || tokens[0] != Model.BosToken))
-        {
-            tokens.Insert(0, Model.BosToken);
-        }
+    internal LocalChatPipeline Pipeline => _pipeline;
 
-        return [.. tokens];
-    }
+    internal LlamaSession Session => _session;
+
+    /// <summary>
+    /// Chooses the grammar that constrains a request's sampling (the sampler-chain hook: the grammar goes first in the
+    /// chain, eager or lazy with trigger patterns/tokens; see <see cref="SamplerGrammar"/>); null or returning null: none.
+    /// Set once, before the first request. Default: the tool-call and response-format grammars when
+    /// <see cref="LlamaCppChatClientOptions.UseGrammar"/> is true, else none.
+    /// </summary>
+    internal Func<GrammarRequest, SamplerGrammar?>? GrammarSelector { get; set; }
 
     private static TemplatePromptRenderer CreateRenderer(LlamaModel model, string? template, ToolCallFormat family, LlamaCppChatClientOptions options)
     {
@@ -315,51 +239,6 @@ public sealed class LlamaCppChatClient : IChatClient
         });
     }
 
-    private static List<ChatMessage> WithInstructions(IEnumerable<ChatMessage> messages, ChatOptions? options)
-    {
-        List<ChatMessage> history = [.. messages];
-        if (string.IsNullOrEmpty(options?.Instructions))
-        {
-            return history;
-        }
-
-        if (history.Count > 0 && history[0].Role == ChatRole.System)
-        {
-            history[0] = new ChatMessage(ChatRole.System, options.Instructions + "\n\n" + history[0].Text);
-        }
-        else
-        {
-            history.Insert(0, new ChatMessage(ChatRole.System, options.Instructions));
-        }
-
-        return history;
-    }
-
-    private ChatResponseUpdate Update(List<AIContent> contents, string responseId, DateTimeOffset created, ChatFinishReason? finishReason) => new(ChatRole.Assistant, contents)
-    {
-        ResponseId = responseId,
-        MessageId = responseId,
-        ModelId = _modelId,
-        CreatedAt = created,
-        FinishReason = finishReason,
-    };
-
-    private void Publish(GenerationRun run) => Volatile.Write(ref _statistics, new LlamaCppStatistics(
-        run.PromptTokens,
-        run.PromptTokensReused,
-        run.PromptTokens - run.PromptTokensReused,
-        run.OutputTokens,
-        _session.TotalTokensDecoded));
-
-    private void DisposeSession()
-    {
-        if (Interlocked.Exchange(ref _sessionDisposed, 1) == 0)
-        {
-            _session.Dispose();
-            if (_ownsModel)
-            {
-                Model.Dispose();
-            }
-        }
-    }
+    private static LlamaCppStatistics ToPublic(LocalStatistics s)
+        => new(s.PromptTokens, s.PromptTokensReused, s.PromptTokensDecoded, s.OutputTokens, s.TotalTokensDecoded);
 }

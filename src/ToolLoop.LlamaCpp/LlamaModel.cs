@@ -1,37 +1,46 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using LLama;
+using LLama.Exceptions;
+using LLama.Native;
 using Microsoft.Extensions.Logging;
 using ToolLoop.LlamaCpp.Interop;
 
 namespace ToolLoop.LlamaCpp;
 
 /// <summary>
-/// A GGUF model loaded by llama.cpp. Weights and vocabulary are read-only once loaded, so one model can
-/// serve several <see cref="LlamaCppChatClient"/> instances at once, each with its own context.
-/// Dispose it after the clients that share it: the native model is freed once the last context on it is
-/// freed, but a client whose model was disposed throws <see cref="ObjectDisposedException"/>.
+/// A GGUF model loaded by llama.cpp (through LLamaSharp). Weights and vocabulary are read-only once loaded, so one
+/// model can serve several <see cref="LlamaCppChatClient"/> instances at once, each with its own context.
+/// Dispose it after the clients that share it: the native model is freed once the last context on it is freed, but a
+/// client whose model was disposed throws <see cref="ObjectDisposedException"/>.
 /// </summary>
-public sealed unsafe class LlamaModel : IDisposable
+public sealed class LlamaModel : IDisposable
 {
     private readonly SafeLlamaModelHandle _handle;
-    private readonly nint _vocab;
+    private readonly bool _ownsHandle;
+    private readonly Lazy<Internal.LlamaPromptTokenizer> _promptTokenizer;
+    private volatile bool _disposed;
 
-    private LlamaModel(string path, SafeLlamaModelHandle handle, ILogger? logger)
+    private LlamaModel(string path, SafeLlamaModelHandle handle, bool ownsHandle, ILogger? logger)
     {
         Path = path;
         _handle = handle;
+        _ownsHandle = ownsHandle;
         Logger = logger;
-        _vocab = NativeMethods.llama_model_get_vocab(handle);
-        VocabularySize = NativeMethods.llama_vocab_n_tokens(_vocab);
-        TrainedContextLength = NativeMethods.llama_model_n_ctx_train(handle);
-        AddBos = NativeMethods.llama_vocab_get_add_bos(_vocab);
-        BosToken = NativeMethods.llama_vocab_bos(_vocab);
-        EosToken = NativeMethods.llama_vocab_eos(_vocab);
-        ChatTemplate = ReadChatTemplate(null);
-        Description = ReadString((buffer, size) => NativeMethods.llama_model_desc(handle, buffer, size)) ?? string.Empty;
+        SafeLlamaModelHandle.Vocabulary vocab = handle.Vocab;
+        VocabularySize = vocab.Count;
+        TrainedContextLength = handle.ContextSize;
+        AddBos = vocab.ShouldAddBOS;
+        BosToken = vocab.BOS is { } bos ? (int)bos : -1;
+        EosToken = vocab.EOS is { } eos ? (int)eos : -1;
+        ChatTemplate = LlamaNative.ReadChatTemplate(handle.DangerousGetHandle(), null);
+        Description = handle.Description ?? string.Empty;
+        VocabularyType = vocab.Type;
+        VocabHandle = LlamaNative.llama_model_get_vocab(handle.DangerousGetHandle());
+        _promptTokenizer = new(() => new Internal.LlamaPromptTokenizer(this));
     }
 
-    /// <summary>The full path of the GGUF file.</summary>
+    /// <summary>The full path of the GGUF file (empty for a model taken from <see cref="LLamaWeights"/>).</summary>
     public string Path { get; }
 
     /// <summary>llama.cpp's one-line description of the model (architecture, size, type).</summary>
@@ -48,7 +57,19 @@ public sealed unsafe class LlamaModel : IDisposable
 
     internal ILogger? Logger { get; }
 
-    internal SafeLlamaModelHandle Handle => _handle;
+    internal SafeLlamaModelHandle Handle
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _handle;
+        }
+    }
+
+    /// <summary>The native <c>llama_vocab*</c>, owned by the model (for ToolLoop's own imports).</summary>
+    internal nint VocabHandle { get; }
+
+    internal LLamaVocabType VocabularyType { get; }
 
     internal bool AddBos { get; }
 
@@ -56,7 +77,12 @@ public sealed unsafe class LlamaModel : IDisposable
 
     internal int EosToken { get; }
 
-    /// <summary>The text of a special token, or <see langword="null"/> for LLAMA_TOKEN_NULL (-1).</summary>
+    internal bool IsDisposed => _disposed;
+
+    /// <summary>Tokenizes rendered prompts (framing/data); built on first use (it reads every token's attributes once).</summary>
+    internal Internal.LlamaPromptTokenizer PromptTokenizer => _promptTokenizer.Value;
+
+    /// <summary>The text of a special token, or <see langword="null"/> for none (-1).</summary>
     internal string? SpecialTokenText(int token) => token < 0 ? null : TokenText(token);
 
     /// <summary>Loads a GGUF file. Loads the native libraries first if needed.</summary>
@@ -64,7 +90,7 @@ public sealed unsafe class LlamaModel : IDisposable
     /// <param name="options">Library folder, logger and offloading; <see langword="null"/> for defaults.</param>
     /// <returns>The loaded model; the caller owns it.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="LlamaCppException">llama.cpp rejected the file (its log is in <see cref="LlamaCppException.NativeLog"/>), or the libraries could not be loaded.</exception>
+    /// <exception cref="LlamaCppException">llama.cpp rejected the file (its log is in <see cref="LlamaCppException.NativeLog"/>), or the natives could not be loaded.</exception>
     public static LlamaModel Load(string path, LlamaModelOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -77,22 +103,35 @@ public sealed unsafe class LlamaModel : IDisposable
 
         LlamaCppRuntime.Initialize(options.NativeLibraryDirectory, options.Logger);
 
-        LlamaModelParams parameters = NativeMethods.llama_model_default_params();
-        parameters.NGpuLayers = options.GpuLayerCount;
+        LLamaModelParams parameters = LLamaModelParams.Default();
+        parameters.n_gpu_layers = options.GpuLayerCount; // LLamaSharp's default is -1 (every layer on the GPU).
         using LlamaLog.Scope scope = LlamaLog.Enter(options.Logger);
-        byte[] pathBytes = LlamaLibraryLoader.NullTerminated(fullPath);
-        nint raw;
-        fixed (byte* p = pathBytes)
+        try
         {
-            raw = NativeMethods.llama_model_load_from_file(p, parameters);
+            SafeLlamaModelHandle handle = SafeLlamaModelHandle.LoadFromFile(fullPath, parameters);
+            return new LlamaModel(fullPath, handle, ownsHandle: true, options.Logger);
         }
-
-        if (raw == 0)
+        catch (LoadWeightsFailedException ex)
         {
-            throw new LlamaCppException($"llama.cpp could not load the model '{fullPath}'.", [.. scope.Lines], null);
+            throw new LlamaCppException($"llama.cpp could not load the model '{fullPath}'.", [.. scope.Lines], null, ex);
         }
+    }
 
-        return new LlamaModel(fullPath, new SafeLlamaModelHandle(raw), options.Logger);
+    /// <summary>
+    /// Wraps a model an application loaded with LLamaSharp, so ToolLoop's clients can run on it. The weights stay
+    /// owned by the caller: disposing this <see cref="LlamaModel"/> does not free them; dispose the weights after every
+    /// client on them.
+    /// </summary>
+    /// <param name="weights">The loaded weights.</param>
+    /// <param name="logger">Receives llama.cpp's log lines while this model's clients decode; default none.</param>
+    /// <returns>A model borrowing <paramref name="weights"/>.</returns>
+    public static LlamaModel FromWeights(LLamaWeights weights, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        LlamaCppRuntime.Initialize(null, logger);
+        SafeLlamaModelHandle handle = weights.NativeHandle;
+        ObjectDisposedException.ThrowIf(handle.IsClosed || handle.IsInvalid, weights);
+        return new LlamaModel(string.Empty, handle, ownsHandle: false, logger);
     }
 
     /// <summary>Reads a GGUF metadata value as a string (for example <c>general.name</c>).</summary>
@@ -101,13 +140,8 @@ public sealed unsafe class LlamaModel : IDisposable
     public string? GetMetadata(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        byte[] keyBytes = LlamaLibraryLoader.NullTerminated(key);
-        fixed (byte* k = keyBytes)
-        {
-            byte* keyPointer = k;
-            return ReadString((buffer, size) => NativeMethods.llama_model_meta_val_str(_handle, keyPointer, buffer, size));
-        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return LlamaNative.ReadMetadata(_handle.DangerousGetHandle(), key);
     }
 
     /// <summary>Reads a named chat template (<c>tokenizer.chat_template.&lt;name&gt;</c>, for example <c>tool_use</c>).</summary>
@@ -116,75 +150,51 @@ public sealed unsafe class LlamaModel : IDisposable
     public string? GetChatTemplate(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return ReadChatTemplate(name);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return LlamaNative.ReadChatTemplate(_handle.DangerousGetHandle(), name);
     }
 
-    /// <summary>Frees the native model once no client uses it any more.</summary>
-    public void Dispose() => _handle.Dispose();
-
-    internal int[] Tokenize(ReadOnlySpan<char> text, bool addSpecial, bool parseSpecial)
+    /// <summary>Frees the native model once no client uses it any more (a model from <see cref="FromWeights"/> is left to its owner).</summary>
+    public void Dispose()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        if (text.IsEmpty && !addSpecial)
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_ownsHandle)
+        {
+            _handle.Dispose();
+        }
+    }
+
+    internal int[] Tokenize(string text, bool addSpecial, bool parseSpecial)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (text.Length == 0 && !addSpecial)
         {
             return [];
         }
 
-        int byteCount = Encoding.UTF8.GetByteCount(text);
-        byte[] bytes = new byte[byteCount + 1];
-        Encoding.UTF8.GetBytes(text, bytes);
-        int[] tokens = new int[byteCount + 2];
-        fixed (byte* t = bytes)
-        {
-            int n;
-            fixed (int* o = tokens)
-            {
-                n = NativeMethods.llama_tokenize(_vocab, t, byteCount, o, tokens.Length, addSpecial, parseSpecial);
-            }
-
-            if (n < 0)
-            {
-                if (n == int.MinValue)
-                {
-                    throw new LlamaCppException("The text is too long to tokenize.");
-                }
-
-                tokens = new int[-n];
-                fixed (int* o = tokens)
-                {
-                    n = NativeMethods.llama_tokenize(_vocab, t, byteCount, o, tokens.Length, addSpecial, parseSpecial);
-                }
-
-                if (n < 0)
-                {
-                    throw new LlamaCppException($"llama_tokenize failed ({n}).");
-                }
-            }
-
-            return n == tokens.Length ? tokens : tokens.AsSpan(0, n).ToArray();
-        }
+        LLamaToken[] tokens = _handle.Tokenize(text, addSpecial, parseSpecial, Encoding.UTF8);
+        return MemoryMarshal.Cast<LLamaToken, int>(tokens).ToArray();
     }
 
     /// <summary>Writes the UTF-8 bytes of one token into <paramref name="buffer"/> (grown when needed); returns the byte count.</summary>
     internal int TokenToPiece(int token, ref byte[] buffer, bool special)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        fixed (byte* b = buffer)
-        {
-            int n = NativeMethods.llama_token_to_piece(_vocab, token, b, buffer.Length, 0, special);
-            if (n >= 0)
-            {
-                return n;
-            }
+        ObjectDisposedException.ThrowIf(_disposed, this);
 
-            buffer = new byte[-n];
+        // TokenToSpan writes nothing into a span that is too small; it returns the size it needs.
+        uint n = _handle.TokenToSpan(token, buffer, 0, special);
+        if (n > buffer.Length)
+        {
+            buffer = new byte[n];
+            n = _handle.TokenToSpan(token, buffer, 0, special);
         }
 
-        fixed (byte* b = buffer)
-        {
-            int n = NativeMethods.llama_token_to_piece(_vocab, token, b, buffer.Length, 0, special);
-            return n < 0 ? throw new LlamaCppException($"llama_token_to_piece failed for token {token}.") : n;
-        }
+        return (int)n;
     }
 
     internal string TokenText(int token)
@@ -194,47 +204,15 @@ public sealed unsafe class LlamaModel : IDisposable
         return Encoding.UTF8.GetString(buffer, 0, n);
     }
 
+    internal LLamaTokenAttr TokenAttributes(int token)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return ((LLamaToken)token).GetAttributes(_handle.Vocab);
+    }
+
     internal bool IsEndOfGeneration(int token)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        return NativeMethods.llama_vocab_is_eog(_vocab, token);
-    }
-
-    private string? ReadChatTemplate(string? name)
-    {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        byte[]? nameBytes = name is null ? null : LlamaLibraryLoader.NullTerminated(name);
-        fixed (byte* n = nameBytes)
-        {
-            byte* result = NativeMethods.llama_model_chat_template(_handle, n);
-            return result is null ? null : Marshal.PtrToStringUTF8((nint)result);
-        }
-    }
-
-    private delegate int BufferReader(byte* buffer, nuint size);
-
-    private static string? ReadString(BufferReader read)
-    {
-        byte[] buffer = new byte[256];
-        while (true)
-        {
-            int n;
-            fixed (byte* b = buffer)
-            {
-                n = read(b, (nuint)buffer.Length);
-            }
-
-            if (n < 0)
-            {
-                return null;
-            }
-
-            if (n < buffer.Length)
-            {
-                return Encoding.UTF8.GetString(buffer, 0, n);
-            }
-
-            buffer = new byte[n + 1];
-        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return ((LLamaToken)token).IsEndOfGeneration(_handle.Vocab);
     }
 }

@@ -6,8 +6,8 @@ namespace ToolLoop.LlamaCpp;
 public sealed class LlamaModelOptions
 {
     /// <summary>
-    /// The folder holding llama.cpp's native libraries. Default <see langword="null"/>: the
-    /// <c>TOOLLOOP_LLAMA_LIB_DIR</c> environment variable, then default probing (see <see cref="LlamaCppRuntime.Initialize"/>).
+    /// A folder holding llama.cpp's native libraries. Default <see langword="null"/>: the natives of the LLamaSharp
+    /// backend package the application references (see <see cref="LlamaCppRuntime.Initialize"/>).
     /// </summary>
     public string? NativeLibraryDirectory { get; set; }
 

@@ -1,16 +1,16 @@
-using System.Runtime.InteropServices;
 using System.Text;
+using LLama.Native;
 using Microsoft.Extensions.Logging;
 
 namespace ToolLoop.LlamaCpp.Interop;
 
 /// <summary>
-/// Receives llama.cpp's (and ggml's) log through <c>llama_log_set</c> and forwards whole lines to an
+/// Receives llama.cpp's (and ggml's and LLamaSharp's loader's) log through LLamaSharp's <c>llama_log_set</c> and forwards whole lines to an
 /// <see cref="ILogger"/>. The native callback is process-wide; a <see cref="Scope"/> entered on the
 /// calling thread routes lines logged by that thread (model loading, decoding) to its own logger and
 /// records them, so an exception can carry llama.cpp's explanation of a failure.
 /// </summary>
-internal static unsafe class LlamaLog
+internal static class LlamaLog
 {
     private const int RecentCapacity = 256;
 
@@ -34,7 +34,8 @@ internal static unsafe class LlamaLog
         set => Volatile.Write(ref s_defaultLogger, value);
     }
 
-    public static delegate* unmanaged<int, byte*, void*, void> Callback => &OnLog;
+    /// <summary>The process-wide callback (kept in a static so the delegate outlives every native call).</summary>
+    public static NativeLogConfig.LLamaLogCallback Callback { get; } = OnLog;
 
     /// <summary>The most recent lines logged by any thread, oldest first.</summary>
     public static string[] Recent()
@@ -53,8 +54,7 @@ internal static unsafe class LlamaLog
         return scope;
     }
 
-    [UnmanagedCallersOnly]
-    private static void OnLog(int level, byte* text, void* userData)
+    private static void OnLog(LLamaLogLevel logLevel, string? text)
     {
         try
         {
@@ -63,7 +63,8 @@ internal static unsafe class LlamaLog
                 return;
             }
 
-            string fragment = Marshal.PtrToStringUTF8((nint)text) ?? string.Empty;
+            int level = (int)logLevel;
+            string fragment = text;
             StringBuilder pending = t_pending ??= new StringBuilder();
 
             // GGML_LOG_LEVEL_CONT (5) continues the previous line at the previous level.

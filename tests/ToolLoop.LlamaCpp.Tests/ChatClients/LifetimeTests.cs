@@ -1,3 +1,5 @@
+using LLama;
+using LLama.Common;
 using Microsoft.Extensions.AI;
 using ToolLoop.LlamaCpp.Tests.Gguf;
 
@@ -54,5 +56,24 @@ public sealed class LifetimeTests
         Assert.Equal(280, model.VocabularySize);
         Assert.Equal(8192, model.TrainedContextLength);
         Assert.Null(model.GetMetadata("no.such.key"));
+    }
+
+    [Fact]
+    public async Task A_client_on_the_applications_LLamaWeights_leaves_them_to_their_owner()
+    {
+        LlamaTestEnvironment.Initialize();
+        using LLamaWeights weights = LLamaWeights.LoadFromFile(new ModelParams(LlamaTestEnvironment.ReferenceModelPath) { GpuLayerCount = 0 });
+
+        using (var client = new LlamaCppChatClient(weights, new LlamaCppChatClientOptions { ThreadCount = 1, ContextSize = 512 }))
+        {
+            ChatResponse response = await client.GetResponseAsync(Ask(), cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(TinyModelRecipe.Reference.PlainText, response.Text);
+            Assert.Equal("tiny-scripted-toolcall", client.Metadata.DefaultModelId);
+        }
+
+        // The weights still work after the client (and its LlamaModel wrapper) is gone.
+        Assert.False(weights.NativeHandle.IsClosed);
+        using var again = new LlamaCppChatClient(weights, new LlamaCppChatClientOptions { ThreadCount = 1, ContextSize = 512 });
+        Assert.Equal(TinyModelRecipe.Reference.PlainText, (await again.GetResponseAsync(Ask(), cancellationToken: TestContext.Current.CancellationToken)).Text);
     }
 }

@@ -39,6 +39,12 @@ public sealed record TinyModelRecipe
 
     public string ChatTemplate { get; init; } = ChatMlTemplate;
 
+    /// <summary>Second-choice continuations (see <see cref="ScriptDetour"/>); their tokens count toward the 57.</summary>
+    public IReadOnlyList<ScriptDetour> Detours { get; init; } = [];
+
+    /// <summary>SentencePiece's <c>add_space_prefix</c>: llama.cpp then adds a space before the text of every tokenize call and after every special token. Default false (the reference).</summary>
+    public bool AddSpacePrefix { get; init; }
+
     /// <summary>Metadata keys left out of the file, to provoke llama.cpp's load errors.</summary>
     public IReadOnlyCollection<string> OmittedKeys { get; init; } = [];
 

@@ -103,10 +103,14 @@ public static class TinyScriptedModel
         int[] plain = Script(recipe.Plain);
         int[] tool = Script(recipe.ToolCall);
         int[] answer = Script(recipe.Answer);
+        int Lookup(string piece) => index.TryGetValue(piece, out int id) || index.TryGetValue(piece.Replace(" ", SentencePieceSpace, StringComparison.Ordinal), out id)
+            ? id
+            : throw new ArgumentException($"The detour's token {piece} is not a scripted token.");
+        var detours = recipe.Detours.Select(d => (After: Lookup(d.After), Tokens: Script(d.Tokens), Rejoin: Lookup(d.Rejoin))).ToList();
         int nVocab = tokens.Count;
 
         var stateDim = new Dictionary<int, int> { [NewLine] = DNewLine };
-        int[] scripted = [.. plain, .. tool, .. answer];
+        int[] scripted = [.. plain, .. tool, .. answer, .. detours.SelectMany(d => d.Tokens)];
         for (int i = 0; i < scripted.Length; i++)
         {
             if (!stateDim.TryAdd(scripted[i], 2 + i))
@@ -144,6 +148,23 @@ public static class TinyScriptedModel
         Chain(plain);
         Chain(tool);
         Chain(answer);
+        foreach ((int after, int[] detour, int rejoin) in detours)
+        {
+            if (!stateDim.TryGetValue(after, out int from) || !stateDim.ContainsKey(rejoin))
+            {
+                throw new ArgumentException("A detour must leave from and rejoin scripted tokens.");
+            }
+
+            // Half the script's weight: far behind the script unconstrained, far ahead of every unscripted token.
+            output[detour[0], from] += A / 2;
+            for (int i = 0; i + 1 < detour.Length; i++)
+            {
+                output[detour[i + 1], stateDim[detour[i]]] += A;
+            }
+
+            output[rejoin, stateDim[detour[^1]]] += A;
+        }
+
         output[imEnd, DDefault] += A;
         output[plain[0], DNewLine] += A + Eta;
         output[tool[0], DNewLine] += A;
@@ -188,7 +209,7 @@ public static class TinyScriptedModel
             .Add("tokenizer.ggml.padding_token_id", (uint)EosS)
             .Add("tokenizer.ggml.add_bos_token", false)
             .Add("tokenizer.ggml.add_eos_token", false)
-            .Add("tokenizer.ggml.add_space_prefix", false)
+            .Add("tokenizer.ggml.add_space_prefix", recipe.AddSpacePrefix)
             .Add("tokenizer.chat_template", recipe.ChatTemplate);
 
         writer

@@ -1,6 +1,7 @@
 using System.Text;
 using ToolLoop.LlamaCpp.Internal;
-using ToolLoop.LlamaCpp.Interop;
+using LLama.Native;
+using ToolLoop.LocalModels;
 using ToolLoop.LlamaCpp.Tests.Gguf;
 
 namespace ToolLoop.LlamaCpp.Tests.Internal;
@@ -11,6 +12,8 @@ public sealed class LlamaSessionTests
 {
     private const string PlainPrompt = "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n";
     private const string ToolsPrompt = "<|im_start|>system\n<tools>[]</tools><|im_end|>\n<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\n";
+
+    private static readonly GenerationSettings Greedy = new(null, null, null, null, null, null);
 
     private static LlamaSession NewSession(LlamaModel model) => new(model, new LlamaSessionOptions(512, 64, 1, 1));
 
@@ -69,9 +72,9 @@ public sealed class LlamaSessionTests
         int[] first = model.Tokenize(PlainPrompt, false, true);
         int[] second = model.Tokenize(PlainPrompt + "Hello<|im_end|>\n<|im_start|>user\nAgain<|im_end|>\n<|im_start|>assistant\n", false, true);
 
-        int reused1 = session.LoadPrompt(first, CancellationToken.None);
+        int reused1 = Load(session, first, CancellationToken.None);
         long afterFirst = session.TotalTokensDecoded;
-        int reused2 = session.LoadPrompt(second, CancellationToken.None);
+        int reused2 = Load(session, second, CancellationToken.None);
 
         Assert.Equal(0, reused1);
         Assert.Equal(first.Length, afterFirst);
@@ -93,16 +96,16 @@ public sealed class LlamaSessionTests
             common++;
         }
 
-        session.LoadPrompt(first, CancellationToken.None);
+        Load(session, first, CancellationToken.None);
         long before = session.TotalTokensDecoded;
-        int reused = session.LoadPrompt(other, CancellationToken.None);
+        int reused = Load(session, other, CancellationToken.None);
 
         Assert.Equal(common, reused);
         Assert.Equal(other.Length - common, session.TotalTokensDecoded - before);
         Assert.Equal(other, session.CachedTokens);
 
         // The trimmed cache must still produce the right continuation.
-        using SafeLlamaSamplerHandle sampler = SamplerFactory.Create(null, null, null, null);
+        using SafeLLamaSamplerChainHandle sampler = SamplerFactory.Create(session.Model, Greedy);
         Assert.Equal("<tool_call>", model.TokenText(session.Sample(sampler)));
     }
 
@@ -113,9 +116,9 @@ public sealed class LlamaSessionTests
         using LlamaSession session = NewSession(model);
         int[] prompt = model.Tokenize(PlainPrompt, false, true);
 
-        session.LoadPrompt(prompt, CancellationToken.None);
+        Load(session, prompt, CancellationToken.None);
         long before = session.TotalTokensDecoded;
-        int reused = session.LoadPrompt(prompt, CancellationToken.None);
+        int reused = Load(session, prompt, CancellationToken.None);
 
         Assert.Equal(prompt.Length - 1, reused);
         Assert.Equal(1, session.TotalTokensDecoded - before);
@@ -130,24 +133,32 @@ public sealed class LlamaSessionTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
 
-        var error = Assert.Throws<OperationCanceledException>(() => session.LoadPrompt(prompt, cts.Token));
+        var error = Assert.Throws<OperationCanceledException>(() => Load(session, prompt, cts.Token));
 
         Assert.Contains("abort callback", error.Message, StringComparison.Ordinal);
         Assert.Equal(cts.Token, error.CancellationToken);
 
         // The mirror was resynchronised with the KV cache, so the session still works.
-        session.LoadPrompt(prompt, CancellationToken.None);
+        Load(session, prompt, CancellationToken.None);
         Assert.Equal(prompt, session.CachedTokens);
-        using SafeLlamaSamplerHandle sampler = SamplerFactory.Create(null, null, null, null);
+        using SafeLLamaSamplerChainHandle sampler = SamplerFactory.Create(session.Model, Greedy);
         Assert.Equal("Hello", model.TokenText(session.Sample(sampler)));
+    }
+
+    /// <summary>Loads a prompt the way a request does (longest-common-prefix reuse); returns the tokens reused.</summary>
+    private static int Load(LlamaSession session, int[] prompt, CancellationToken cancellationToken)
+    {
+        using var run = new GenerationRun(new LlamaLocalModel(session.Model), session, Greedy);
+        run.Prefill(prompt, (n, c) => new LlamaCppException($"{n} > {c}"), cancellationToken);
+        return run.PromptTokensReused;
     }
 
     private static (string Text, int Eog) Generate(LlamaSession session, string prompt, out int outputTokens)
     {
         LlamaModel model = session.Model;
         int[] tokens = model.Tokenize(prompt, addSpecial: false, parseSpecial: true);
-        session.LoadPrompt(tokens, CancellationToken.None);
-        using SafeLlamaSamplerHandle sampler = SamplerFactory.Create(null, null, null, null);
+        Load(session, tokens, CancellationToken.None);
+        using SafeLLamaSamplerChainHandle sampler = SamplerFactory.Create(session.Model, Greedy);
         var decoder = new Utf8StreamDecoder();
         var text = new StringBuilder();
         byte[] buffer = new byte[32];

@@ -1,5 +1,5 @@
 using System.Text;
-using ToolLoop.LlamaCpp.Internal;
+using ToolLoop.LocalModels;
 
 namespace ToolLoop.LlamaCpp.Tests.Internal;
 

@@ -101,4 +101,79 @@ public sealed class ParseCommandTests
             Assert.Contains(ToolCallFormats.GetName(format), stdout, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData("[{\"name\": \"a\"", "not valid JSON")]
+    [InlineData("{\"name\": \"a\"}", "must be an array")]
+    [InlineData("[{\"parameters\": {}}]", "needs a \"name\"")]
+    [InlineData("[42]", "name or an object")]
+    public async Task A_bad_tools_file_is_a_one_line_input_error(string toolsJson, string expected)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"toolloop-tools-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, toolsJson, TestContext.Current.CancellationToken);
+        try
+        {
+            var (code, stdout, stderr) = await RunAsync("text", "parse", "--tools-file", path);
+            Assert.Equal(1, code);
+            Assert.Equal(string.Empty, stdout);
+            Assert.Contains(expected, stderr, StringComparison.Ordinal);
+            Assert.Contains(path, stderr, StringComparison.Ordinal);
+            Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_goes_to_stdout_with_exit_code_0(string flag)
+    {
+        foreach (var args in new[] { new[] { flag }, new[] { "parse", flag } })
+        {
+            var (code, stdout, stderr) = await RunAsync(string.Empty, args);
+            Assert.Equal(0, code);
+            Assert.Contains("Usage:", stdout, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Options_take_their_value_after_an_equals_sign()
+    {
+        var (code, stdout, _) = await RunAsync("[TOOL_CALLS]f[ARGS]{\"a\": 1}", "parse", "--format=mistral", "--tools=f,g");
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("f", doc.RootElement.GetProperty("calls")[0].GetProperty("name").GetString());
+
+        var (hermesCode, hermesOut, _) = await RunAsync("<tool_call>\n{\"name\": \"f\", \"arguments\": {}}\n</tool_call>", "parse", "--format=hermes");
+        Assert.Equal(0, hermesCode);
+        using var hermes = JsonDocument.Parse(hermesOut);
+        Assert.Equal(1, hermes.RootElement.GetProperty("calls").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Jsonl_answers_every_input_line_including_blank_ones_and_names_the_line()
+    {
+        var lines = string.Join('\n',
+            """{"input": "one"}""",
+            string.Empty,
+            "   ",
+            "{\"input\": ",
+            """{"input": "five"}""");
+        var (code, stdout, _) = await RunAsync(lines + "\n", "parse", "--jsonl");
+        Assert.Equal(0, code);
+        var results = stdout.Split('\n')[..^1].Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(5, results.Length);
+        Assert.Equal("one", results[0].GetProperty("content").GetString());
+        Assert.StartsWith("line 2: blank line", results[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("line 3: blank line", results[2].GetProperty("error").GetString(), StringComparison.Ordinal);
+        var invalid = results[3].GetProperty("error").GetString()!;
+        Assert.StartsWith("line 4: not valid JSON", invalid, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", invalid, StringComparison.Ordinal);
+        Assert.Equal("five", results[4].GetProperty("content").GetString());
+    }
 }
