@@ -197,17 +197,15 @@ internal static class GlmFormat
                         return false;
                     }
 
-                    var key = Spans.MatchAt(region, next, KeyOpen);
-                    var close = Spans.MatchAt(region, next, ToolCallTag.Close);
-                    var call = Spans.MatchAt(region, next, ToolCallTag.Open);
-                    if (key == MatchKind.Full || close == MatchKind.Full || call == MatchKind.Full)
+                    var tag = Spans.MatchAny(region, next, KeyOpen, ToolCallTag.Close, ToolCallTag.Open);
+                    if (tag == MatchKind.Full)
                     {
                         valueEnd = _closerAt;
                         _closerAt = _fallback = -1;
                         return true;
                     }
 
-                    if (key == MatchKind.Partial || close == MatchKind.Partial || call == MatchKind.Partial)
+                    if (tag == MatchKind.Partial)
                     {
                         pos = next;
                         return false;
