@@ -72,6 +72,9 @@ internal sealed class FormatTable
         /// </summary>
         public ToolCallFormat Format { get; } = format;
 
+        /// <summary>Gets a value indicating whether the table is for <see cref="ToolCallFormat.Auto"/> (which reads only unambiguous markers).</summary>
+        public bool IsAuto => Format == ToolCallFormat.Auto;
+
         /// <summary>
         /// A reasoning block: <paramref name="opener"/> opens it, any of <paramref name="closers"/> closes it, and a stray
         /// closer in content is removed.
@@ -112,9 +115,11 @@ internal sealed class FormatTable
         /// <summary>
         /// A call opener in content. <paramref name="specialToken"/>: the opener is one special token of the family's
         /// vocabulary, so when no call follows it is leaked control markup and is removed (unless quoted in prose).
+        /// <paramref name="anchored"/>: the opener is an ordinary word, read only at the start of the output or of a line, or
+        /// right after a call.
         /// </summary>
-        public void Call(string opener, Func<ParseContext, CallRegion> region, bool specialToken = false)
-            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region, StripWhenRejected = specialToken };
+        public void Call(string opener, Func<ParseContext, CallRegion> region, bool specialToken = false, bool anchored = false)
+            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region, StripWhenRejected = specialToken, Anchored = anchored };
 
         /// <summary>A call opener that also ends unclosed reasoning (optionally only when <paramref name="lookahead"/> follows it).</summary>
         public void CallEndsReasoning(string opener, Func<ParseContext, CallRegion> region, string? lookahead = null)

@@ -13,6 +13,12 @@ internal sealed class Marker(string text, MarkerAction action)
     /// </summary>
     public bool StripWhenRejected { get; init; }
 
+    /// <summary>
+    /// For call openers that are ordinary words (Gemma's bare <c>call</c>): the opener counts only when anchored, at the
+    /// start of the output or of a line (after spaces or tabs), or right after a call.
+    /// </summary>
+    public bool Anchored { get; init; }
+
     /// <summary>For <see cref="MarkerAction.OpenReasoning"/>: the markers that close it.</summary>
     public string[] Closers { get; init; } = [];
 

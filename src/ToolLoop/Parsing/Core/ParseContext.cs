@@ -33,6 +33,12 @@ internal sealed class ParseContext
     /// <summary>Gets how many calls were delivered so far.</summary>
     public int CallCount { get; private set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a call in a family's wrapped form was read; a family with a bare fallback
+    /// form (Gemma's <c>call:NAME{…}</c>) reads the bare form only before that.
+    /// </summary>
+    public bool WrappedCallSeen { get; set; }
+
     public bool IsDeclared(string name) => _tools.ContainsKey(name);
 
     public JsonElement? SchemaFor(string name) => _tools.TryGetValue(name, out var t) ? t.ParametersSchema : null;

@@ -42,6 +42,12 @@ internal sealed class ParserCore : IDisposable
     // answer however the output was chunked.
     private char _beforeBuffer;
 
+    // Whether the text dropped before the buffer's start ends anchored (see Marker.Anchored); the output's start is.
+    private bool _beforeBufferAnchored = true;
+
+    // Where the last call region ended, in the buffer (-1: none, or dropped).
+    private int _afterCall = -1;
+
     // The first window a region is handed (see ScanRegion); doubled while the region needs more.
     private const int InitialWindow = 16;
     private char _heldHighSurrogate;
@@ -273,6 +279,11 @@ internal sealed class ParserCore : IDisposable
                 return true;
 
             case MarkerAction.OpenCall when !inReasoning || m.Lookahead is null:
+                if (m.Anchored && (inReasoning || !IsAnchored(span, j)))
+                {
+                    return false;
+                }
+
                 if (inReasoning)
                 {
                     CloseReasoning(span, j);
@@ -330,6 +341,41 @@ internal sealed class ParserCore : IDisposable
         // With no tools declared (only a bare-JSON family's own format reads bare JSON then), the output is a JSON call
         // only when the JSON starts it.
         return !_content.HasText && Context.CallCount == 0 && span[_emitFrom..j].IsWhiteSpace();
+    }
+
+    /// <summary>
+    /// Whether position <paramref name="j"/> is at the start of the output or of a line, or right after a call, with only
+    /// spaces or tabs between. The look back stops at the first other character, so it never reads a character twice
+    /// for different markers.
+    /// </summary>
+    private bool IsAnchored(ReadOnlySpan<char> span, int j)
+    {
+        var k = j;
+        while (true)
+        {
+            if (k == _afterCall)
+            {
+                return true;
+            }
+
+            if (k == 0)
+            {
+                return _beforeBufferAnchored;
+            }
+
+            var c = span[k - 1];
+            if (c == '\n')
+            {
+                return true;
+            }
+
+            if (c is not (' ' or '\t' or '\r'))
+            {
+                return false;
+            }
+
+            k--;
+        }
     }
 
     private static bool IsQuote(char c) => c is '`' or '"' or '\'';
@@ -516,6 +562,7 @@ internal sealed class ParserCore : IDisposable
         _overflow = false;
         _oversized = false;
         _emitFrom = _scan = _regionStart + consumed;
+        _afterCall = _scan;
     }
 
     private void EndRegion(ReadOnlySpan<char> regionText, bool endOfStream)
@@ -583,6 +630,8 @@ internal sealed class ParserCore : IDisposable
         if (keepFrom > 0 && (keepFrom >= _len / 2 || _len + extra > _buf.Length))
         {
             _beforeBuffer = _buf[keepFrom - 1];
+            _beforeBufferAnchored = IsAnchored(_buf.AsSpan(0, _len), keepFrom);
+            _afterCall = _afterCall >= keepFrom ? _afterCall - keepFrom : -1;
             _buf.AsSpan(keepFrom, _len - keepFrom).CopyTo(_buf);
             _len -= keepFrom;
             _scan -= keepFrom;

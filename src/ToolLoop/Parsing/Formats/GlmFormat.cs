@@ -228,17 +228,15 @@ internal static class GlmFormat
                         return false;
                     }
 
-                    var key = Spans.MatchAt(region, next, tags.KeyOpen);
-                    var close = Spans.MatchAt(region, next, tags.CallClose);
-                    var call = Spans.MatchAt(region, next, tags.CallOpen);
-                    if (key == MatchKind.Full || close == MatchKind.Full || call == MatchKind.Full)
+                    var tag = Spans.MatchAny(region, next, tags.KeyOpen, tags.CallClose, tags.CallOpen);
+                    if (tag == MatchKind.Full)
                     {
                         valueEnd = _closerAt;
                         _closerAt = _fallback = -1;
                         return true;
                     }
 
-                    if (key == MatchKind.Partial || close == MatchKind.Partial || call == MatchKind.Partial)
+                    if (tag == MatchKind.Partial)
                     {
                         pos = next;
                         return false;

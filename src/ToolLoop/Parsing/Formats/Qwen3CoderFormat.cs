@@ -314,13 +314,11 @@ internal static class Qwen3CoderFormat
                         return false;
                     }
 
-                    var p = Spans.MatchAt(region, next, ParameterOpen);
-                    var f = Spans.MatchAt(region, next, FunctionClose);
-                    var t = Spans.MatchAt(region, next, _dialect.WrapperClose);
+                    var tag = Spans.MatchAny(region, next, ParameterOpen, FunctionClose, _dialect.WrapperClose);
                     // The template's form needs a newline before the next tag, so that "</parameter></function>" text
                     // in its values stays text.
                     var structural = _compact || region[(_closerAt + ParameterClose.Length)..next].Contains('\n');
-                    if (structural && (p == MatchKind.Full || f == MatchKind.Full || t == MatchKind.Full))
+                    if (structural && tag == MatchKind.Full)
                     {
                         valueEnd = _closerAt;
                         pos = _closerAt + ParameterClose.Length;
@@ -328,7 +326,7 @@ internal static class Qwen3CoderFormat
                         return true;
                     }
 
-                    if (structural && (p == MatchKind.Partial || f == MatchKind.Partial || t == MatchKind.Partial))
+                    if (structural && tag == MatchKind.Partial)
                     {
                         pos = next;
                         return false;

@@ -25,6 +25,7 @@ public sealed class FloodCostTests
         "<|tool_calls_section_begin|>", "<|tool_call_begin|>",
         "<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0<|tool_call_argument_begin|>", "<think>", "<tool_cal",
         "<|\"|>", "call:get_weather{", "<start_function_call>call:get_weather{", "\n", "}", " ",
+        "\ncall:get_weather{", "\ncall : get_weather {a:\"", "\ncall:", "call:get_weather{}", "<start_function_call>call:get_weather{a:<escape>",
     ];
 
     /// <summary>Floods that nest: each repetition opens one more level, so each guess may run to the depth cap.</summary>
