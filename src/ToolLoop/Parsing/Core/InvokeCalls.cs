@@ -187,8 +187,9 @@ internal sealed class InvokeCalls
 
                 if (MatchTag(_body, p, _syntax._invokeOpen, needsBoundary: true) == 0)
                 {
-                    // Text between invokes: kept in a problem, never run.
-                    var next = IndexOfAny(_body, p, _syntax._invokeOpen, out _);
+                    // Text between invokes: kept in a problem, never run. No invoke starts at p (an opener's text
+                    // without its boundary, "<invokeX", is not one), so the search starts after it: always progress.
+                    var next = IndexOfAny(_body, p + 1, _syntax._invokeOpen, out _);
                     var end = next < 0 ? _body.Length : next;
                     _context.EmitProblem(ToolCallProblemKind.Malformed, "Text inside a tool-call block that is not an invoke.", _body[p..end]);
                     p = end;
