@@ -15,7 +15,7 @@ public static class CliApp
 
         parse      Reads raw model output (FILE, or standard input) and prints the parse as JSON:
                    {"content", "reasoning", "calls": [{"id", "name", "arguments", "healed"}], "problems": [{"kind", "message", "raw"}]}
-          --format         hermes, qwen3-coder, llama3, mistral, gemma4, deepseek, glm, kimi, or auto (default)
+          --format         a format name (see "toolloop formats": hermes, qwen3-coder, llama3, gpt-oss, lfm2, …), or auto (default)
           --tools          declared tool names, comma-separated
           --tools-file     a JSON array of {"name", "parameters": {JSON schema}} (or names)
           --reasoning-open the output starts inside reasoning (the prompt pre-opened <think>)

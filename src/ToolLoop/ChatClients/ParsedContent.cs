@@ -11,7 +11,9 @@ public static class ParsedContent
     /// Converts one event: content to <see cref="TextContent"/>, reasoning to <see cref="TextReasoningContent"/>, a call
     /// to <see cref="FunctionCallContent"/> (built with <see cref="FunctionCallContent.CreateFromParsedArguments{TEncoding}"/>,
     /// so argument errors land in <see cref="FunctionCallContent.Exception"/>; a healed call carries
-    /// <see cref="ToolLoopPropertyNames.Healed"/>). A problem whose tool name is known
+    /// <see cref="ToolLoopPropertyNames.Healed"/>; each of the call's <see cref="ParsedToolCall.AdditionalFieldsJson"/>
+    /// members is an <see cref="AIContent.AdditionalProperties"/> entry of that name holding its <see cref="JsonElement"/>,
+    /// except names starting with <c>toolloop.</c>, which model text may not set). A problem whose tool name is known
     /// becomes a <see cref="FunctionCallContent"/> whose <see cref="FunctionCallContent.Exception"/> explains it (so a
     /// tool loop can tell the model, with <see cref="ToolLoopPropertyNames.RawArguments"/> when the arguments were
     /// readable text but not an object, so the loop can heal them); otherwise an <see cref="ErrorContent"/> whose <see cref="ErrorContent.Details"/>
@@ -36,6 +38,11 @@ public static class ParsedContent
                 if (call.Healed)
                 {
                     (fcc.AdditionalProperties ??= [])[ToolLoopPropertyNames.Healed] = true;
+                }
+
+                if (call.AdditionalFieldsJson is not null)
+                {
+                    AddFields(fcc, call.AdditionalFieldsJson);
                 }
 
                 return fcc;
@@ -74,6 +81,19 @@ public static class ParsedContent
         return format == ToolCallFormat.Mistral
             ? RandomNumberGenerator.GetString(Alphanumerics, 9)
             : "call_" + RandomNumberGenerator.GetHexString(24, lowercase: true);
+    }
+
+    private static void AddFields(FunctionCallContent fcc, string fieldsJson)
+    {
+        using var doc = JsonDocument.Parse(fieldsJson);
+        foreach (var field in doc.RootElement.EnumerateObject())
+        {
+            // Model text is data: it never sets ToolLoop's own keys.
+            if (!field.Name.StartsWith("toolloop.", StringComparison.Ordinal))
+            {
+                (fcc.AdditionalProperties ??= []).TryAdd(field.Name, field.Value.Clone());
+            }
+        }
     }
 
     private static Dictionary<string, object?>? ParseArguments(string json)

@@ -14,8 +14,9 @@ public sealed record ToolCallParseResult(
     IReadOnlyList<ToolCallParseProblem> Problems)
 {
     /// <summary>
-    /// Writes the result as <c>{"content", "reasoning", "calls": [{"id", "name", "arguments", "healed"}], "problems": [{"kind", "message", "raw", "tool"}]}</c>,
-    /// with each call's arguments as a JSON object. This is the shape the <c>toolloop parse</c> command prints.
+    /// Writes the result as <c>{"content", "reasoning", "calls": [{"id", "name", "arguments", "healed", "additional_fields"?}], "problems": [{"kind", "message", "raw", "tool"?}]}</c>,
+    /// with each call's arguments (and additional fields, when it has any) as a JSON object, and a problem's tool name
+    /// when it was readable. This is the shape the <c>toolloop parse</c> command prints.
     /// </summary>
     /// <param name="writer">The writer.</param>
     public void WriteTo(Utf8JsonWriter writer)
@@ -37,6 +38,13 @@ public sealed record ToolCallParseResult(
             }
 
             writer.WriteBoolean("healed", call.Healed);
+            if (call.AdditionalFieldsJson is not null)
+            {
+                writer.WritePropertyName("additional_fields");
+                using var extra = JsonDocument.Parse(call.AdditionalFieldsJson);
+                extra.RootElement.WriteTo(writer);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -147,7 +147,7 @@ public sealed class ToolCallParsingChatClientTests
     [InlineData(true)]
     public async Task Healed_calls_are_flagged(bool streaming)
     {
-        var script = new ScriptedChatClient(new ScriptedTurn(new TextContent("""<tool_call>{"name": "search", "arguments": {"q": "cats""")) { FinishReason = ChatFinishReason.Length });
+        var script = new ScriptedChatClient(new ScriptedTurn(new TextContent("""<tool_call>{"name": "search", "arguments": {"q": "cats"}""")) { FinishReason = ChatFinishReason.Length });
         var contents = await ContentsAsync(script.AsToolCallParsing(ToolCallFormat.Hermes), streaming);
         var call = Assert.Single(contents.OfType<FunctionCallContent>());
         Assert.Equal(true, call.AdditionalProperties![ToolLoopPropertyNames.Healed]);

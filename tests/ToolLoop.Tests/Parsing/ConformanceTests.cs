@@ -114,7 +114,7 @@ public sealed class ConformanceTests
 
         // README: markers inside closed reasoning stay reasoning, except that the Qwen3-Coder and Kimi openers end an
         // unclosed block (the parser cannot know the block would be closed later).
-        if (key.EndsWith("qwen3-coder", StringComparison.Ordinal) || key.EndsWith("kimi", StringComparison.Ordinal))
+        if (s.CallEndsReasoning)
         {
             Assert.Equal("Maybe", r.Reasoning);
             AssertCall(s, r.Calls.Single(), 0, "get_weather", WeatherArgs, healed: false);
@@ -152,20 +152,70 @@ public sealed class ConformanceTests
 
     [Theory]
     [MemberData(nameof(Keys))]
-    public void Truncated_call_heals(string key)
+    public void Call_cut_after_a_complete_value_heals(string key)
     {
+        // Only structure (closing brackets, braces, tags) is missing: the parser supplies it and flags the call.
+        var s = FamilySamples.Get(key);
+        const string args = """{"city": "Paris", "days": 3}""";
+        var full = s.Call("get_weather", args);
+        var end = ValueEnd(full, "Paris");
+        var r = Parse(s, "Let me look.\n" + full[..end], Options(("get_weather", args)));
+        Assert.Equal("Let me look.", r.Content);
+        Assert.Empty(r.Problems);
+        var call = Assert.Single(r.Calls);
+        Assert.Equal("get_weather", call.Name);
+        Assert.True(call.Healed);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"city": "Paris"}"""), JsonNode.Parse(call.ArgumentsJson)), call.ArgumentsJson);
+    }
+
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public void Call_cut_inside_a_value_is_a_truncated_problem_with_the_tool_name(string key)
+    {
+        // The value may be incomplete ("Paris is" of "Paris is lovely"): never a runnable call.
         var s = FamilySamples.Get(key);
         const string args = """{"city": "Paris is lovely", "days": 3}""";
         var full = s.Call("get_weather", args);
         var text = "Let me look.\n" + full[..full.IndexOf("lovely", StringComparison.Ordinal)];
         var r = Parse(s, text, Options(("get_weather", args)));
         Assert.Equal("Let me look.", r.Content);
-        Assert.Empty(r.Problems);
-        var call = r.Calls.Single();
-        Assert.Equal("get_weather", call.Name);
-        Assert.True(call.Healed);
-        var parsed = JsonNode.Parse(call.ArgumentsJson)!.AsObject();
-        Assert.StartsWith("Paris is", parsed["city"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(r.Calls);
+        var problem = Assert.Single(r.Problems);
+        Assert.Equal(ToolCallProblemKind.Truncated, problem.Kind);
+        Assert.Equal("get_weather", problem.ToolName);
+        Assert.EndsWith(problem.RawText, text, StringComparison.Ordinal);
+        Assert.Contains("Paris is", problem.RawArguments, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public void Call_cut_inside_a_number_is_a_truncated_problem(string key)
+    {
+        // 3 may be the start of 30.
+        var s = FamilySamples.Get(key);
+        const string args = """{"days": 30, "city": "Paris"}""";
+        var full = s.Call("get_weather", args);
+        var text = full[..(full.IndexOf("30", StringComparison.Ordinal) + 1)];
+        var r = Parse(s, text, Options(("get_weather", args)));
+        Assert.Empty(r.Calls);
+        var problem = Assert.Single(r.Problems);
+        Assert.Equal(ToolCallProblemKind.Truncated, problem.Kind);
+        Assert.Equal("get_weather", problem.ToolName);
+    }
+
+    /// <summary>Where the value that starts with <paramref name="value"/> ends in a family's markup (its closing quote or tag included).</summary>
+    private static int ValueEnd(string call, string value)
+    {
+        foreach (var close in (string[])["\"", "\n</parameter>", "</arg_value>", "<|\"|>", "</｜DSML｜parameter>", "</parameter>", "<|close|>argument<|sep|>", "</arg_value:opensource>"])
+        {
+            var at = call.IndexOf(value + close, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                return at + value.Length + close.Length;
+            }
+        }
+
+        throw new InvalidOperationException("no value end in " + call);
     }
 
     [Theory]

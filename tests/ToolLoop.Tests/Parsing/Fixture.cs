@@ -81,14 +81,22 @@ public sealed class Fixture
         return new Fixture(family, name, File.ReadAllBytes(Path.Combine(dir, name + ".txt")), format, options, Path.Combine(dir, name + ".verified.json"));
     }
 
-    /// <summary>The snapshot shape: the library's JSON without problem messages (they are prose, not contract).</summary>
+    /// <summary>
+    /// The snapshot shape: the library's JSON without problem messages (they are prose, not contract); a problem's tool
+    /// name is <c>"name"</c> (omitted when unknown), a call's extra members <c>"additional_fields"</c> (omitted when none).
+    /// </summary>
     public static JsonNode ToSnapshot(ToolCallParseResult result)
     {
         var node = JsonNode.Parse(result.ToJson())!;
         foreach (var p in node["problems"]!.AsArray())
         {
-            p!.AsObject().Remove("message");
-            p.AsObject().Remove("tool");
+            var problem = p!.AsObject();
+            problem.Remove("message");
+            if (problem["tool"] is { } tool)
+            {
+                problem.Remove("tool");
+                problem["name"] = tool.GetValue<string>();
+            }
         }
 
         return node;

@@ -28,19 +28,41 @@ public static class NothingLost
 
     public static List<string> Missing(string input, ToolCallParseResult result, IEnumerable<string> markup)
     {
-        var markers = markup.Concat(CommonMarkup).OrderByDescending(m => m.Length).ToArray();
+        var markers = markup.Concat(CommonMarkup).Distinct().OrderByDescending(m => m.Length).ToArray();
+        var byFirst = markers.GroupBy(m => m[0]).ToDictionary(g => g.Key, g => g.ToArray());
+
+        // One pass, longest marker first at each position: markup becomes a space (it separates what it stood between).
         string Strip(string text)
         {
-            foreach (var m in markers)
+            var sb = new StringBuilder(text.Length);
+            for (var i = 0; i < text.Length;)
             {
-                text = text.Replace(m, " ", StringComparison.Ordinal);
+                var hit = byFirst.TryGetValue(text[i], out var candidates)
+                    ? Array.Find(candidates, m => string.CompareOrdinal(text, i, m, 0, m.Length) == 0)
+                    : null;
+                if (hit is null)
+                {
+                    sb.Append(text[i++]);
+                }
+                else
+                {
+                    sb.Append(' ');
+                    i += hit.Length;
+                }
             }
 
-            return text;
+            return sb.ToString();
         }
 
-        var raw = Count(Strip(input));
-        var decoded = Count(Strip(DecodeEscapes(input)));
+        // A marker cut by the end of the output (a closing tag of a healed call, say) carries nothing: it may go.
+        string StripAll(string text)
+        {
+            text = Strip(text);
+            return text[..WithoutTrailingPartialMarker(text, markers)];
+        }
+
+        var raw = Count(StripAll(input));
+        var decoded = Count(StripAll(DecodeEscapes(input)));
         var output = new StringBuilder().Append(result.Content).Append(result.Reasoning);
         foreach (var p in result.Problems)
         {
@@ -66,6 +88,24 @@ public static class NothingLost
         }
 
         return missing;
+    }
+
+    private static int WithoutTrailingPartialMarker(string text, string[] markers)
+    {
+        var cut = text.Length;
+        foreach (var m in markers)
+        {
+            for (var k = Math.Min(m.Length - 1, text.Length); k > 0; k--)
+            {
+                if (text.AsSpan().EndsWith(m.AsSpan(0, k)))
+                {
+                    cut = Math.Min(cut, text.Length - k);
+                    break;
+                }
+            }
+        }
+
+        return cut;
     }
 
     private static string DecodeEscapes(string text)

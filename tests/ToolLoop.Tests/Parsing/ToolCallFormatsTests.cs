@@ -32,7 +32,7 @@ public sealed class ToolCallFormatsTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("  ")]
-    [InlineData("gpt-oss")]
+    [InlineData("gpt-2")]
     [InlineData("42")]
     [InlineData("-1")]
     [InlineData("hermes,glm")]
@@ -102,6 +102,101 @@ public sealed class ToolCallFormatsTests
     [InlineData("GLM45", ToolCallFormat.Glm)]
     [InlineData("qwen25", ToolCallFormat.Hermes)]
     public void Parser_names_used_by_other_servers_are_aliases(string name, ToolCallFormat expected)
+    {
+        Assert.True(ToolCallFormats.TryParse(name, out var format));
+        Assert.Equal(expected, format);
+    }
+
+    /// <summary>The secondary families' real chat templates of llama.cpp's <c>models/templates</c> (TOOLLOOP_TEMPLATES_DIR).</summary>
+    [Theory]
+    [InlineData("openai-gpt-oss-120b.jinja", ToolCallFormat.GptOss)]
+    [InlineData("deepseek-ai-DeepSeek-V3.2.jinja", ToolCallFormat.DeepSeekDsml)]
+    [InlineData("deepseek-ai-DeepSeek-V4.jinja", ToolCallFormat.DeepSeekDsml)]
+    [InlineData("deepseek-ai-DeepSeek-V4-Flash-0731.jinja", ToolCallFormat.DeepSeekDsml)]
+    [InlineData("MiniMax-M2.jinja", ToolCallFormat.MiniMax)]
+    [InlineData("MiniMax-M3.jinja", ToolCallFormat.MiniMax)]
+    [InlineData("ByteDance-Seed-OSS.jinja", ToolCallFormat.SeedOss)]
+    [InlineData("Kimi-K3.jinja", ToolCallFormat.KimiK3)]
+    [InlineData("LFM2-8B-A1B.jinja", ToolCallFormat.Lfm2)]
+    [InlineData("LFM2.5-8B-A1B.jinja", ToolCallFormat.Lfm2)]
+    [InlineData("LFM2.5-Instruct.jinja", ToolCallFormat.Lfm2)]
+    [InlineData("NVIDIA-Nemotron-Nano-v2.jinja", ToolCallFormat.NemotronV2)]
+    [InlineData("CohereForAI-c4ai-command-r7b-12-2024-tool_use.jinja", ToolCallFormat.CommandR7B)]
+    [InlineData("Cohere2MoE.jinja", ToolCallFormat.CommandR7B)]
+    [InlineData("ibm-granite-granite-3.3-2B-Instruct.jinja", ToolCallFormat.Granite)]
+    [InlineData("Apertus-8B-Instruct.jinja", ToolCallFormat.Apertus)]
+    [InlineData("tencent-Hy3.jinja", ToolCallFormat.Hunyuan)]
+    [InlineData("fireworks-ai-llama-3-firefunction-v2.jinja", ToolCallFormat.FireFunctionV2)]
+    [InlineData("meetkai-functionary-medium-v3.1.jinja", ToolCallFormat.Functionary)]
+    [InlineData("meetkai-functionary-medium-v3.2.jinja", ToolCallFormat.Functionary)]
+    // Families whose evidence the secondary ones share: still their own.
+    [InlineData("Qwen3-Coder.jinja", ToolCallFormat.Qwen3Coder)]
+    [InlineData("Qwen3.5-4B.jinja", ToolCallFormat.Qwen3Coder)]
+    [InlineData("meta-llama-Llama-3.1-8B-Instruct.jinja", ToolCallFormat.Llama3)]
+    [InlineData("deepseek-ai-DeepSeek-V3.1.jinja", ToolCallFormat.DeepSeek)]
+    [InlineData("Kimi-K2-Thinking.jinja", ToolCallFormat.Kimi)]
+    [InlineData("ibm-granite-granite-4.0.jinja", ToolCallFormat.Hermes)]
+    [InlineData("NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.jinja", ToolCallFormat.Qwen3Coder)]
+    [InlineData("GLM-4.7-Flash.jinja", ToolCallFormat.Glm)]
+    // Not covered (formats.md 9.13, and Command R+'s plain "Action:" text): no family.
+    [InlineData("CohereForAI-c4ai-command-r-plus-tool_use.jinja", ToolCallFormat.Auto)]
+    [InlineData("openbmb-MiniCPM5-1B.jinja", ToolCallFormat.Auto)]
+    public void FromChatTemplate_reads_the_real_templates(string file, ToolCallFormat expected)
+    {
+        var dir = Environment.GetEnvironmentVariable("TOOLLOOP_TEMPLATES_DIR");
+        if (string.IsNullOrEmpty(dir) || !Directory.Exists(dir))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail("TOOLLOOP_TEMPLATES_DIR is not set in CI: .ci/run must eval \"$(bash eng/fetch-deps.sh)\" first.");
+            }
+
+            Assert.Skip("Real chat templates not available: run `eval \"$(bash eng/fetch-deps.sh)\"`, then run the tests again.");
+        }
+
+        Assert.Equal(expected, ToolCallFormats.FromChatTemplate(File.ReadAllText(Path.Combine(dir, file))));
+    }
+
+    [Theory]
+    [InlineData("openai/gpt-oss-20b", ToolCallFormat.GptOss)]
+    [InlineData("gpt-oss-120b-MXFP4.gguf", ToolCallFormat.GptOss)]
+    [InlineData("deepseek-ai/DeepSeek-V3.2-Exp", ToolCallFormat.DeepSeekDsml)]
+    [InlineData("DeepSeek-V4-Flash-Q4_K_M.gguf", ToolCallFormat.DeepSeekDsml)]
+    [InlineData("deepseek-ai/DeepSeek-V3.1-Terminus", ToolCallFormat.DeepSeek)]
+    [InlineData("MiniMaxAI/MiniMax-M2", ToolCallFormat.MiniMax)]
+    [InlineData("ByteDance-Seed/Seed-OSS-36B-Instruct", ToolCallFormat.SeedOss)]
+    [InlineData("moonshotai/Kimi-K3", ToolCallFormat.KimiK3)]
+    [InlineData("moonshotai/Kimi-K2-Instruct", ToolCallFormat.Kimi)]
+    [InlineData("LiquidAI/LFM2-8B-A1B", ToolCallFormat.Lfm2)]
+    [InlineData("LFM2.5-1.2B-Instruct-Q8_0.gguf", ToolCallFormat.Lfm2)]
+    [InlineData("nvidia/NVIDIA-Nemotron-Nano-9B-v2", ToolCallFormat.NemotronV2)]
+    [InlineData("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B", ToolCallFormat.Qwen3Coder)]
+    [InlineData("CohereForAI/c4ai-command-r7b-12-2024", ToolCallFormat.CommandR7B)]
+    [InlineData("ibm-granite/granite-3.3-8b-instruct", ToolCallFormat.Granite)]
+    [InlineData("ibm-granite/granite-4.0-h-small", ToolCallFormat.Hermes)]
+    [InlineData("swiss-ai/Apertus-8B-Instruct-2509", ToolCallFormat.Apertus)]
+    [InlineData("tencent/Hunyuan-A13B-Instruct", ToolCallFormat.Hunyuan)]
+    [InlineData("fireworks-ai/llama-3-firefunction-v2", ToolCallFormat.FireFunctionV2)]
+    [InlineData("meetkai/functionary-medium-v3.1", ToolCallFormat.Functionary)]
+    public void FromModelName_reads_the_secondary_families(string name, ToolCallFormat expected)
+        => Assert.Equal(expected, ToolCallFormats.FromModelName(name));
+
+    [Theory]
+    [InlineData("openai", ToolCallFormat.GptOss)]
+    [InlineData("harmony", ToolCallFormat.GptOss)]
+    [InlineData("deepseek_v32", ToolCallFormat.DeepSeekDsml)]
+    [InlineData("deepseek_v4", ToolCallFormat.DeepSeekDsml)]
+    [InlineData("minimax_m2", ToolCallFormat.MiniMax)]
+    [InlineData("minimax_m3", ToolCallFormat.MiniMax)]
+    [InlineData("seed_oss", ToolCallFormat.SeedOss)]
+    [InlineData("kimi_k3", ToolCallFormat.KimiK3)]
+    [InlineData("lfm2", ToolCallFormat.Lfm2)]
+    [InlineData("granite", ToolCallFormat.Granite)]
+    [InlineData("hy_v3", ToolCallFormat.Hunyuan)]
+    [InlineData("hunyuan_a13b", ToolCallFormat.Hunyuan)]
+    [InlineData("apertus", ToolCallFormat.Apertus)]
+    [InlineData("FireFunctionV2", ToolCallFormat.FireFunctionV2)]
+    public void Secondary_parser_names_used_by_other_servers_are_aliases(string name, ToolCallFormat expected)
     {
         Assert.True(ToolCallFormats.TryParse(name, out var format));
         Assert.Equal(expected, format);

@@ -206,17 +206,18 @@ public sealed class RealTemplateHistoryTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("microsoft-Phi-3.5-mini-instruct.jinja")]
-    [InlineData("HuggingFaceTB-SmolLM3-3B.jinja")]
-    [InlineData("ibm-granite-granite-3.3-2B-Instruct.jinja")]
-    [InlineData("llama-cpp-rwkv-world.jinja")]
-    public void Templates_that_ignore_calls_get_them_in_the_family_syntax(string file)
+    [InlineData("microsoft-Phi-3.5-mini-instruct.jinja", ToolCallFormat.Auto)]
+    [InlineData("HuggingFaceTB-SmolLM3-3B.jinja", ToolCallFormat.Auto)]
+    [InlineData("ibm-granite-granite-3.3-2B-Instruct.jinja", ToolCallFormat.Granite)]
+    [InlineData("llama-cpp-rwkv-world.jinja", ToolCallFormat.Auto)]
+    public void Templates_that_ignore_calls_get_them_in_the_family_syntax(string file, ToolCallFormat expectedFamily)
     {
         var path = Path.Combine(TemplateConversations.TemplatesDirectory(), file);
         var family = TemplateConversations.FamilyOf(path);
         var prompt = RenderHistory(file, family);
-        // The call after the assistant's (empty) text and the result, both in Hermes syntax (these templates name no family).
-        Assert.Equal(ToolCallFormat.Auto, family);
+        // The call after the assistant's (empty) text and the result, both in Hermes syntax: these templates name no
+        // family, or (Granite 3.x, whose <|tool_call|> the parser reads) one the renderer has no call macros for yet.
+        Assert.Equal(expectedFamily, family);
         Assert.Contains("<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"location\": \"Paris\", \"unit\": \"celsius\"}}\n</tool_call>", prompt.Text, StringComparison.Ordinal);
         Assert.Contains("{\"temperature\": 22, \"condition\": \"sunny\"}", prompt.Text, StringComparison.Ordinal);
         Assert.Contains(prompt.Segments, s => !s.IsData && s.Text.Contains("<tool_call>", StringComparison.Ordinal));

@@ -13,6 +13,13 @@ internal abstract class CallRegion
     /// <summary>Gets a value indicating whether the region is a guess (bare JSON) whose text is content when it proves not to be a call.</summary>
     public virtual bool IsSpeculative => false;
 
+    /// <summary>
+    /// Gets where the region's call is complete, when what the region has read since is only lookahead (whitespace or
+    /// an optional closer that has not come); 0 when there is no such point. A region that grows past the size cap ends
+    /// here when this lies within the cap, so that whitespace after a call never makes it oversized.
+    /// </summary>
+    public virtual int CommittedEnd => 0;
+
     /// <summary>Scans <paramref name="region"/> from <paramref name="pos"/>; <paramref name="pos"/> is left where scanning should resume, or at the region's end.</summary>
     /// <param name="region">The region text so far, starting with the opening marker.</param>
     /// <param name="pos">The position to resume from.</param>

@@ -28,6 +28,16 @@ internal sealed class FormatFamily
     public bool InAuto { get; init; } = true;
 
     /// <summary>
+    /// Gets the family's end-of-turn tokens: end of turn, message or sequence, or the next turn's opener. When one leaks into
+    /// the text (the runtime did not stop at it, or printed special tokens), it is markup: it is removed from content and
+    /// reasoning, and the text on both sides of it is kept (nothing after it is dropped). Removed under the family's own
+    /// format, and under <see cref="ToolCallFormat.Auto"/> when <see cref="InAuto"/>; registered after the family's
+    /// grammar, so a token the grammar uses (gpt-oss's <c>&lt;|end|&gt;</c> closing reasoning) keeps that meaning. Tokens
+    /// many vocabularies share are in <see cref="FormatFamilies.SharedTurnEnds"/>.
+    /// </summary>
+    public string[] TurnEnds { get; init; } = [];
+
+    /// <summary>
     /// Gets the chat-template evidence: the template is this family's when it contains every string of any one group
     /// (ordinal). Families are tried in list order, so a family whose markers include another's comes first.
     /// </summary>

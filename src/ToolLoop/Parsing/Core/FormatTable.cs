@@ -7,12 +7,13 @@ internal sealed class FormatTable
 {
     private static readonly ConcurrentDictionary<(ToolCallFormat, bool), FormatTable> s_cache = new();
 
-    private FormatTable(MarkerSet content, MarkerSet reasoning, string[] closersAtStart, Func<ParseContext, CallRegion>? bareJson)
+    private FormatTable(MarkerSet content, MarkerSet reasoning, string[] closersAtStart, Func<ParseContext, CallRegion>? bareJson, Func<ParseContext, CallRegion>? atStart)
     {
         Content = content;
         Reasoning = reasoning;
         ReasoningClosersAtStart = closersAtStart;
         BareJsonRegion = bareJson;
+        StartRegion = atStart;
     }
 
     public MarkerSet Content { get; }
@@ -24,6 +25,13 @@ internal sealed class FormatTable
     /// <summary>Gets the region that reads a <c>{</c> in content as a possible bare JSON call, or <see langword="null"/> when bare JSON is off.</summary>
     public Func<ParseContext, CallRegion>? BareJsonRegion { get; }
 
+    /// <summary>
+    /// Gets the region the output starts in (before any text), or <see langword="null"/>: the family's generation prompt
+    /// ends inside a header (Functionary v3.2's <c>&gt;&gt;&gt;</c>, gpt-oss's <c>&lt;|start|&gt;assistant</c>). The region
+    /// rejects what is not its own, and the output is then read from its first character as usual.
+    /// </summary>
+    public Func<ParseContext, CallRegion>? StartRegion { get; }
+
     public static FormatTable For(ToolCallFormat format, bool hasTools)
     {
         // Auto reads bare JSON only for declared tools: without them, any JSON answer would be a guess.
@@ -33,14 +41,15 @@ internal sealed class FormatTable
 
     private static FormatTable Build(ToolCallFormat format, bool bareJson)
     {
-        var b = new Builder();
+        var b = new Builder(format);
         b.Reasoning("<think>", "</think>");
-        b.Strip("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>");
+        b.Strip(FormatFamilies.SharedTurnEnds);
         foreach (var family in FormatFamilies.All)
         {
             if (family.Format == format || (format == ToolCallFormat.Auto && family.InAuto))
             {
                 family.Register(b);
+                b.Strip(family.TurnEnds);
             }
         }
 
@@ -48,22 +57,39 @@ internal sealed class FormatTable
     }
 
     /// <summary>Collects the markers the family files register.</summary>
-    internal sealed class Builder
+    internal sealed class Builder(ToolCallFormat format)
     {
         private readonly Dictionary<string, Marker> _content = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Marker> _reasoning = new(StringComparer.Ordinal);
         private readonly List<string> _closers = [];
         private Func<ParseContext, CallRegion>? _bareJson;
+        private Func<ParseContext, CallRegion>? _atStart;
 
-        /// <summary>A reasoning block: <paramref name="opener"/> opens it, <paramref name="closer"/> closes it, and a stray closer in content is removed.</summary>
-        public void Reasoning(string opener, string closer)
+        /// <summary>
+        /// Gets the format being built: a family's own value, or <see cref="ToolCallFormat.Auto"/> when every family with
+        /// <see cref="FormatFamily.InAuto"/> registers into one table. Families register markup that is ambiguous in prose
+        /// (multi-token markers) only for their own format.
+        /// </summary>
+        public ToolCallFormat Format { get; } = format;
+
+        /// <summary>Gets a value indicating whether the table is for <see cref="ToolCallFormat.Auto"/> (which reads only unambiguous markers).</summary>
+        public bool IsAuto => Format == ToolCallFormat.Auto;
+
+        /// <summary>
+        /// A reasoning block: <paramref name="opener"/> opens it, any of <paramref name="closers"/> closes it, and a stray
+        /// closer in content is removed.
+        /// </summary>
+        public void Reasoning(string opener, params string[] closers)
         {
-            _content[opener] = new Marker(opener, MarkerAction.OpenReasoning) { Closers = [closer] };
-            _content.TryAdd(closer, new Marker(closer, MarkerAction.Strip));
-            _reasoning[closer] = new Marker(closer, MarkerAction.CloseReasoning);
-            if (!_closers.Contains(closer))
+            _content[opener] = new Marker(opener, MarkerAction.OpenReasoning) { Closers = closers };
+            foreach (var closer in closers)
             {
-                _closers.Add(closer);
+                _content.TryAdd(closer, new Marker(closer, MarkerAction.Strip));
+                _reasoning[closer] = new Marker(closer, MarkerAction.CloseReasoning);
+                if (!_closers.Contains(closer))
+                {
+                    _closers.Add(closer);
+                }
             }
         }
 
@@ -86,9 +112,14 @@ internal sealed class FormatTable
             }
         }
 
-        /// <summary>A call opener in content.</summary>
-        public void Call(string opener, Func<ParseContext, CallRegion> region)
-            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region };
+        /// <summary>
+        /// A call opener in content. <paramref name="specialToken"/>: the opener is one special token of the family's
+        /// vocabulary, so when no call follows it is leaked control markup and is removed (unless quoted in prose).
+        /// <paramref name="anchored"/>: the opener is an ordinary word, read only at the start of the output or of a line, or
+        /// right after a call.
+        /// </summary>
+        public void Call(string opener, Func<ParseContext, CallRegion> region, bool specialToken = false, bool anchored = false)
+            => _content[opener] = new Marker(opener, MarkerAction.OpenCall) { Region = region, StripWhenRejected = specialToken, Anchored = anchored };
 
         /// <summary>A call opener that also ends unclosed reasoning (optionally only when <paramref name="lookahead"/> follows it).</summary>
         public void CallEndsReasoning(string opener, Func<ParseContext, CallRegion> region, string? lookahead = null)
@@ -104,6 +135,18 @@ internal sealed class FormatTable
         /// </summary>
         public void BareJson(Func<ParseContext, CallRegion> region) => _bareJson = region;
 
+        /// <summary>
+        /// The output starts inside <paramref name="region"/> (see <see cref="FormatTable.StartRegion"/>). Only for the
+        /// family's own format: under <see cref="ToolCallFormat.Auto"/> the start of an output says nothing about its family.
+        /// </summary>
+        public void AtStart(Func<ParseContext, CallRegion> region)
+        {
+            if (Format != ToolCallFormat.Auto)
+            {
+                _atStart = region;
+            }
+        }
+
         public FormatTable Build(bool bareJson)
         {
             // Reasoning closers take precedence over strip markers with the same text.
@@ -113,7 +156,7 @@ internal sealed class FormatTable
             }
 
             var bare = bareJson ? _bareJson : null;
-            return new FormatTable(new MarkerSet(_content.Values, bare is not null), new MarkerSet(_reasoning.Values, bareJson: false), [.. _closers], bare);
+            return new FormatTable(new MarkerSet(_content.Values, bare is not null), new MarkerSet(_reasoning.Values, bareJson: false), [.. _closers], bare, _atStart);
         }
     }
 }

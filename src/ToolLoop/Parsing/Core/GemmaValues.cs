@@ -1,67 +1,391 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace ToolLoop.Parsing;
 
-/// <summary>Converts Gemma's argument syntax to JSON (llama.cpp's <c>gemma4_to_json</c>, with vLLM's tolerance for bare values).</summary>
-/// <remarks>Shared by every family that writes this syntax; <c>quote</c> is the family's string delimiter.</remarks>
+/// <summary>
+/// Converts Gemma's argument syntax to JSON: llama.cpp's <c>gemma4_to_json</c> for delimited strings, numbers, literals,
+/// objects and arrays, and Unsloth's rules (formats.md 5.2) for bare values, which the bare form always has and the
+/// wrapped forms sometimes do.
+/// </summary>
+/// <remarks>
+/// Shared by every family that writes this syntax; <c>quote</c> is the family's string delimiter (<c>&lt;|"|&gt;</c>,
+/// <c>&lt;escape&gt;</c>), or <see langword="null"/> for the bare form. A bare value ends at a <c>,</c> at depth 0 (over
+/// <c>{[(</c> and <c>}])</c>, outside quoted runs) that is followed by <c>KEY:</c>, or at the container's closer; in an
+/// array every depth-0 comma ends an element. So <c>location:New York, NY,days:2</c> has two members and
+/// <c>slots:9:15, 14:45</c> one.
+/// </remarks>
 internal static class GemmaValues
 {
-    public static bool TryConvertObject(string text, string quote, out string json)
+    /// <summary>
+    /// Converts the object <paramref name="text"/>; nesting deeper than <paramref name="maxDepth"/> levels is not
+    /// converted (the caller reports a problem; never a stack overflow).
+    /// </summary>
+    public static bool TryConvertObject(string text, string? quote, int maxDepth, out string json)
     {
         json = "{}";
+        var p = 0;
+        var converted = Convert(text, quote, ref p, depth: 0, maxDepth, objectOnly: true);
+        if (converted is null || Skip(text, p) != text.Length)
+        {
+            return false;
+        }
+
+        json = converted;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a <c>"</c> or <c>'</c> opens a quoted run (rule 4): after one of <c>: { [ ( , =</c> (the last non-space
+    /// character before it), and a <c>"</c> also right after whitespace. So the apostrophe of <c>what's</c> opens nothing.
+    /// </summary>
+    public static bool OpensQuote(char lastNonSpace, char c, bool afterSpace)
+        => lastNonSpace is ':' or '{' or '[' or '(' or ',' or '=' || (c == '"' && afterSpace);
+
+    /// <summary>Converts the container at <paramref name="p"/> to JSON text, or <see langword="null"/> when it cannot be read.</summary>
+    private static string? Convert(string s, string? quote, ref int p, int depth, int maxDepth, bool objectOnly)
+    {
         var buffer = new ArrayBufferWriter<byte>();
         try
         {
             using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
             {
-                var p = 0;
-                if (!Value(text, quote, ref p, w, topLevel: true) || Skip(text, p) != text.Length)
+                p = Skip(s, p);
+                if (p >= s.Length || !(s[p] == '{' || (!objectOnly && s[p] == '[')) || !Container(s, quote, ref p, w, depth, maxDepth))
                 {
-                    return false;
+                    return null;
                 }
             }
         }
         catch (InvalidOperationException)
         {
+            return null;
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static bool Container(string s, string? quote, ref int p, Utf8JsonWriter w, int depth, int maxDepth)
+    {
+        if (depth >= maxDepth)
+        {
             return false;
         }
 
-        json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        return true;
-    }
-
-    private enum Next
-    {
-        Error,
-        More,
-        Closed,
-    }
-
-    /// <summary>After a member or element: a comma means another follows, <paramref name="closer"/> ends the container.</summary>
-    private static Next AfterItem(string s, ref int p, char closer)
-    {
-        p = Skip(s, p);
-        if (p < s.Length && (s[p] == ',' || s[p] == closer))
+        var isObject = s[p] == '{';
+        var closer = isObject ? '}' : ']';
+        p++;
+        if (isObject)
         {
-            return s[p++] == ',' ? Next.More : Next.Closed;
+            w.WriteStartObject();
+        }
+        else
+        {
+            w.WriteStartArray();
         }
 
-        return Next.Error;
-    }
-
-    /// <summary>Skips whitespace and consumes <paramref name="c"/> if it comes next.</summary>
-    private static bool TryConsume(string s, ref int p, char c)
-    {
         p = Skip(s, p);
-        if (p < s.Length && s[p] == c)
+        if (p < s.Length && s[p] == closer)
         {
             p++;
+            End(w, isObject);
             return true;
         }
 
-        return false;
+        while (true)
+        {
+            if (isObject)
+            {
+                if (!Key(s, quote, ref p, out var key))
+                {
+                    return false;
+                }
+
+                w.WritePropertyName(key);
+            }
+
+            if (!Value(s, quote, ref p, w, closer, depth, maxDepth))
+            {
+                return false;
+            }
+
+            p = Skip(s, p);
+            if (p >= s.Length)
+            {
+                return false;
+            }
+
+            if (s[p] == closer)
+            {
+                p++;
+                End(w, isObject);
+                return true;
+            }
+
+            if (s[p] == ',')
+            {
+                p++;
+                continue;
+            }
+
+            // FunctionGemma drops the comma after a delimited string: "<escape>a<escape>next:…" is the next member.
+            if (!isObject || !IsKeyAhead(s, p))
+            {
+                return false;
+            }
+        }
+    }
+
+    private static void End(Utf8JsonWriter w, bool isObject)
+    {
+        if (isObject)
+        {
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteEndArray();
+        }
+    }
+
+    /// <summary>Reads a key (delimited, double-quoted, or bare up to <c>:</c>) and the colon after it.</summary>
+    private static bool Key(string s, string? quote, ref int p, out string key)
+    {
+        key = string.Empty;
+        p = Skip(s, p);
+        if (quote is not null && string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
+        {
+            var end = s.IndexOf(quote, p + quote.Length, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return false;
+            }
+
+            key = s[(p + quote.Length)..end];
+            p = end + quote.Length;
+        }
+        else if (p < s.Length && s[p] == '"')
+        {
+            var end = s.IndexOf('"', p + 1);
+            if (end < 0)
+            {
+                return false;
+            }
+
+            key = s[(p + 1)..end];
+            p = end + 1;
+        }
+        else
+        {
+            var start = p;
+            while (p < s.Length && s[p] is not (':' or '}' or ','))
+            {
+                p++;
+            }
+
+            key = s[start..p].Trim();
+        }
+
+        p = Skip(s, p);
+        if (p >= s.Length || s[p] != ':' || key.Length == 0)
+        {
+            return false;
+        }
+
+        p++;
+        return true;
+    }
+
+    private static bool Value(string s, string? quote, ref int p, Utf8JsonWriter w, char closer, int depth, int maxDepth)
+    {
+        p = Skip(s, p);
+        if (quote is not null && string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
+        {
+            // A delimited string: raw text, no escapes.
+            var end = s.IndexOf(quote, p + quote.Length, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return false;
+            }
+
+            w.WriteStringValue(s.AsSpan((p + quote.Length)..end));
+            p = end + quote.Length;
+            return true;
+        }
+
+        var start = p;
+        p = BareEnd(s, quote, p, closer);
+        var token = s.AsSpan(start, p - start).Trim();
+        return WriteBare(token, quote, w, depth, maxDepth);
+    }
+
+    /// <summary>Where the bare value starting at <paramref name="p"/> ends (rule 2), in a container closed by <paramref name="closer"/>.</summary>
+    private static int BareEnd(string s, string? quote, int p, char closer)
+    {
+        var depth = 0;
+        var last = ':';
+        for (; p < s.Length; p++)
+        {
+            var c = s[p];
+            if (quote is not null && c == quote[0] && string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
+            {
+                var end = s.IndexOf(quote, p + quote.Length, StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    return s.Length;
+                }
+
+                p = end + quote.Length - 1;
+                last = c;
+                continue;
+            }
+
+            if (c is '"' or '\'' && OpensQuote(last, c, p > 0 && char.IsWhiteSpace(s[p - 1])))
+            {
+                p = QuotedEnd(s, p) - 1;
+                last = c;
+                continue;
+            }
+
+            if (c is '{' or '[' or '(')
+            {
+                depth++;
+            }
+            else if (c is '}' or ']' or ')')
+            {
+                if (depth == 0 && c == closer)
+                {
+                    return p;
+                }
+
+                depth = Math.Max(0, depth - 1);
+            }
+            else if (c == ',' && depth == 0 && (closer == ']' || IsKeyAhead(s, p + 1)))
+            {
+                return p;
+            }
+
+            if (!char.IsWhiteSpace(c))
+            {
+                last = c;
+            }
+        }
+
+        return p;
+    }
+
+    /// <summary>The position after the quoted run opened at <paramref name="p"/> (backslash escapes; the same quote closes), or the text's end.</summary>
+    private static int QuotedEnd(string s, int p)
+    {
+        var q = s[p];
+        for (var i = p + 1; i < s.Length; i++)
+        {
+            if (s[i] == '\\')
+            {
+                i++;
+            }
+            else if (s[i] == q)
+            {
+                return i + 1;
+            }
+        }
+
+        return s.Length;
+    }
+
+    /// <summary>Whether <c>WS KEY WS ":"</c> follows at <paramref name="p"/>, KEY an identifier starting with a letter or <c>_</c> (rule 2).</summary>
+    private static bool IsKeyAhead(string s, int p)
+    {
+        p = Skip(s, p);
+        if (p >= s.Length || !(char.IsAsciiLetter(s[p]) || s[p] == '_'))
+        {
+            return false;
+        }
+
+        while (p < s.Length && (char.IsAsciiLetterOrDigit(s[p]) || s[p] is '_' or '.' or '-'))
+        {
+            p++;
+        }
+
+        p = Skip(s, p);
+        return p < s.Length && s[p] == ':';
+    }
+
+    /// <summary>Types a bare value: quoted, literal, number, nested container, or the raw text as a string.</summary>
+    private static bool WriteBare(ReadOnlySpan<char> token, string? quote, Utf8JsonWriter w, int depth, int maxDepth)
+    {
+        if (token.Length >= 2 && token[0] is '"' or '\'')
+        {
+            var text = token.ToString();
+            if (QuotedEnd(text, 0) == text.Length && text[^1] == text[0])
+            {
+                w.WriteStringValue(Unescape(token[1..^1]));
+                return true;
+            }
+        }
+
+        if (token.SequenceEqual("true") || token.SequenceEqual("false"))
+        {
+            w.WriteBooleanValue(token[0] == 't');
+        }
+        else if (token.SequenceEqual("null"))
+        {
+            w.WriteNullValue();
+        }
+        else if (IsJsonNumber(token))
+        {
+            w.WriteRawValue(token, skipInputValidation: false);
+        }
+        else if (token.Length > 0 && token[0] is '{' or '[')
+        {
+            var text = token.ToString();
+            var p = 0;
+            var nested = Convert(text, quote, ref p, depth + 1, maxDepth, objectOnly: false);
+            if (nested is not null && p == text.Length)
+            {
+                w.WriteRawValue(nested, skipInputValidation: true);
+            }
+            else if (depth + 1 >= maxDepth)
+            {
+                return false;
+            }
+            else
+            {
+                w.WriteStringValue(token);
+            }
+        }
+        else
+        {
+            w.WriteStringValue(token);
+        }
+
+        return true;
+    }
+
+    private static string Unescape(ReadOnlySpan<char> inner)
+    {
+        if (!inner.Contains('\\'))
+        {
+            return inner.ToString();
+        }
+
+        var sb = new StringBuilder(inner.Length);
+        for (var i = 0; i < inner.Length; i++)
+        {
+            if (inner[i] == '\\' && i + 1 < inner.Length)
+            {
+                i++;
+                sb.Append(inner[i] switch { 'n' => '\n', 't' => '\t', 'r' => '\r', _ => inner[i] });
+            }
+            else
+            {
+                sb.Append(inner[i]);
+            }
+        }
+
+        return sb.ToString();
     }
 
     private static int Skip(string s, int p)
@@ -74,211 +398,18 @@ internal static class GemmaValues
         return p;
     }
 
-    private static bool Value(string s, string quote, ref int p, Utf8JsonWriter w, bool topLevel = false)
-    {
-        p = Skip(s, p);
-        if (p >= s.Length)
-        {
-            return false;
-        }
-
-        if (topLevel && s[p] != '{')
-        {
-            return false;
-        }
-
-        switch (s[p])
-        {
-            case '{':
-                p++;
-                w.WriteStartObject();
-                if (TryConsume(s, ref p, '}'))
-                {
-                    w.WriteEndObject();
-                    return true;
-                }
-
-                while (true)
-                {
-                    p = Skip(s, p);
-                    var keyStart = p;
-                    string key;
-                    if (string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
-                    {
-                        var end = s.IndexOf(quote, p + quote.Length, StringComparison.Ordinal);
-                        if (end < 0)
-                        {
-                            return false;
-                        }
-
-                        key = s[(p + quote.Length)..end];
-                        p = end + quote.Length;
-                    }
-                    else if (p < s.Length && s[p] == '"')
-                    {
-                        var end = s.IndexOf('"', p + 1);
-                        if (end < 0)
-                        {
-                            return false;
-                        }
-
-                        key = s[(p + 1)..end];
-                        p = end + 1;
-                    }
-                    else
-                    {
-                        while (p < s.Length && s[p] is not (':' or '}'))
-                        {
-                            p++;
-                        }
-
-                        key = s[keyStart..p].Trim();
-                    }
-
-                    p = Skip(s, p);
-                    if (p >= s.Length || s[p] != ':' || key.Length == 0)
-                    {
-                        return false;
-                    }
-
-                    p++;
-                    w.WritePropertyName(key);
-                    if (!Value(s, quote, ref p, w))
-                    {
-                        return false;
-                    }
-
-                    switch (AfterItem(s, ref p, '}'))
-                    {
-                        case Next.More:
-                            continue;
-                        case Next.Closed:
-                            w.WriteEndObject();
-                            return true;
-                        default:
-                            return false;
-                    }
-                }
-
-            case '[':
-                p++;
-                w.WriteStartArray();
-                if (TryConsume(s, ref p, ']'))
-                {
-                    w.WriteEndArray();
-                    return true;
-                }
-
-                while (true)
-                {
-                    if (!Value(s, quote, ref p, w))
-                    {
-                        return false;
-                    }
-
-                    switch (AfterItem(s, ref p, ']'))
-                    {
-                        case Next.More:
-                            continue;
-                        case Next.Closed:
-                            w.WriteEndArray();
-                            return true;
-                        default:
-                            return false;
-                    }
-                }
-
-            case '"':
-                // Plain JSON string (vLLM tolerance).
-                var q = p + 1;
-                var sb = new System.Text.StringBuilder();
-                while (q < s.Length && s[q] != '"')
-                {
-                    if (s[q] == '\\' && q + 1 < s.Length)
-                    {
-                        q++;
-                        sb.Append(s[q] switch { 'n' => '\n', 't' => '\t', 'r' => '\r', _ => s[q] });
-                    }
-                    else
-                    {
-                        sb.Append(s[q]);
-                    }
-
-                    q++;
-                }
-
-                if (q >= s.Length)
-                {
-                    return false;
-                }
-
-                w.WriteStringValue(sb.ToString());
-                p = q + 1;
-                return true;
-
-            default:
-                if (string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
-                {
-                    var end = s.IndexOf(quote, p + quote.Length, StringComparison.Ordinal);
-                    if (end < 0)
-                    {
-                        return false;
-                    }
-
-                    w.WriteStringValue(s.AsSpan((p + quote.Length)..end));
-                    p = end + quote.Length;
-                    return true;
-                }
-
-                // A bare value runs to ',', '}' or ']'.
-                var start = p;
-                while (p < s.Length && s[p] is not (',' or '}' or ']'))
-                {
-                    p++;
-                }
-
-                var token = s.AsSpan(start, p - start).Trim();
-                if (token.IsEmpty)
-                {
-                    return false;
-                }
-
-                if (token.SequenceEqual("true"))
-                {
-                    w.WriteBooleanValue(true);
-                }
-                else if (token.SequenceEqual("false"))
-                {
-                    w.WriteBooleanValue(false);
-                }
-                else if (token.SequenceEqual("null"))
-                {
-                    w.WriteNullValue();
-                }
-                else if (IsJsonNumber(token))
-                {
-                    w.WriteRawValue(token, skipInputValidation: false);
-                }
-                else
-                {
-                    w.WriteStringValue(token);
-                }
-
-                return true;
-        }
-    }
-
     private static bool IsJsonNumber(ReadOnlySpan<char> token)
     {
-        if (!double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        if (token.IsEmpty || !(char.IsAsciiDigit(token[0]) || token[0] == '-')
+            || !double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             return false;
         }
 
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(token.ToString()));
         try
         {
-            using var doc = JsonDocument.Parse(token.ToString());
-            return doc.RootElement.ValueKind == JsonValueKind.Number;
+            return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.BytesConsumed == Encoding.UTF8.GetByteCount(token);
         }
         catch (JsonException)
         {

@@ -30,4 +30,7 @@ internal sealed class MarkerSet
     public int LongestMarker { get; }
 
     public ReadOnlySpan<Marker> StartingWith(char c) => _byFirst.TryGetValue(c, out var m) ? m : [];
+
+    /// <summary>Gets every marker of the set (tests flood the parser with each one).</summary>
+    public IEnumerable<Marker> All => _byFirst.Values.SelectMany(m => m);
 }

@@ -32,8 +32,25 @@ internal sealed class ParserCore : IDisposable
     private CallRegion? _region;
     private int _regionStart;
     private int _regionScan;
+    private int _regionOpener;
     private bool _overflow;
     private bool _completed;
+    private bool _oversized;
+    private int _regionStripLength;
+
+    // The character just before the buffer's start (dropped by EnsureRoom), so a look one character back gives the same
+    // answer however the output was chunked.
+    private char _beforeBuffer;
+
+    // Whether the text dropped before the buffer's start ends anchored (see Marker.Anchored); the output's start is.
+    private bool _beforeBufferAnchored = true;
+
+    // Where the last call region ended, in the buffer (-1: none, or dropped).
+    private int _afterCall = -1;
+
+    // The first window a region is handed (see ScanRegion); doubled while the region needs more.
+    private const int InitialWindow = 16;
+    private char _heldHighSurrogate;
     private long _examined;
 
     public ParserCore(ToolCallFormat format, ToolCallParserOptions options)
@@ -48,14 +65,21 @@ internal sealed class ParserCore : IDisposable
             _mode = Mode.Reasoning;
             _closers = _table.ReasoningClosersAtStart;
         }
+        else if (_table.StartRegion is { } atStart)
+        {
+            // The prompt ended inside a header the output continues: read it from the first character, no opener.
+            StartRegion(atStart(Context), 0, 0);
+        }
     }
 
     public ParseContext Context { get; }
 
     /// <summary>
-    /// Gets how many characters the scanners were handed so far: each text or region scan counts the unexamined
-    /// span it was given, and each finished region counts its length once more. Tests use it to prove that no text
-    /// is re-scanned (the count stays within a small multiple of the output length however the output is chunked).
+    /// Gets how many characters the scanners were handed so far: the text scanner counts what its vectorised search
+    /// passed over, a region counts every character of every window it was handed from its resume position (regions
+    /// never look behind it), and each finished region counts its length once more for its reader. Tests use it to prove
+    /// that no text is re-scanned: the count stays within a small multiple of the output length however the output is
+    /// chunked and whatever it holds.
     /// </summary>
     internal long ExaminedChars => _examined;
 
@@ -70,9 +94,25 @@ internal sealed class ParserCore : IDisposable
         }
 
         _events = events;
-        EnsureRoom(chunk.Length);
+        EnsureRoom(chunk.Length + 1);
+        var start = _len;
+        if (_heldHighSurrogate != '\0')
+        {
+            _buf[_len++] = _heldHighSurrogate;
+            _heldHighSurrogate = '\0';
+        }
+
         chunk.CopyTo(_buf.AsSpan(_len));
         _len += chunk.Length;
+
+        // Lone surrogates become U+FFFD on the way in (as invalid UTF-8 does), so no text the parser hands out can
+        // break a JSON writer; a high surrogate at the end waits for its low half in the next piece.
+        if (Utf16Text.EndsWithHighSurrogate(_buf.AsSpan(start, _len - start)))
+        {
+            _heldHighSurrogate = _buf[--_len];
+        }
+
+        Utf16Text.ReplaceLoneSurrogates(_buf.AsSpan(start, _len - start));
         Run(final: false);
         FlushText();
         _events = null;
@@ -86,6 +126,13 @@ internal sealed class ParserCore : IDisposable
         }
 
         _events = events;
+        if (_heldHighSurrogate != '\0')
+        {
+            EnsureRoom(1);
+            _buf[_len++] = Utf16Text.Replacement;
+            _heldHighSurrogate = '\0';
+        }
+
         Run(final: true);
         _content.Boundary();
         _reasoning.Boundary();
@@ -147,18 +194,19 @@ internal sealed class ParserCore : IDisposable
         var kind = inReasoning ? ToolCallParseEventKind.Reasoning : ToolCallParseEventKind.Content;
         var span = _buf.AsSpan(0, _len);
         var i = _scan;
-        _examined += _len - i;
         while (true)
         {
             var rel = span[i..].IndexOfAny(set.FirstChars);
             if (rel < 0)
             {
+                _examined += _len - i;
                 Write(kind, span[_emitFrom.._len]);
                 _emitFrom = _scan = _len;
                 return false;
             }
 
             var j = i + rel;
+            _examined += rel + 1;
             var partial = false;
             foreach (var m in set.StartingWith(span[j]))
             {
@@ -231,6 +279,11 @@ internal sealed class ParserCore : IDisposable
                 return true;
 
             case MarkerAction.OpenCall when !inReasoning || m.Lookahead is null:
+                if (m.Anchored && (inReasoning || !IsAnchored(span, j)))
+                {
+                    return false;
+                }
+
                 if (inReasoning)
                 {
                     CloseReasoning(span, j);
@@ -240,7 +293,7 @@ internal sealed class ParserCore : IDisposable
                     Write(kind, span[_emitFrom..j]);
                 }
 
-                StartRegion(m.Region!(Context), j, after);
+                StartRegion(m.Region!(Context), j, after, m.StripWhenRejected && !IsQuote(j > 0 ? span[j - 1] : _beforeBuffer));
                 return true;
 
             case MarkerAction.OpenCallFromReasoning when inReasoning:
@@ -290,23 +343,91 @@ internal sealed class ParserCore : IDisposable
         return !_content.HasText && Context.CallCount == 0 && span[_emitFrom..j].IsWhiteSpace();
     }
 
-    private void StartRegion(CallRegion region, int start, int pos)
+    /// <summary>
+    /// Whether position <paramref name="j"/> is at the start of the output or of a line, or right after a call, with only
+    /// spaces or tabs between. The look back stops at the first other character, so it never reads a character twice
+    /// for different markers.
+    /// </summary>
+    private bool IsAnchored(ReadOnlySpan<char> span, int j)
     {
+        var k = j;
+        while (true)
+        {
+            if (k == _afterCall)
+            {
+                return true;
+            }
+
+            if (k == 0)
+            {
+                return _beforeBufferAnchored;
+            }
+
+            var c = span[k - 1];
+            if (c == '\n')
+            {
+                return true;
+            }
+
+            if (c is not (' ' or '\t' or '\r'))
+            {
+                return false;
+            }
+
+            k--;
+        }
+    }
+
+    private static bool IsQuote(char c) => c is '`' or '"' or '\'';
+
+    private void StartRegion(CallRegion region, int start, int pos, bool stripWhenRejected = false)
+    {
+        _regionStripLength = stripWhenRejected ? pos - start : 0;
         _mode = Mode.Call;
         _region = region;
         _regionStart = start;
         _regionScan = pos - start;
+        _regionOpener = pos - start;
         _emitFrom = start;
         _overflow = false;
+        _oversized = false;
     }
 
+    /// <summary>
+    /// Scans the open region over the text buffered so far. The region is handed the text in windows that start small
+    /// and double, so a region that decides after a few characters (a rejected guess) costs a few characters however much
+    /// text is buffered; <see cref="ExaminedChars"/> counts every character handed. Until a region has overflowed it is
+    /// never handed more than <see cref="ToolCallParserOptions.MaxToolCallBytes"/> + 1 characters, so the size decision
+    /// is taken on the same text whether the output came whole or in pieces.
+    /// </summary>
     private bool ScanRegion(bool final)
     {
         var region = _region!;
-        var span = _buf.AsSpan(_regionStart, _len - _regionStart);
+        var available = _len - _regionStart;
         var pos = _regionScan;
-        _examined += span.Length - pos;
-        var status = region.Scan(span, ref pos);
+        var window = InitialWindow;
+        int limit;
+        RegionStatus status;
+        while (true)
+        {
+            limit = Math.Min(available, pos + window);
+            if (!_oversized)
+            {
+                limit = Math.Min(limit, _maxCallChars + 1);
+            }
+
+            var before = pos;
+            status = region.Scan(_buf.AsSpan(_regionStart, limit), ref pos);
+            _examined += Math.Max(0, limit - before);
+            if (status != RegionStatus.NeedMore || limit == available || (!_oversized && limit > _maxCallChars))
+            {
+                break;
+            }
+
+            window *= 2;
+        }
+
+        var span = _buf.AsSpan(_regionStart, limit);
         switch (status)
         {
             case RegionStatus.Complete:
@@ -315,7 +436,10 @@ internal sealed class ParserCore : IDisposable
                 {
                     RejectRegion();
                 }
-                else if (_overflow || pos > _maxCallChars)
+                else if (!_oversized && pos > _maxCallChars && EndAtCommitted(region))
+                {
+                }
+                else if (_oversized || pos > _maxCallChars)
                 {
                     EmitOversized(span[..pos]);
                     LeaveRegion(pos);
@@ -333,7 +457,7 @@ internal sealed class ParserCore : IDisposable
         }
 
         _regionScan = pos;
-        if (span.Length > _maxCallChars)
+        if (!_oversized && limit > _maxCallChars)
         {
             if (region.IsSpeculative)
             {
@@ -341,17 +465,36 @@ internal sealed class ParserCore : IDisposable
                 return true;
             }
 
+            // A call that is complete up to a point within the cap, followed by lookahead (whitespace or stray
+            // closers), ends at that point; otherwise it is oversized.
+            if (EndAtCommitted(region))
+            {
+                return true;
+            }
+
+            _oversized = true;
+        }
+
+        if (_oversized)
+        {
             // Over the cap: report the region in pieces of exactly MaxToolCallBytes characters counted from its start
             // (so the pieces do not depend on chunking), keeping only the tail, so memory stays bounded. The region
             // keeps scanning (rebased; its state does not depend on text before pos) to find its end.
-            while (span.Length > _maxCallChars && _regionScan >= _maxCallChars)
+            var dropped = false;
+            while (_len - _regionStart > _maxCallChars && _regionScan >= _maxCallChars)
             {
-                EmitOversizedPiece(span[.._maxCallChars], last: false);
+                EmitOversizedPiece(_buf.AsSpan(_regionStart, _maxCallChars), last: false);
                 _regionStart += _maxCallChars;
                 _regionScan -= _maxCallChars;
                 _emitFrom = _regionStart;
                 region.Rebase(_maxCallChars);
-                span = span[_maxCallChars..];
+                dropped = true;
+            }
+
+            if (limit < available || dropped)
+            {
+                // More buffered text waits to be scanned (the window is no longer capped).
+                return true;
             }
         }
 
@@ -364,7 +507,7 @@ internal sealed class ParserCore : IDisposable
                 return true;
             }
 
-            if (_overflow || span.Length > _maxCallChars)
+            if (_oversized || span.Length > _maxCallChars)
             {
                 EmitOversized(span);
                 LeaveRegion(span.Length);
@@ -376,6 +519,19 @@ internal sealed class ParserCore : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>Ends the region at its committed end when that lies within the cap (see <see cref="CallRegion.CommittedEnd"/>).</summary>
+    private bool EndAtCommitted(CallRegion region)
+    {
+        var committed = region.CommittedEnd;
+        if (committed <= 0 || committed > _maxCallChars)
+        {
+            return false;
+        }
+
+        EndRegion(_buf.AsSpan(_regionStart, committed), endOfStream: false);
+        return true;
     }
 
     /// <summary>Reports the rest of an oversized region: whole pieces of the cap, then the remainder as the last piece.</summary>
@@ -404,7 +560,9 @@ internal sealed class ParserCore : IDisposable
         _mode = Mode.Content;
         _region = null;
         _overflow = false;
+        _oversized = false;
         _emitFrom = _scan = _regionStart + consumed;
+        _afterCall = _scan;
     }
 
     private void EndRegion(ReadOnlySpan<char> regionText, bool endOfStream)
@@ -416,11 +574,22 @@ internal sealed class ParserCore : IDisposable
 
     private void RejectRegion()
     {
-        // The opener was ordinary text: it stays content, and scanning resumes just after its first character.
+        // The opener was ordinary text: it stays content, and scanning resumes just after its first character (at it for
+        // the start region, which has no opener and is never started again). A special token that opens no call is leaked
+        // markup: it goes, and what follows it is content.
         _mode = Mode.Content;
         _region = null;
+        _oversized = false;
+        var after = _regionStart + _regionStripLength;
+        if (_regionStripLength > 0 && !(after < _len && IsQuote(_buf[after])))
+        {
+            _content.Boundary();
+            _emitFrom = _scan = _regionStart + _regionStripLength;
+            return;
+        }
+
         _emitFrom = _regionStart;
-        _scan = _regionStart + 1;
+        _scan = _regionStart + (_regionOpener > 0 ? 1 : 0);
     }
 
     private TextChannel Channel(ToolCallParseEventKind kind) => kind == ToolCallParseEventKind.Reasoning ? _reasoning : _content;
@@ -460,6 +629,9 @@ internal sealed class ParserCore : IDisposable
         // Drop what was emitted when it is at least half the buffer (amortised O(1) per character), or when needed for room.
         if (keepFrom > 0 && (keepFrom >= _len / 2 || _len + extra > _buf.Length))
         {
+            _beforeBuffer = _buf[keepFrom - 1];
+            _beforeBufferAnchored = IsAnchored(_buf.AsSpan(0, _len), keepFrom);
+            _afterCall = _afterCall >= keepFrom ? _afterCall - keepFrom : -1;
             _buf.AsSpan(keepFrom, _len - keepFrom).CopyTo(_buf);
             _len -= keepFrom;
             _scan -= keepFrom;

@@ -5,10 +5,26 @@ namespace ToolLoop.Parsing;
 /// scanner), then hands the body to the family's reader. DeepSeek and Kimi sections and single calls use it: their
 /// markers are special tokens, so they do not occur inside argument text.
 /// </summary>
-internal sealed class SectionRegion(ToolCallFormat format, int openerLength, string[] closers, string[] stops, SectionRegion.Reader reader, Func<char, bool> startsBody) : CallRegion
+/// <remarks>
+/// A family that names its calls' bounds (<see cref="CallBounds"/>) gets two more rules: while only whitespace follows
+/// the last complete call, the region's <see cref="CommittedEnd"/> is there (a run of whitespace across the size cap
+/// never turns the section into TooLarge pieces); and, when <see cref="CallBounds.EndAfterLastCall"/> (the call closer is a
+/// special token, so argument text cannot hold it), text after the last call that starts no call ends the section
+/// there: its closer is missing and the text is content.
+/// </remarks>
+internal sealed class SectionRegion(ToolCallFormat format, int openerLength, string[] closers, string[] stops, SectionRegion.Reader reader, Func<char, bool> startsBody, SectionRegion.CallBounds? calls = null) : CallRegion
 {
+    private int _lastCallEnd = -1;
+    private int _callScan = -1;
+    private bool _onlyWhitespaceAfterCall;
+    private int _followScan = -1;
+    private bool _followChecked;
+
     /// <summary>Reads the body (between the opener and the closer, or to the end of output when <paramref name="truncated"/>).</summary>
     public delegate void Reader(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw);
+
+    /// <inheritdoc/>
+    public override int CommittedEnd => _onlyWhitespaceAfterCall ? _lastCallEnd : 0;
 
     private int _bodyEnd = -1;
     private bool _started;
@@ -60,6 +76,13 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
             }
         }
 
+        if (calls is not null && TrackCalls(region, earliest != int.MaxValue ? earliest : earliestPartial, earliest == int.MaxValue))
+        {
+            // The section's closer is missing and text that is no call follows its last call.
+            _bodyEnd = pos = _lastCallEnd;
+            return RegionStatus.Complete;
+        }
+
         if (earliest != int.MaxValue)
         {
             _bodyEnd = earliest;
@@ -69,6 +92,91 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
 
         pos = earliestPartial;
         return RegionStatus.NeedMore;
+    }
+
+    /// <summary>
+    /// Finds the calls closed before <paramref name="limit"/> (resuming where the last search stopped) and looks at what
+    /// follows each one as soon as it is seen. Returns <see langword="true"/> when the section ends after the last call.
+    /// </summary>
+    /// <remarks>
+    /// The decision after a call depends only on the text that follows it, never on whether the section's closer has
+    /// arrived yet: that is what keeps the result the same however the output is chunked.
+    /// </remarks>
+    private bool TrackCalls(ReadOnlySpan<char> region, int limit, bool open)
+    {
+        var bounds = calls!;
+        _onlyWhitespaceAfterCall = false;
+
+        // After a rebase (an oversized region is only scanned for its end) positions may pass the limit.
+        var from = Math.Min(limit, Math.Max(_callScan, openerLength));
+        while (true)
+        {
+            if (_lastCallEnd >= 0 && !_followChecked)
+            {
+                // Whitespace seen after the call is not looked at again.
+                var next = _followScan = Spans.SkipWhitespace(region, Math.Max(_lastCallEnd, _followScan));
+                if (next >= region.Length)
+                {
+                    _onlyWhitespaceAfterCall = open;
+                    return false;
+                }
+
+                if (next >= limit)
+                {
+                    // The section's closer (or a stop, or a closer cut by the end of the text) follows the call.
+                    return false;
+                }
+
+                var starts = false;
+                var cut = false;
+                foreach (var m in (ReadOnlySpan<string>)[bounds.Opener, .. closers, .. stops])
+                {
+                    switch (Spans.MatchAt(region, next, m))
+                    {
+                        case MatchKind.Full:
+                            starts = true;
+                            break;
+                        case MatchKind.Partial:
+                            cut = true;
+                            break;
+                    }
+                }
+
+                if (!starts && cut)
+                {
+                    // A marker may start here, cut by the end of the text: decided when more comes.
+                    return false;
+                }
+
+                if (!starts && bounds.EndAfterLastCall)
+                {
+                    // Text that starts no call: the section's closer is missing and the text is content.
+                    return true;
+                }
+
+                _followChecked = true;
+            }
+
+            var end = -1;
+            foreach (var close in bounds.Closers)
+            {
+                var at = region[from..limit].IndexOf(close, StringComparison.Ordinal);
+                if (at >= 0 && (end < 0 || from + at + close.Length < end))
+                {
+                    end = from + at + close.Length;
+                }
+            }
+
+            if (end < 0)
+            {
+                // A closer cut at the limit is searched again next time.
+                _callScan = Math.Max(from, Math.Max(0, limit - bounds.LongestCloser + 1));
+                return false;
+            }
+
+            _lastCallEnd = _followScan = from = end;
+            _followChecked = false;
+        }
     }
 
     public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
@@ -101,12 +209,32 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
         return _bodyEnd >= 0 ? region.Length : openerLength + body.Length;
     }
 
-    public override void Rebase(int shift) => _bodyEnd = Shift(_bodyEnd, shift);
+    public override void Rebase(int shift)
+    {
+        _bodyEnd = Shift(_bodyEnd, shift);
+        _lastCallEnd = Shift(_lastCallEnd, shift);
+        _callScan = Shift(_callScan, shift);
+        _followScan = Shift(_followScan, shift);
+    }
+
+    /// <summary>Where a section's calls begin and end (see the remarks on <see cref="SectionRegion"/>).</summary>
+    /// <param name="Opener">A call's opener.</param>
+    /// <param name="Closers">A call's closers.</param>
+    /// <param name="EndAfterLastCall">Whether text after the last call that starts no call ends the section (call closers are special tokens).</param>
+    public sealed record CallBounds(string Opener, string[] Closers, bool EndAfterLastCall)
+    {
+        public int LongestCloser { get; } = Closers.Max(c => c.Length);
+    }
 
     /// <summary>Splits a section body into the calls between <paramref name="callOpen"/> and one of <paramref name="callCloses"/> and reads each.</summary>
     public static void ReadCalls(ParseContext context, ReadOnlySpan<char> body, bool truncated, string callOpen, string[] callCloses, Reader readCall)
     {
         var p = 0;
+
+        // Where each closer next occurs (searched again only once passed), so that calls without closers do not make
+        // every call search to the end of the section.
+        Span<int> nextClose = stackalloc int[callCloses.Length];
+        nextClose.Fill(-2);
         while (true)
         {
             var start = body[p..].IndexOf(callOpen, StringComparison.Ordinal);
@@ -121,13 +249,18 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
             var inner = start + callOpen.Length;
             var end = -1;
             var closeLength = 0;
-            foreach (var close in callCloses)
+            for (var k = 0; k < callCloses.Length; k++)
             {
-                var e = body[inner..].IndexOf(close, StringComparison.Ordinal);
-                if (e >= 0 && (end < 0 || inner + e < end))
+                if (nextClose[k] == -2 || (nextClose[k] >= 0 && nextClose[k] < inner))
                 {
-                    end = inner + e;
-                    closeLength = close.Length;
+                    var e = body[inner..].IndexOf(callCloses[k], StringComparison.Ordinal);
+                    nextClose[k] = e < 0 ? -1 : inner + e;
+                }
+
+                if (nextClose[k] >= 0 && (end < 0 || nextClose[k] < end))
+                {
+                    end = nextClose[k];
+                    closeLength = callCloses[k].Length;
                 }
             }
 
@@ -157,11 +290,12 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
         }
     }
 
+    /// <summary>Text inside a section that is no call (prose after the last call of an unclosed section, say) is content.</summary>
     private static void ReportJunk(ParseContext context, ReadOnlySpan<char> text)
     {
         if (!text.IsWhiteSpace())
         {
-            context.EmitProblem(ToolCallProblemKind.Malformed, "Text inside a tool-call section that is not a call.", text);
+            context.EmitContent(text);
         }
     }
 }

@@ -15,6 +15,21 @@ internal static class Spans
         return text[index..].SequenceEqual(marker.AsSpan(0, rest)) ? MatchKind.Partial : MatchKind.None;
     }
 
+    /// <summary>
+    /// Compares <paramref name="a"/>, <paramref name="b"/> and <paramref name="c"/> at <paramref name="index"/>: <see cref="MatchKind.Full"/> if one
+    /// matches, else <see cref="MatchKind.Partial"/> if one may still match when more text comes, else none. Tag readers
+    /// use it to decide whether a candidate closer is followed by the next tag.
+    /// </summary>
+    public static MatchKind MatchAny(ReadOnlySpan<char> text, int index, string a, string b, string c)
+    {
+        var ka = MatchAt(text, index, a);
+        var kb = MatchAt(text, index, b);
+        var kc = MatchAt(text, index, c);
+        return ka == MatchKind.Full || kb == MatchKind.Full || kc == MatchKind.Full ? MatchKind.Full
+            : ka == MatchKind.Partial || kb == MatchKind.Partial || kc == MatchKind.Partial ? MatchKind.Partial
+            : MatchKind.None;
+    }
+
     /// <summary>Finds the first full occurrence of <paramref name="marker"/> at or after <paramref name="from"/>.</summary>
     /// <returns>The index of the marker; or, when none is complete, <c>-1 - k</c> where k is where a partial occurrence at the end starts (or the text length).</returns>
     public static int Find(ReadOnlySpan<char> text, int from, string marker)

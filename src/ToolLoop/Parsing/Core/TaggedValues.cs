@@ -17,15 +17,15 @@ internal static class TaggedValues
     /// deeper than <see cref="ToolCallParserOptions.MaxJsonDepth"/> (the call is then a TooDeep problem).
     /// </summary>
     /// <summary>Delivers a tagged call from the spans of its keys and values in <paramref name="region"/>.</summary>
-    public static void EmitCall(ParseContext context, ReadOnlySpan<char> region, string toolName, List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> spans, bool healed, ToolCallFormat format)
+    public static void EmitCall(ParseContext context, ReadOnlySpan<char> region, string toolName, List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> spans, bool healed, ToolCallFormat format, bool pythonLiterals = false)
     {
-        var args = new List<(string, string)>(spans.Count);
+        var args = new List<TaggedArgument>(spans.Count);
         foreach (var (ks, ke, vs, ve) in spans)
         {
-            args.Add((region[ks..ke].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
+            args.Add(new(region[ks..ke].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
         }
 
-        var json = BuildArguments(context, toolName, args);
+        var json = BuildArguments(context, toolName, args, pythonLiterals);
         if (json is null)
         {
             context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", region, toolName);
@@ -35,7 +35,29 @@ internal static class TaggedValues
         context.EmitCall(null, toolName, json, healed, format);
     }
 
+    /// <summary>Delivers a tagged call whose arguments carry the markup's type hints (DSML's <c>string</c>, Kimi K3's <c>type</c>).</summary>
+    public static void EmitCall(ParseContext context, ReadOnlySpan<char> raw, string toolName, IReadOnlyList<TaggedArgument> args, bool healed, ToolCallFormat format)
+    {
+        var json = BuildArguments(context, toolName, args);
+        if (json is null)
+        {
+            context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", raw, toolName);
+            return;
+        }
+
+        context.EmitCall(null, toolName, json, healed, format);
+    }
+
     public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<(string Key, string Value)> args)
+        => BuildArguments(context, toolName, [.. args.Select(a => new TaggedArgument(a.Key, a.Value))]);
+
+    /// <summary>
+    /// Builds the arguments object: a <see cref="ValueHint.Text"/> value is a string, a <see cref="ValueHint.Json"/> value is
+    /// read as JSON (kept as a string when it does not parse), a <see cref="ValueHint.Schema"/> value is typed by the schema.
+    /// Returns <see langword="null"/> when a value read as JSON is nested deeper than the cap. With
+    /// <paramref name="pythonLiterals"/>, an object- or array-typed value that is not JSON is read as a Python literal.
+    /// </summary>
+    public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<TaggedArgument> args, bool pythonLiterals = false)
     {
         var schema = context.SchemaFor(toolName);
         JsonElement properties = default;
@@ -44,21 +66,35 @@ internal static class TaggedValues
         using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
         {
             w.WriteStartObject();
-            foreach (var (key, value) in args)
+            foreach (var (key, value, hint) in args)
             {
-                if ((!hasProperties || properties.TryGetProperty(key, out _)) && ReadsAsJson(value, hasProperties ? properties.GetProperty(key) : default) && TooDeep(value, context.Options.MaxJsonDepth))
+                var readsAsJson = hint switch
+                {
+                    ValueHint.Text => false,
+                    ValueHint.Json => true,
+                    _ => (!hasProperties || properties.TryGetProperty(key, out _)) && ReadsAsJson(value, hasProperties ? properties.GetProperty(key) : default),
+                };
+                if (readsAsJson && TooDeep(value, context.Options.MaxJsonDepth))
                 {
                     return null;
                 }
 
                 w.WritePropertyName(key);
-                if (!hasProperties)
+                if (hint == ValueHint.Text)
+                {
+                    w.WriteStringValue(value);
+                }
+                else if (hint == ValueHint.Json)
+                {
+                    WriteJson(w, value);
+                }
+                else if (!hasProperties)
                 {
                     WriteUntyped(w, value);
                 }
                 else if (properties.TryGetProperty(key, out var prop))
                 {
-                    WriteTyped(w, value, prop);
+                    WriteTyped(w, value, prop, pythonLiterals ? context.Options.MaxJsonDepth : 0);
                 }
                 else
                 {
@@ -96,9 +132,28 @@ internal static class TaggedValues
         return scanner.TooDeep;
     }
 
-    private static void WriteUntyped(Utf8JsonWriter w, string value)
+    /// <summary>The markup says the value is JSON: written as parsed (a JSON string included), or as text when it does not parse.</summary>
+    private static void WriteJson(Utf8JsonWriter w, string value)
     {
         if (TryParseLiteral(value, out var doc))
+        {
+            using (doc)
+            {
+                doc!.RootElement.WriteTo(w);
+                return;
+            }
+        }
+
+        w.WriteStringValue(value);
+    }
+
+    /// <summary>
+    /// With no schema for the tool there is no type to follow: only what is JSON as written decodes (<c>42</c>,
+    /// <c>true</c>, <c>null</c>, <c>{…}</c>); Python or other spellings (<c>True</c>, <c>None</c>) stay text.
+    /// </summary>
+    private static void WriteUntyped(Utf8JsonWriter w, string value)
+    {
+        if (TryParseLiteral(value, out var doc, exact: true))
         {
             using (doc)
             {
@@ -113,7 +168,8 @@ internal static class TaggedValues
         w.WriteStringValue(value);
     }
 
-    private static void WriteTyped(Utf8JsonWriter w, string value, JsonElement propertySchema)
+    /// <summary>Writes a value typed by its schema; <paramref name="pythonDepth"/> &gt; 0 also reads Python literals for objects and arrays.</summary>
+    private static void WriteTyped(Utf8JsonWriter w, string value, JsonElement propertySchema, int pythonDepth = 0)
     {
         var types = TypesOf(propertySchema);
         if (types.Count == 0 || (types.Count == 1 && types.Contains("string")))
@@ -134,6 +190,11 @@ internal static class TaggedValues
                 }
             }
         }
+        else if (pythonDepth > 0 && (types.Contains("object") || types.Contains("array")) && PythonCalls.TryLiteral(value, pythonDepth, out var json))
+        {
+            w.WriteRawValue(json, skipInputValidation: true);
+            return;
+        }
 
         w.WriteStringValue(value);
     }
@@ -148,7 +209,28 @@ internal static class TaggedValues
         _ => false,
     };
 
-    private static HashSet<string> TypesOf(JsonElement schema)
+    /// <summary>
+    /// Writes one raw value: read as JSON where it parses when <paramref name="untyped"/> (the tool has no schema), as a
+    /// string when the schema does not list the property (<paramref name="propertySchema"/> null), else typed by it.
+    /// </summary>
+    public static void WriteValue(Utf8JsonWriter w, string value, JsonElement? propertySchema, bool untyped)
+    {
+        if (untyped)
+        {
+            WriteUntyped(w, value);
+        }
+        else if (propertySchema is { } prop)
+        {
+            WriteTyped(w, value, prop);
+        }
+        else
+        {
+            w.WriteStringValue(value);
+        }
+    }
+
+    /// <summary>The JSON types a property schema allows (<c>type</c>, <c>anyOf</c>/<c>oneOf</c> alternatives; <c>enum</c> alone is a string).</summary>
+    public static HashSet<string> TypesOf(JsonElement schema)
     {
         var types = new HashSet<string>(StringComparer.Ordinal);
         if (schema.ValueKind != JsonValueKind.Object)
@@ -193,8 +275,8 @@ internal static class TaggedValues
         return types;
     }
 
-    /// <summary>Parses a raw value as JSON, accepting Python-style and any-case <c>true</c>/<c>false</c>/<c>null</c>.</summary>
-    private static bool TryParseLiteral(string value, out JsonDocument? doc)
+    /// <summary>Parses a raw value as JSON, accepting (unless <paramref name="exact"/>) Python-style and any-case <c>true</c>/<c>false</c>/<c>null</c>.</summary>
+    private static bool TryParseLiteral(string value, out JsonDocument? doc, bool exact = false)
     {
         var trimmed = value.AsSpan().Trim();
         doc = null;
@@ -203,13 +285,14 @@ internal static class TaggedValues
             return false;
         }
 
-        string? literal = trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) ? "true"
+        string? literal = exact ? null
+            : trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) ? "true"
             : trimmed.Equals("false", StringComparison.OrdinalIgnoreCase) ? "false"
             : trimmed.Equals("null", StringComparison.OrdinalIgnoreCase) || trimmed.SequenceEqual("None") ? "null"
             : null;
         try
         {
-            doc = JsonDocument.Parse(literal ?? trimmed.ToString());
+            doc = JsonDocument.Parse(literal ?? Utf16Text.ToValidJson(trimmed));
             return true;
         }
         catch (JsonException)

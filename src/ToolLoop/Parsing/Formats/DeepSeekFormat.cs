@@ -14,6 +14,10 @@ internal static class DeepSeekFormat
     public const string Separator = "<｜tool▁sep｜>";
     public const string EndOfSentence = "<｜end▁of▁sentence｜>";
 
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = [EndOfSentence];
+
+
     // Opener spellings seen in the wild (formats.md, Unsloth's list).
     private static readonly string[] s_callsBeginVariants = [CallsBegin, "<｜tool_calls_begin｜>", "<｜tool calls begin｜>", "<｜tool\\_calls\\_begin｜>", "<｜tool▁calls｜>"];
     private static readonly string[] s_callsEnd = [CallsEnd, "<｜tool_calls_end｜>", "<｜tool calls end｜>", "<｜tool\\_calls\\_end｜>"];
@@ -24,11 +28,10 @@ internal static class DeepSeekFormat
     {
         foreach (var opener in s_callsBeginVariants)
         {
-            b.Call(opener, c => new SectionRegion(ToolCallFormat.DeepSeek, opener.Length, s_callsEnd, s_stops, ReadSection, SectionRegion.StartsWithMarkup));
+            b.Call(opener, c => new SectionRegion(ToolCallFormat.DeepSeek, opener.Length, s_callsEnd, s_stops, ReadSection, SectionRegion.StartsWithMarkup), specialToken: opener == CallsBegin);
         }
 
-        b.Call(CallBegin, static c => new SectionRegion(ToolCallFormat.DeepSeek, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin], ReadCall, Spans.IsNameChar));
-        b.Strip(EndOfSentence);
+        b.Call(CallBegin, static c => new SectionRegion(ToolCallFormat.DeepSeek, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin], ReadCall, Spans.IsNameChar), specialToken: true);
         b.StripInContent(CallsEnd, CallEnd, "<｜tool▁outputs▁end｜>");
     }
 
@@ -51,7 +54,7 @@ internal static class DeepSeekFormat
         if (afterTrimmed.IsEmpty ? !IsType(before) : afterTrimmed[0] == '{')
         {
             // V3.1: the name precedes the separator.
-            JsonCalls.EmitArguments(context, null, before.ToString(), afterTrimmed, truncated, raw, ToolCallFormat.DeepSeek);
+            EmitArguments(context, before.ToString(), afterTrimmed, truncated, raw);
             return;
         }
 
@@ -69,6 +72,13 @@ internal static class DeepSeekFormat
         while (nameEnd < afterTrimmed.Length && afterTrimmed[nameEnd] is not ('\n' or '\r' or '`' or '{'))
         {
             nameEnd++;
+        }
+
+        if (truncated && nameEnd == afterTrimmed.Length)
+        {
+            // The output ended in the name: it may be longer than what came.
+            context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the tool name.", raw);
+            return;
         }
 
         var name = afterTrimmed[..nameEnd].Trim().ToString();
@@ -90,11 +100,29 @@ internal static class DeepSeekFormat
 
         if (rest.IsEmpty && !truncated)
         {
-            JsonCalls.EmitArguments(context, null, name, "{}", truncated: false, raw, ToolCallFormat.DeepSeek);
+            JsonCalls.EmitArguments(context, null, name, "{}", cut: false, raw, ToolCallFormat.DeepSeek);
             return;
         }
 
-        JsonCalls.EmitArguments(context, null, name, rest, truncated, raw, ToolCallFormat.DeepSeek);
+        EmitArguments(context, name, rest, truncated, raw);
+    }
+
+    /// <summary>
+    /// Delivers the JSON arguments; text after a complete object (the call's end marker missing, prose following) is
+    /// content, not part of the call.
+    /// </summary>
+    private static void EmitArguments(ParseContext context, string name, ReadOnlySpan<char> json, bool truncated, ReadOnlySpan<char> raw)
+    {
+        var check = JsonSyntax.Check(json, context.Options.MaxJsonDepth, final: true);
+        if (check.IsComplete && !json[check.End..].IsWhiteSpace())
+        {
+            var callRaw = raw.Overlaps(json, out var offset) ? raw[..(offset + check.End)] : raw;
+            JsonCalls.EmitArguments(context, null, name, json[..check.End], truncated, callRaw, ToolCallFormat.DeepSeek);
+            context.EmitContent(json[check.End..]);
+            return;
+        }
+
+        JsonCalls.EmitArguments(context, null, name, json, truncated, raw, ToolCallFormat.DeepSeek);
     }
 
     private static bool IsType(ReadOnlySpan<char> text) => text.SequenceEqual("function");

@@ -2,10 +2,14 @@ namespace ToolLoop.Parsing;
 
 /// <summary>
 /// GLM 4.5–4.7: <c>&lt;tool_call&gt;NAME\n&lt;arg_key&gt;K&lt;/arg_key&gt;\n&lt;arg_value&gt;V&lt;/arg_value&gt;\n&lt;/tool_call&gt;</c>
-/// (4.7 writes it on one line), values typed by the tool's schema. A value ends only at <c>&lt;/arg_value&gt;</c>.
+/// (4.7 writes it on one line), values typed by the tool's schema. A value ends at an <c>&lt;/arg_value&gt;</c> followed by the
+/// next <c>&lt;arg_key&gt;</c> or <c>&lt;/tool_call&gt;</c>; other <c>&lt;/arg_value&gt;</c> or <c>&lt;/tool_call&gt;</c> text is the value's.
 /// </summary>
 internal static class GlmFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>): the next turn's openers, before which the assistant's turn ended.</summary>
+    public static readonly string[] TurnEnds = ["<|user|>", "<|observation|>"];
+
     public const string KeyOpen = "<arg_key>";
     public const string KeyClose = "</arg_key>";
     public const string ValueOpen = "<arg_value>";
@@ -15,12 +19,12 @@ internal static class GlmFormat
     {
         b.Call(ToolCallTag.Open, ToolCallTag.Region);
         b.StripInContent(ToolCallTag.Close);
-        b.Strip("<|user|>", "<|observation|>");
     }
 
     private enum State
     {
         Name,
+        NameEnd,
         Between,
         Key,
         BetweenKeyAndValue,
@@ -28,8 +32,17 @@ internal static class GlmFormat
         SeekClose,
     }
 
+    /// <summary>
+    /// The tag spellings of a GLM-style body (a name, then key/value pairs): GLM's own, and Hunyuan Hy3's, whose name ends at
+    /// a separator tag.
+    /// </summary>
+    internal sealed record PairTags(ToolCallFormat Format, string KeyOpen, string KeyClose, string ValueOpen, string ValueClose, string CallOpen, string CallClose, string? NameEnd = null)
+    {
+        public static readonly PairTags Glm = new(ToolCallFormat.Glm, GlmFormat.KeyOpen, GlmFormat.KeyClose, GlmFormat.ValueOpen, GlmFormat.ValueClose, ToolCallTag.Open, ToolCallTag.Close);
+    }
+
     /// <summary>The GLM body, starting at the tool name.</summary>
-    internal sealed class GlmBody : ToolCallTag.Body
+    internal sealed class GlmBody(PairTags tags) : ToolCallTag.Body
     {
         private readonly List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> _args = [];
         private State _state;
@@ -39,8 +52,27 @@ internal static class GlmFormat
         private int _keyEnd;
         private int _valueStart;
         private string? _malformed;
+        private int _lastArgEnd;
+        private int _closerAt = -1;
+        private int _fallback = -1;
 
-        public override ToolCallFormat Format => ToolCallFormat.Glm;
+        public GlmBody()
+            : this(PairTags.Glm)
+        {
+        }
+
+        public override ToolCallFormat Format => tags.Format;
+
+        public override int CommittedEnd => _state == State.Between && _args.Count > 0 ? _lastArgEnd
+            : _state == State.Value && ClosedAt >= 0 ? ClosedAt + tags.ValueClose.Length
+            : 0;
+
+        /// <summary>
+        /// Gets where the open value ends if no confirmed closer comes: at the candidate <c>&lt;/arg_value&gt;</c> followed so
+        /// far only by whitespace, else at the first candidate that was followed by other text (the value ended there and
+        /// what followed is output text), else -1.
+        /// </summary>
+        private int ClosedAt => _closerAt >= 0 ? _closerAt : _fallback;
 
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
@@ -61,6 +93,20 @@ internal static class GlmFormat
                         }
 
                         _name = region[_nameStart..pos].ToString();
+                        _state = tags.NameEnd is null ? State.Between : State.NameEnd;
+                        break;
+
+                    case State.NameEnd:
+                        // Hunyuan: NAME<tool_sep…>.
+                        switch (pos >= region.Length ? MatchKind.Partial : Spans.MatchAt(region, pos, tags.NameEnd!))
+                        {
+                            case MatchKind.Partial:
+                                return RegionStatus.NeedMore;
+                            case MatchKind.None:
+                                return Malformed("the tool name is not followed by " + tags.NameEnd, region, ref pos);
+                        }
+
+                        pos += tags.NameEnd!.Length;
                         _state = State.Between;
                         break;
 
@@ -71,22 +117,28 @@ internal static class GlmFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        var k = Spans.MatchAt(region, pos, KeyOpen);
-                        var c = Spans.MatchAt(region, pos, ToolCallTag.Close);
+                        var k = Spans.MatchAt(region, pos, tags.KeyOpen);
+                        var c = Spans.MatchAt(region, pos, tags.CallClose);
                         if (k == MatchKind.Full)
                         {
-                            pos += KeyOpen.Length;
+                            pos += tags.KeyOpen.Length;
                             _keyStart = pos;
                             _state = State.Key;
                         }
                         else if (c == MatchKind.Full)
                         {
-                            pos += ToolCallTag.Close.Length;
+                            pos += tags.CallClose.Length;
                             return RegionStatus.Complete;
                         }
                         else if (k == MatchKind.Partial || c == MatchKind.Partial)
                         {
                             return RegionStatus.NeedMore;
+                        }
+                        else if (_args.Count > 0)
+                        {
+                            // </tool_call> missing after complete arguments: the call ends with its last value.
+                            pos = _lastArgEnd;
+                            return RegionStatus.Complete;
                         }
                         else
                         {
@@ -96,7 +148,7 @@ internal static class GlmFormat
                         break;
 
                     case State.Key:
-                        var keyEnd = Spans.Find(region, pos, KeyClose);
+                        var keyEnd = Spans.Find(region, pos, tags.KeyClose);
                         if (keyEnd < 0)
                         {
                             pos = -1 - keyEnd;
@@ -104,7 +156,7 @@ internal static class GlmFormat
                         }
 
                         _keyEnd = keyEnd;
-                        pos = keyEnd + KeyClose.Length;
+                        pos = keyEnd + tags.KeyClose.Length;
                         _state = State.BetweenKeyAndValue;
                         break;
 
@@ -115,10 +167,10 @@ internal static class GlmFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        switch (Spans.MatchAt(region, pos, ValueOpen))
+                        switch (Spans.MatchAt(region, pos, tags.ValueOpen))
                         {
                             case MatchKind.Full:
-                                pos += ValueOpen.Length;
+                                pos += tags.ValueOpen.Length;
                                 _valueStart = pos;
                                 _state = State.Value;
                                 break;
@@ -131,29 +183,85 @@ internal static class GlmFormat
                         break;
 
                     case State.Value:
-                        var valueEnd = Spans.Find(region, pos, ValueClose);
-                        if (valueEnd < 0)
+                        if (!FindValueEnd(region, ref pos, out var valueEnd))
                         {
-                            pos = -1 - valueEnd;
                             return RegionStatus.NeedMore;
                         }
 
                         _args.Add((_keyStart, _keyEnd, _valueStart, valueEnd));
-                        pos = valueEnd + ValueClose.Length;
+                        pos = valueEnd + tags.ValueClose.Length;
+                        _lastArgEnd = pos;
                         _state = State.Between;
                         break;
 
                     case State.SeekClose:
-                        var at = Spans.Find(region, pos, ToolCallTag.Close);
+                        var at = Spans.Find(region, pos, tags.CallClose);
                         if (at < 0)
                         {
                             pos = -1 - at;
                             return RegionStatus.NeedMore;
                         }
 
-                        pos = at + ToolCallTag.Close.Length;
+                        pos = at + tags.CallClose.Length;
                         return RegionStatus.Complete;
                 }
+            }
+        }
+
+        /// <summary>
+        /// A value ends at a <c>&lt;/arg_value&gt;</c> that the structure confirms: followed, after optional whitespace, by
+        /// the next <c>&lt;arg_key&gt;</c> or by <c>&lt;/tool_call&gt;</c> (or, at the end of the output, by nothing). Any other
+        /// <c>&lt;/arg_value&gt;</c> is the value's own text. A candidate waiting for what follows is kept in
+        /// <c>_closerAt</c>, and the whitespace after it is not read again.
+        /// </summary>
+        private bool FindValueEnd(ReadOnlySpan<char> region, ref int pos, out int valueEnd)
+        {
+            valueEnd = -1;
+            while (true)
+            {
+                if (_closerAt >= 0)
+                {
+                    var next = Spans.SkipWhitespace(region, pos);
+                    if (next >= region.Length)
+                    {
+                        pos = next;
+                        return false;
+                    }
+
+                    var tag = Spans.MatchAny(region, next, tags.KeyOpen, tags.CallClose, tags.CallOpen);
+                    if (tag == MatchKind.Full)
+                    {
+                        valueEnd = _closerAt;
+                        _closerAt = _fallback = -1;
+                        return true;
+                    }
+
+                    if (tag == MatchKind.Partial)
+                    {
+                        pos = next;
+                        return false;
+                    }
+
+                    // Not structure: the </arg_value> is the value's own text if a confirmed closer comes later;
+                    // otherwise the first such one ended the value (see ClosedAt).
+                    if (_fallback < 0)
+                    {
+                        _fallback = _closerAt;
+                    }
+
+                    pos = _closerAt + 1;
+                    _closerAt = -1;
+                }
+
+                var at = Spans.Find(region, pos, tags.ValueClose);
+                if (at < 0)
+                {
+                    pos = -1 - at;
+                    return false;
+                }
+
+                _closerAt = at;
+                pos = at + tags.ValueClose.Length;
             }
         }
 
@@ -166,7 +274,16 @@ internal static class GlmFormat
             }
 
             var healed = false;
-            if (endOfStream)
+            var rest = -1;
+            if (_state == State.Value && ClosedAt >= 0)
+            {
+                // The value was closed (only </tool_call> is missing); text after an unconfirmed closer is output text.
+                _args.Add((_keyStart, _keyEnd, _valueStart, ClosedAt));
+                rest = _closerAt < 0 ? _fallback + tags.ValueClose.Length : -1;
+                healed = endOfStream;
+                _state = State.Between;
+            }
+            else if (endOfStream)
             {
                 switch (_state)
                 {
@@ -175,16 +292,36 @@ internal static class GlmFormat
                         ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside an argument name.", region, _name);
                         return;
                     case State.Value:
-                        _args.Add((_keyStart, _keyEnd, _valueStart, _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], ValueClose)));
-                        healed = true;
-                        break;
+                        // Cut inside a value: it may be incomplete, so the call is not run.
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of argument '" + region[_keyStart.._keyEnd].Trim().ToString() + "'; the call is not run.", region, _name, RawArguments(region));
+                        return;
+                    case State.Name or State.NameEnd:
+                        ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the tool name.", region);
+                        return;
                     default:
                         healed = true;
                         break;
                 }
             }
 
-            TaggedValues.EmitCall(ctx, region, _name!, _args, healed, ToolCallFormat.Glm);
+            if (string.IsNullOrEmpty(_name))
+            {
+                ctx.EmitProblem(ToolCallProblemKind.Malformed, "The tool call has no name.", region);
+                return;
+            }
+
+            TaggedValues.EmitCall(ctx, rest < 0 ? region : region[..rest], _name, _args, healed, tags.Format);
+            if (rest >= 0)
+            {
+                ctx.EmitContent(region[rest..]);
+            }
+        }
+
+        /// <summary>The arguments' text as written, from the first <c>&lt;arg_key&gt;</c> (for a problem's raw arguments).</summary>
+        private string? RawArguments(ReadOnlySpan<char> region)
+        {
+            var first = (_args.Count > 0 ? _args[0].KeyStart : _keyStart) - tags.KeyOpen.Length;
+            return first >= 0 && first < region.Length ? region[first..].ToString() : null;
         }
 
         public override void Rebase(int shift)
@@ -193,6 +330,9 @@ internal static class GlmFormat
             _keyStart = CallRegion.Shift(_keyStart, shift);
             _keyEnd = CallRegion.Shift(_keyEnd, shift);
             _valueStart = CallRegion.Shift(_valueStart, shift);
+            _lastArgEnd = CallRegion.Shift(_lastArgEnd, shift);
+            _closerAt = CallRegion.Shift(_closerAt, shift);
+            _fallback = CallRegion.Shift(_fallback, shift);
             _args.Clear();
         }
 

@@ -6,14 +6,16 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class HermesFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>): the next turn's opener, when the runtime did not stop at <c>&lt;|im_end|&gt;</c>.</summary>
+    public static readonly string[] TurnEnds = ["<|im_start|>"];
+
     public static void Register(FormatTable.Builder b)
     {
         b.Call(ToolCallTag.Open, ToolCallTag.Region);
 
         // Hermes 2 Pro fine-tunes also write <function=NAME>{json}</function>; read only for declared tools.
-        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
+        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c));
         b.StripInContent(ToolCallTag.Close);
-        b.Strip("<|im_start|>");
     }
 
     /// <summary>Hermes JSON body: one object (or a Granite-style array of objects), then <c>&lt;/tool_call&gt;</c>.</summary>
@@ -100,52 +102,33 @@ internal static class HermesFormat
 
         public override void Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
         {
-            var truncated = endOfStream && _jsonEnd < 0;
+            var cut = endOfStream && _jsonEnd < 0;
             var json = region[_jsonStart..(_jsonEnd >= 0 ? _jsonEnd : region.Length)];
-            if (!truncated && !_json.Done)
+            if (cut && !_json.InString)
             {
-                // Closed by </tool_call> with brackets left open: complete them, and say so.
-                truncated = true;
+                // A closer cut by the end of the output is markup, not JSON.
+                json = json[..Spans.WithoutPartialMarker(json, ToolCallTag.Close)];
             }
 
             if (json.TrimStart().StartsWith("["))
             {
-                EmitArray(ctx, json, truncated, region);
+                JsonCalls.EmitCallArray(ctx, json, cut, region, ToolCallFormat.Hermes, JsonCallShape.Default);
                 return;
             }
 
-            // The output ended before </tool_call>: the call was completed (if only by its closer), so it is marked healed.
-            JsonCalls.EmitCallObject(ctx, json, _json, truncated, region, ToolCallFormat.Hermes, unclosed: endOfStream);
+            // Closed by </tool_call> with brackets left open (small models drop them): the closer makes the text whole.
+            // Ended before </tool_call>: the call was completed (if only by its closer), so it is marked healed.
+            JsonCalls.EmitCallObject(ctx, json, cut, closed: !cut && !_json.Done, unclosed: endOfStream, region, ToolCallFormat.Hermes, JsonCallShape.Default);
         }
+
+        // The JSON is complete; whitespace, stray brackets and the closer are lookahead.
+        public override int CommittedEnd => _jsonEnd >= 0 ? _trailingStart : 0;
 
         public override void Rebase(int shift)
         {
             _jsonStart = CallRegion.Shift(_jsonStart, shift);
             _jsonEnd = CallRegion.Shift(_jsonEnd, shift);
             _trailingStart = CallRegion.Shift(_trailingStart, shift);
-        }
-
-        private void EmitArray(ParseContext ctx, ReadOnlySpan<char> json, bool truncated, ReadOnlySpan<char> raw)
-        {
-            var text = truncated ? JsonCalls.Heal(json, _json) : json.ToString();
-            using var doc = text is null ? null : JsonCalls.TryParse(text, ctx, out _);
-            if (doc is null || doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array)
-            {
-                ctx.EmitProblem(truncated ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed, "The tool-call array cannot be read.", raw);
-                return;
-            }
-
-            foreach (var item in doc.RootElement.EnumerateArray())
-            {
-                if (JsonCalls.TryReadCall(item, out var name, out var args, out var id, out var error))
-                {
-                    ctx.EmitCall(id, name, args, truncated, ToolCallFormat.Hermes);
-                }
-                else
-                {
-                    ctx.EmitProblem(ToolCallProblemKind.Malformed, "The tool call cannot be read: " + error + ".", item.GetRawText(), name.Length > 0 ? name : null);
-                }
-            }
         }
     }
 }

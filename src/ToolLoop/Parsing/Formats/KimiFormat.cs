@@ -21,12 +21,12 @@ internal static class KimiFormat
         foreach (var opener in (string[])[SectionBegin, SingularSectionBegin])
         {
             CallRegion Make(ParseContext c) => new SectionRegion(ToolCallFormat.Kimi, opener.Length, s_sectionEnd, s_stops, ReadSection, SectionRegion.StartsWithMarkup);
-            b.Call(opener, Make);
+            b.Call(opener, Make, specialToken: true);
             b.CallEndsReasoning(opener, Make);
         }
 
         static CallRegion MakeCall(ParseContext c) => new SectionRegion(ToolCallFormat.Kimi, CallBegin.Length, s_callEnd, [.. s_stops, CallBegin, SectionBegin], ReadCall, Spans.IsNameChar);
-        b.Call(CallBegin, MakeCall);
+        b.Call(CallBegin, MakeCall, specialToken: true);
         b.CallEndsReasoning(CallBegin, MakeCall);
         b.StripInContent([.. s_sectionEnd, CallEnd]);
     }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 
 namespace ToolLoop.Parsing;
 
@@ -18,23 +17,24 @@ internal static class Llama3Format
     public static void Register(FormatTable.Builder b)
     {
         b.Call(PythonTag, static c => new PythonTagRegion(c));
-        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c, firstCallOnly: false));
+        b.Call(Qwen3CoderFormat.FunctionOpen, static c => new Qwen3CoderFormat.FunctionTagRegion(c));
         b.BareJson(static c => new BareJsonRegion(c));
     }
 
-    /// <summary>Reads JSON objects separated by <c>;</c>, from pos; shared by the tagged and bare forms.</summary>
-    private sealed class JsonChain(ParseContext context)
+    /// <summary>
+    /// Reads JSON objects separated by <c>;</c>, from pos; shared by the tagged and bare forms. The bare form is a
+    /// guess, so it reads strictly (<see cref="JsonPrefix"/>): the chain is rejected at the first character that is not
+    /// JSON, which keeps guesses cheap. After <c>&lt;|python_tag|&gt;</c> it reads leniently to the end of the object.
+    /// </summary>
+    private sealed class JsonChain(ParseContext context, bool strict)
     {
         private JsonScanner _json = new(context.Options.MaxJsonDepth);
+        private JsonPrefix _prefix = new(context.Options.MaxJsonDepth + 1);
         private int _lookFrom;
 
         public List<(int Start, int End)> Objects { get; } = [];
 
         public int CurrentStart { get; private set; } = -1;
-
-        public JsonScanner Current => _json;
-
-        public bool TooDeep { get; private set; }
 
         /// <summary>Gets a value indicating whether the last object is complete (only its follow-up is unknown).</summary>
         public bool AfterObject { get; private set; }
@@ -52,7 +52,7 @@ internal static class Llama3Format
             _lookFrom = CallRegion.Shift(_lookFrom, shift);
         }
 
-        /// <summary>Returns Complete with pos after the last object when the chain ends, NeedMore otherwise.</summary>
+        /// <summary>Returns Complete with pos after the last object when the chain ends, NeedMore otherwise, Reject (strict only) when it is not JSON.</summary>
         public RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
             while (true)
@@ -64,12 +64,21 @@ internal static class Llama3Format
                         CurrentStart = pos;
                     }
 
-                    if (!_json.Feed(region, ref pos))
+                    if (strict)
+                    {
+                        switch (_prefix.Feed(region, ref pos))
+                        {
+                            case JsonPrefix.Result.NeedMore:
+                                return RegionStatus.NeedMore;
+                            case JsonPrefix.Result.Invalid or JsonPrefix.Result.TooDeep:
+                                return RegionStatus.Reject;
+                        }
+                    }
+                    else if (!_json.Feed(region, ref pos))
                     {
                         return RegionStatus.NeedMore;
                     }
 
-                    TooDeep |= _json.TooDeep;
                     Objects.Add((CurrentStart, pos));
                     AfterObject = true;
                     _lookFrom = pos;
@@ -92,6 +101,7 @@ internal static class Llama3Format
                 var q = Spans.SkipWhitespace(region, p + 1);
                 if (q >= region.Length)
                 {
+                    _lookFrom = p;
                     return RegionStatus.NeedMore;
                 }
 
@@ -103,6 +113,7 @@ internal static class Llama3Format
                 pos = q;
                 CurrentStart = q;
                 _json = new JsonScanner(context.Options.MaxJsonDepth);
+                _prefix = new JsonPrefix(context.Options.MaxJsonDepth + 1);
                 AfterObject = false;
             }
         }
@@ -118,7 +129,7 @@ internal static class Llama3Format
             Code,
         }
 
-        private readonly JsonChain _chain = new(context);
+        private readonly JsonChain _chain = new(context, strict: false);
         private Kind _kind;
         private int _bodyStart;
         private int _bodyEnd = -1;
@@ -222,9 +233,12 @@ internal static class Llama3Format
                 }
 
                 body = body.TrimEnd();
-                if (BuiltinCall.TryParse(body, out var name, out var args))
+                if (BuiltinCall.TryParseChain(body, out var calls))
                 {
-                    ctx.EmitCall(null, name, args, healed: false, ToolCallFormat.Llama3);
+                    foreach (var (name, args) in calls)
+                    {
+                        ctx.EmitCall(null, name, args, healed: false, ToolCallFormat.Llama3);
+                    }
                 }
                 else
                 {
@@ -238,6 +252,8 @@ internal static class Llama3Format
             return region.Length;
         }
 
+        public override int CommittedEnd => _kind == Kind.Json && _chain.AfterObject ? _chain.AfterEnd : 0;
+
         public override void Rebase(int shift)
         {
             _bodyStart = Shift(_bodyStart, shift);
@@ -246,117 +262,88 @@ internal static class Llama3Format
         }
     }
 
-    /// <summary>Delivers each object of a chain as a call (the last one healed if the output ended inside it).</summary>
-    private static bool EmitChain(ParseContext ctx, JsonChain chain, ReadOnlySpan<char> region, bool truncated, bool speculative)
+    /// <summary>Delivers each object of a chain as a call (the last one cut when the output ended inside it).</summary>
+    /// <returns><see langword="false"/> when a speculative chain proved not to be calls (its text is then content).</returns>
+    private static bool EmitChain(ParseContext ctx, JsonChain chain, ReadOnlySpan<char> region, bool cut, bool speculative)
     {
+        var maxDepth = ctx.Options.MaxJsonDepth;
         if (speculative)
         {
-            // All objects must be calls to declared tools, or the text is prose.
-            var objects = new List<string>();
+            // All objects must be calls to declared tools, shaped like calls, or the text is prose.
+            var reads = new List<JsonCallRead>(chain.Objects.Count + 1);
             foreach (var (s, e) in chain.Objects)
             {
-                objects.Add(region[s..e].ToString());
-            }
-
-            if (truncated)
-            {
-                var healed = JsonCalls.Heal(region[chain.CurrentStart..], chain.Current);
-                if (healed is null)
+                var read = JsonCalls.Read(region[s..e], cut: false, closed: false, maxDepth, JsonCallShape.Default);
+                if (!IsBareCall(ctx, read))
                 {
                     return false;
                 }
 
-                objects.Add(healed);
+                reads.Add(read);
             }
 
-            var calls = new List<(string Name, string Args)>();
-            foreach (var text in objects)
+            if (cut)
             {
-                using var doc = JsonCalls.TryParse(text, ctx, out _);
-                if (doc is null || !IsCallShape(doc.RootElement) || !JsonCalls.TryReadCall(doc.RootElement, out var name, out var args, out _, out _)
-                    || !(ctx.IsDeclared(name) || !ctx.HasTools))
+                var last = JsonCalls.Read(region[chain.CurrentStart..], cut: true, closed: false, maxDepth, JsonCallShape.Default);
+
+                // A call cut inside a value is a problem only once its (declared) name was read; before that it is text.
+                if (last.Problem is null ? !IsBareCall(ctx, last) : last.ToolName is null || !(ctx.IsDeclared(last.ToolName) || !ctx.HasTools))
                 {
                     return false;
                 }
 
-                calls.Add((name, args));
+                reads.Add(last);
             }
 
-            if (truncated && !JsonCalls.NameWasComplete(region[chain.CurrentStart..], calls[^1].Name))
+            for (var i = 0; i < reads.Count; i++)
             {
-                return false;
-            }
-
-            for (var i = 0; i < calls.Count; i++)
-            {
-                ctx.EmitCall(null, calls[i].Name, calls[i].Args, truncated && i == calls.Count - 1, ToolCallFormat.Llama3);
+                JsonCalls.Emit(ctx, reads[i], Raw(chain, region, i, reads.Count), ToolCallFormat.Llama3);
             }
 
             return true;
         }
 
-        if (chain.TooDeep || chain.Current.TooDeep)
+        var count = chain.Objects.Count + (cut ? 1 : 0);
+        for (var i = 0; i < chain.Objects.Count; i++)
         {
-            ctx.EmitProblem(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {ctx.Options.MaxJsonDepth} levels.", region);
-            return true;
+            var (s, e) = chain.Objects[i];
+            JsonCalls.EmitCallObject(ctx, region[s..e], cut: false, closed: false, unclosed: false, Raw(chain, region, i, count), ToolCallFormat.Llama3, JsonCallShape.Default);
         }
 
-        foreach (var (s, e) in chain.Objects)
+        if (cut)
         {
-            JsonCalls.EmitCallObject(ctx, region[s..e], null, truncated: false, region[s..e], ToolCallFormat.Llama3);
-        }
-
-        if (truncated)
-        {
-            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], chain.Current, truncated: true, chain.Objects.Count == 0 ? region : region[chain.CurrentStart..], ToolCallFormat.Llama3);
+            JsonCalls.EmitCallObject(ctx, region[chain.CurrentStart..], cut: true, closed: false, unclosed: false, Raw(chain, region, count - 1, count), ToolCallFormat.Llama3, JsonCallShape.Default);
         }
 
         return true;
     }
 
-    /// <summary>Only <c>name</c>, <c>type</c>, <c>parameters</c>/<c>arguments</c> (and <c>id</c>) make a bare call object.</summary>
-    private static bool IsCallShape(JsonElement obj)
+    /// <summary>
+    /// The raw text of the <paramref name="index"/>-th object of a chain for its problem. The objects have no markers of
+    /// their own, so the region's text is shared out: the first starts at the region's start (<c>&lt;|python_tag|&gt;</c>),
+    /// each next one where the previous ended (the <c>;</c>), and the last runs to the region's end.
+    /// </summary>
+    private static ReadOnlySpan<char> Raw(JsonChain chain, ReadOnlySpan<char> region, int index, int count)
     {
-        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty("name", out _))
-        {
-            return false;
-        }
-
-        var hasArgs = false;
-        foreach (var p in obj.EnumerateObject())
-        {
-            switch (p.Name)
-            {
-                case "name" or "id":
-                    break;
-                case "type":
-                    if (p.Value.ValueKind != JsonValueKind.String || p.Value.GetString() != "function")
-                    {
-                        return false;
-                    }
-
-                    break;
-                case "parameters" or "arguments":
-                    if (hasArgs)
-                    {
-                        return false;
-                    }
-
-                    hasArgs = true;
-                    break;
-                default:
-                    return false;
-            }
-        }
-
-        return hasArgs;
+        var start = index == 0 ? 0 : chain.Objects[index - 1].End;
+        var end = index == count - 1 ? region.Length : chain.Objects[index].End;
+        return region[start..end];
     }
+
+    /// <summary>
+    /// A bare object is a call only with arguments and a declared name; then other fields are kept on the call. With no
+    /// tools declared (Llama 3 JSON at the start of the output), any name counts, but only a pure call shape does (no
+    /// fields besides <c>name</c>, <c>parameters</c>/<c>arguments</c>, <c>type</c> and <c>id</c>).
+    /// </summary>
+    private static bool IsBareCall(ParseContext ctx, in JsonCallRead read)
+        => read.Problem is null && read.HasArguments
+           && (ctx.IsDeclared(read.Name!) || (!ctx.HasTools && (read.AdditionalKeys is null || read.AdditionalKeys is ["id"])));
 
     /// <summary>Bare JSON, a guess: early rejection on the first key, then a call only if every object is a call to a declared tool.</summary>
     private sealed class BareJsonRegion(ParseContext context) : CallRegion
     {
         private static readonly string[] s_firstKeys = ["name", "type", "parameters", "arguments", "id"];
-        private readonly JsonChain _chain = new(context);
+        private readonly JsonChain _chain = new(context, strict: true);
         private bool _keyChecked;
         private int _end = -1;
 
@@ -380,10 +367,12 @@ internal static class Llama3Format
                     return RegionStatus.Reject;
                 }
 
-                var close = region[(p + 1)..].IndexOf('"');
+                // The first key is one of a few short words: look no further than that.
+                var window = region[(p + 1)..Math.Min(region.Length, p + 1 + 16)];
+                var close = window.IndexOf('"');
                 if (close < 0)
                 {
-                    return region.Length - p > 16 ? RegionStatus.Reject : RegionStatus.NeedMore;
+                    return window.Length >= 16 ? RegionStatus.Reject : RegionStatus.NeedMore;
                 }
 
                 if (Array.IndexOf(s_firstKeys, region.Slice(p + 1, close).ToString()) < 0)
@@ -414,12 +403,6 @@ internal static class Llama3Format
                 return region.Length;
             }
 
-            if (_chain.TooDeep)
-            {
-                ctx.EmitContent(region[..consumed]);
-                return consumed;
-            }
-
             if (!EmitChain(ctx, _chain, region, truncated, speculative: true))
             {
                 // Not a call after all: the JSON is prose.
@@ -433,9 +416,80 @@ internal static class Llama3Format
         public override void Rebase(int shift) => _chain.Rebase(shift);
     }
 
-    /// <summary>Meta's built-in tool syntax: <c>NAME.call(key="value", …)</c> with Python literals.</summary>
+    /// <summary>Meta's built-in tool syntax: <c>NAME.call(key="value", …)</c> with Python literals, several joined by <c>;</c>.</summary>
     private static class BuiltinCall
     {
+        /// <summary>Reads <c>a.call(…); b.call(…)</c>: every <c>;</c>-separated segment must be a call, or the text is code.</summary>
+        public static bool TryParseChain(ReadOnlySpan<char> text, out List<(string Name, string Arguments)> calls)
+        {
+            calls = [];
+            var p = 0;
+            while (true)
+            {
+                p = Spans.SkipWhitespace(text, p);
+                var end = CallEnd(text, p);
+                if (end < 0 || !TryParse(text[p..end], out var name, out var args))
+                {
+                    return false;
+                }
+
+                calls.Add((name, args));
+                p = Spans.SkipWhitespace(text, end);
+                if (p >= text.Length)
+                {
+                    return true;
+                }
+
+                if (text[p] != ';')
+                {
+                    return false;
+                }
+
+                p++;
+                if (Spans.SkipWhitespace(text, p) >= text.Length)
+                {
+                    return true;
+                }
+            }
+        }
+
+        /// <summary>The end (after its closing parenthesis) of the <c>NAME.call(…)</c> starting at <paramref name="from"/>, or -1.</summary>
+        private static int CallEnd(ReadOnlySpan<char> text, int from)
+        {
+            var open = text[from..].IndexOf('(');
+            if (open < 0)
+            {
+                return -1;
+            }
+
+            var depth = 0;
+            for (var i = from + open; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (c is '"' or '\'')
+                {
+                    // A quoted literal: backslash escapes, the same quote closes.
+                    for (i++; i < text.Length && text[i] != c; i++)
+                    {
+                        if (text[i] == '\\')
+                        {
+                            i++;
+                        }
+                    }
+                }
+                else if (c == '(')
+                {
+                    depth++;
+                }
+                else if (c == ')' && --depth == 0)
+                {
+                    return i + 1;
+                }
+            }
+
+            return -1;
+        }
+
         public static bool TryParse(ReadOnlySpan<char> text, out string name, out string argumentsJson)
         {
             name = string.Empty;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace ToolLoop.Parsing;
 
 /// <summary>
@@ -9,6 +7,9 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class MistralFormat
 {
+    /// <summary>The end-of-turn tokens (see <see cref="FormatFamily.TurnEnds"/>).</summary>
+    public static readonly string[] TurnEnds = ["</s>"];
+
     public const string ToolCalls = "[TOOL_CALLS]";
     private const string CallId = "[CALL_ID]";
     private const string Args = "[ARGS]";
@@ -16,9 +17,8 @@ internal static class MistralFormat
 
     public static void Register(FormatTable.Builder b)
     {
-        b.Call(ToolCalls, static c => new ToolCallsRegion(c));
+        b.Call(ToolCalls, static c => new ToolCallsRegion(c), specialToken: true);
         b.Reasoning("[THINK]", "[/THINK]");
-        b.Strip("</s>");
     }
 
     private enum State
@@ -82,6 +82,13 @@ internal static class MistralFormat
                             break;
                         }
 
+                        if (region[pos] == '{')
+                        {
+                            _jsonStart = pos;
+                            _state = State.Json;
+                            break;
+                        }
+
                         if (!Spans.IsNameChar(region[pos]))
                         {
                             return RegionStatus.Reject;
@@ -130,6 +137,13 @@ internal static class MistralFormat
                         break;
 
                     case State.BeforeArgs:
+                        // NAME {json}: whitespace or newlines may stand between the name and the object.
+                        pos = Spans.SkipWhitespace(region, pos);
+                        if (pos >= region.Length)
+                        {
+                            return RegionStatus.NeedMore;
+                        }
+
                         if (region[pos] == '{')
                         {
                             _jsonStart = pos;
@@ -181,70 +195,29 @@ internal static class MistralFormat
 
         public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext ctx)
         {
-            var truncated = endOfStream && !_json.Done;
+            var name = _nameEnd > _nameStart ? region[_nameStart.._nameEnd].ToString() : null;
             if (_state != State.Json)
             {
-                ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended before the tool call's arguments.", region, _nameEnd > _nameStart ? region[_nameStart.._nameEnd].ToString() : null);
+                ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended before the tool call's arguments.", region, name);
                 return region.Length;
             }
 
+            var cut = endOfStream && !_json.Done;
             var json = region[_jsonStart..];
-            if (_json.TooDeep)
-            {
-                ctx.EmitProblem(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {ctx.Options.MaxJsonDepth} levels.", region);
-                return region.Length;
-            }
-
-            var text = truncated ? JsonCalls.Heal(json, _json) : json.ToString();
-            using var doc = text is null ? null : JsonCalls.TryParse(text, ctx, out _);
-            if (doc is null)
-            {
-                ctx.EmitProblem(truncated ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed,
-                    truncated ? "The output ended inside this tool call and it cannot be completed." : "The tool call's JSON is not valid.", region);
-                return region.Length;
-            }
-
             if (_array)
             {
-                if (doc.RootElement.ValueKind != JsonValueKind.Array)
-                {
-                    ctx.EmitProblem(ToolCallProblemKind.Malformed, "[TOOL_CALLS] is not followed by an array of calls.", region);
-                    return region.Length;
-                }
-
-                var items = doc.RootElement.GetArrayLength();
-                var i = 0;
-                foreach (var item in doc.RootElement.EnumerateArray())
-                {
-                    i++;
-                    var last = i == items;
-                    if (JsonCalls.TryReadCall(item, out var name, out var args, out var id, out var error))
-                    {
-                        if (truncated && last && !JsonCalls.NameWasComplete(json, name))
-                        {
-                            ctx.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a tool call's name.", item.GetRawText());
-                            continue;
-                        }
-
-                        ctx.EmitCall(id, name, args, truncated && last, ToolCallFormat.Mistral);
-                    }
-                    else
-                    {
-                        ctx.EmitProblem(truncated && last ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed, "The tool call cannot be read: " + error + ".", item.GetRawText(), name.Length > 0 ? name : null);
-                    }
-                }
-
-                return region.Length;
+                JsonCalls.EmitCallArray(ctx, json, cut, region, ToolCallFormat.Mistral, JsonCallShape.WithId);
             }
-
-            var callName = region[_nameStart.._nameEnd].ToString();
-            if (!JsonCalls.TryArguments(doc.RootElement, out var arguments, out var argError))
+            else if (name is null)
             {
-                ctx.EmitProblem(ToolCallProblemKind.Malformed, "The tool call's arguments cannot be read: " + argError + ".", region, callName);
-                return region.Length;
+                // [TOOL_CALLS]{"name": …}: one call object where an array was expected.
+                JsonCalls.EmitCallObject(ctx, json, cut, closed: false, unclosed: false, region, ToolCallFormat.Mistral, JsonCallShape.WithId);
+            }
+            else
+            {
+                JsonCalls.EmitArguments(ctx, _idStart >= 0 ? region[_idStart.._idEnd].ToString() : null, name, json, cut, region, ToolCallFormat.Mistral);
             }
 
-            ctx.EmitCall(_idStart >= 0 ? region[_idStart.._idEnd].ToString() : null, callName, arguments, truncated, ToolCallFormat.Mistral);
             return region.Length;
         }
 

@@ -17,7 +17,7 @@ internal static class Qwen3CoderFormat
     {
         b.Call(ToolCallTag.Open, ToolCallTag.Region);
         b.CallEndsReasoning(ToolCallTag.Open, ToolCallTag.Region, lookahead: FunctionOpen);
-        b.Call(FunctionOpen, static c => new FunctionTagRegion(c, firstCallOnly: true));
+        b.Call(FunctionOpen, static c => new FunctionTagRegion(c));
         b.StripInContent(ToolCallTag.Close);
     }
 
@@ -34,13 +34,24 @@ internal static class Qwen3CoderFormat
         SeekClose,
     }
 
+    /// <summary>
+    /// What differs between the families that write <c>&lt;function=NAME&gt;&lt;parameter=K&gt;V&lt;/parameter&gt;&lt;/function&gt;</c>: the
+    /// wrapper's closer, whether values are raw (Seed-OSS: no structural newline around a value, so a trailing newline is
+    /// data; its template writes non-string values with Python's <c>str()</c>, so Python literals are read for objects and
+    /// arrays), and the family calls are attributed to (a bare call with JSON arguments is Llama 3.1's custom-tool style).
+    /// </summary>
+    internal sealed record XmlDialect(ToolCallFormat Format, string WrapperClose, bool RawValues, ToolCallFormat BareJsonFormat)
+    {
+        public static readonly XmlDialect Qwen3Coder = new(ToolCallFormat.Qwen3Coder, ToolCallTag.Close, RawValues: false, ToolCallFormat.Llama3);
+    }
+
     /// <summary>Scans <c>&lt;function=…&gt;…&lt;/function&gt;</c> and, inside <c>&lt;tool_call&gt;</c>, the closing <c>&lt;/tool_call&gt;</c>.</summary>
     internal sealed class XmlBody : ToolCallTag.Body
     {
         private const int MaxNameLength = 256;
         private readonly ParseContext _context;
         private readonly bool _requireToolCallClose;
-        private readonly bool _lenient;
+        private readonly XmlDialect _dialect;
         private readonly List<(int NameStart, int NameEnd, int ValueStart, int ValueEnd)> _params = [];
         private readonly JsonScanner _json;
         private State _state;
@@ -54,17 +65,19 @@ internal static class Qwen3CoderFormat
         private int _jsonStart;
         private int _jsonEnd;
         private int _afterFunction = -1;
+        private int _closerAt = -1;
+        private bool _compact;
         private string? _malformed;
 
-        public XmlBody(ParseContext context, bool requireToolCallClose, bool lenient = false)
+        public XmlBody(ParseContext context, bool requireToolCallClose, XmlDialect? dialect = null)
         {
             _context = context;
             _requireToolCallClose = requireToolCallClose;
-            _lenient = lenient;
+            _dialect = dialect ?? XmlDialect.Qwen3Coder;
             _json = new JsonScanner(context.Options.MaxJsonDepth);
         }
 
-        public override ToolCallFormat Format => _json.Started && !_requireToolCallClose ? ToolCallFormat.Llama3 : ToolCallFormat.Qwen3Coder;
+        public override ToolCallFormat Format => _json.Started && !_requireToolCallClose ? JsonFormat : _dialect.Format;
 
         /// <summary>Gets the function name once read, for the bare-function gate.</summary>
         public string? Name { get; private set; }
@@ -132,7 +145,7 @@ internal static class Qwen3CoderFormat
 
                         var p = Spans.MatchAt(region, pos, ParameterOpen);
                         var f = Spans.MatchAt(region, pos, FunctionClose);
-                        var t = Spans.MatchAt(region, pos, ToolCallTag.Close);
+                        var t = Spans.MatchAt(region, pos, _dialect.WrapperClose);
                         if (p == MatchKind.Full)
                         {
                             pos += ParameterOpen.Length;
@@ -148,7 +161,7 @@ internal static class Qwen3CoderFormat
                         else if (t == MatchKind.Full)
                         {
                             // </function> missing: the call still ends here.
-                            pos += ToolCallTag.Close.Length;
+                            pos += _dialect.WrapperClose.Length;
                             return RegionStatus.Complete;
                         }
                         else if (p == MatchKind.Partial || f == MatchKind.Partial || t == MatchKind.Partial)
@@ -189,8 +202,11 @@ internal static class Qwen3CoderFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        // Exactly one newline after '>' is structure; indentation after it is value.
-                        if (region[pos] == '\n')
+                        // Exactly one newline after '>' is structure; indentation after it is value. Without it the
+                        // value is written compactly, which changes how it may end (see FindValueEnd).
+                        // Raw values (Seed-OSS) have no structural newline at all: written as compact ones.
+                        _compact = _dialect.RawValues || region[pos] != '\n';
+                        if (!_compact)
                         {
                             pos++;
                         }
@@ -254,10 +270,10 @@ internal static class Qwen3CoderFormat
                             return RegionStatus.NeedMore;
                         }
 
-                        switch (Spans.MatchAt(region, pos, ToolCallTag.Close))
+                        switch (Spans.MatchAt(region, pos, _dialect.WrapperClose))
                         {
                             case MatchKind.Full:
-                                pos += ToolCallTag.Close.Length;
+                                pos += _dialect.WrapperClose.Length;
                                 return RegionStatus.Complete;
                             case MatchKind.Partial:
                                 return RegionStatus.NeedMore;
@@ -274,84 +290,136 @@ internal static class Qwen3CoderFormat
         }
 
         /// <summary>
-        /// A value ends at the first <c>\n&lt;/parameter&gt;</c>, or at a <c>&lt;/parameter&gt;</c> that is followed (after
-        /// whitespace) by the next parameter, <c>&lt;/function&gt;</c> or <c>&lt;/tool_call&gt;</c>.
+        /// Finds where the current value ends. A value written in the template's form (a newline after
+        /// <c>&lt;parameter=KEY&gt;</c>) ends at the first <c>\n&lt;/parameter&gt;</c>, or at a <c>&lt;/parameter&gt;</c>
+        /// followed by a newline and the next tag (<c>&lt;parameter=</c>, <c>&lt;/function&gt;</c>, <c>&lt;/tool_call&gt;</c>).
+        /// A value written compactly (no newline after the tag) ends at a <c>&lt;/parameter&gt;</c> followed, after optional
+        /// whitespace, by the next tag, or at a <c>&lt;parameter=NAME&gt;</c> that starts while it has no closer (the closer
+        /// was dropped). Any other <c>&lt;/parameter&gt;</c>, <c>&lt;/function&gt;</c> or <c>&lt;function=…&gt;</c> is the value's
+        /// own text. A candidate closer waiting for what follows it is kept in <c>_closerAt</c>, and the whitespace after
+        /// it is not read again. At the end of the output a candidate followed only by whitespace closes the value.
         /// </summary>
         private bool FindValueEnd(ReadOnlySpan<char> region, ref int pos, out int valueEnd)
         {
             valueEnd = -1;
             while (true)
             {
-                var at = Spans.Find(region, pos, ParameterClose);
-                if (at < 0)
+                if (_closerAt >= 0)
                 {
-                    // Keep a trailing newline unexamined: it may be the start of "\n</parameter>".
-                    pos = Math.Max(_valueStart, -1 - at);
-                    if (pos > _valueStart && pos == region.Length && region[pos - 1] == '\n')
+                    // A </parameter> was seen; the text after it decides.
+                    var next = Spans.SkipWhitespace(region, pos);
+                    if (next >= region.Length)
                     {
-                        pos--;
+                        pos = next;
+                        return false;
                     }
 
+                    var tag = Spans.MatchAny(region, next, ParameterOpen, FunctionClose, _dialect.WrapperClose);
+                    // The template's form needs a newline before the next tag, so that "</parameter></function>" text
+                    // in its values stays text.
+                    var structural = _compact || region[(_closerAt + ParameterClose.Length)..next].Contains('\n');
+                    if (structural && tag == MatchKind.Full)
+                    {
+                        valueEnd = _closerAt;
+                        pos = _closerAt + ParameterClose.Length;
+                        _closerAt = -1;
+                        return true;
+                    }
+
+                    if (structural && tag == MatchKind.Partial)
+                    {
+                        pos = next;
+                        return false;
+                    }
+
+                    // Not structure: the </parameter> is the value's own text.
+                    pos = _closerAt + 1;
+                    _closerAt = -1;
+                }
+
+                var lt = region[pos..].IndexOf('<');
+                if (lt < 0)
+                {
+                    // Keep a trailing newline unexamined: it may be the start of "\n</parameter>".
+                    pos = region.Length > _valueStart && region[^1] == '\n' ? region.Length - 1 : region.Length;
                     return false;
                 }
 
-                if (at > _valueStart && region[at - 1] == '\n')
+                var at = pos + lt;
+                var close = Spans.MatchAt(region, at, ParameterClose);
+                var open = _compact ? Spans.MatchAt(region, at, ParameterOpen) : MatchKind.None;
+                if (close == MatchKind.Partial || open == MatchKind.Partial)
                 {
-                    valueEnd = at - 1;
-                    pos = at + ParameterClose.Length;
-                    return true;
-                }
-
-                if (_lenient)
-                {
-                    valueEnd = at;
-                    pos = at + ParameterClose.Length;
-                    return true;
-                }
-
-                var next = Spans.SkipWhitespace(region, at + ParameterClose.Length);
-                var newline = region[(at + ParameterClose.Length)..next].Contains('\n');
-                if (next >= region.Length)
-                {
-                    pos = at;
+                    pos = at > _valueStart && region[at - 1] == '\n' ? at - 1 : at;
                     return false;
                 }
 
-                var kinds = (Spans.MatchAt(region, next, ParameterOpen), Spans.MatchAt(region, next, FunctionClose), Spans.MatchAt(region, next, ToolCallTag.Close));
-                if (newline && (kinds.Item1 == MatchKind.Full || kinds.Item2 == MatchKind.Full || kinds.Item3 == MatchKind.Full))
+                if (close == MatchKind.Full)
                 {
-                    valueEnd = at;
+                    if (at > _valueStart && region[at - 1] == '\n' && !_dialect.RawValues)
+                    {
+                        valueEnd = at - 1;
+                        pos = at + ParameterClose.Length;
+                        return true;
+                    }
+
+                    _closerAt = at;
                     pos = at + ParameterClose.Length;
-                    return true;
+                    continue;
                 }
 
-                if (newline && (kinds.Item1 == MatchKind.Partial || kinds.Item2 == MatchKind.Partial || kinds.Item3 == MatchKind.Partial))
+                if (open == MatchKind.Full && _compact)
                 {
-                    pos = at;
-                    return false;
+                    // <parameter=NAME> while this value is open: the closer was dropped. A name that is not closed by
+                    // '>' makes it text.
+                    var nameEnd = at + ParameterOpen.Length;
+                    while (nameEnd < region.Length && region[nameEnd] is not ('>' or '\n' or '<') && nameEnd - at < MaxNameLength)
+                    {
+                        nameEnd++;
+                    }
+
+                    if (nameEnd >= region.Length)
+                    {
+                        pos = at > _valueStart && region[at - 1] == '\n' ? at - 1 : at;
+                        return false;
+                    }
+
+                    if (region[nameEnd] == '>' && nameEnd > at + ParameterOpen.Length)
+                    {
+                        valueEnd = at > _valueStart && region[at - 1] == '\n' && !_dialect.RawValues ? at - 1 : at;
+                        pos = at;
+                        return true;
+                    }
                 }
 
-                // "</parameter>" inside the value: keep going.
                 pos = at + 1;
             }
         }
 
-        public bool IsMalformed => _malformed is not null;
-
         /// <summary>
-        /// Gets a value indicating whether the output ended inside a value that holds a <c>&lt;/parameter&gt;</c>: compact
-        /// output (<c>&lt;parameter=a&gt;x&lt;/parameter&gt;&lt;/function&gt;</c>, no newlines) never meets the strict
-        /// terminator, so the region is read once more, ending each value at its first <c>&lt;/parameter&gt;</c>.
+        /// At the end of the output inside a value: the value is complete when a <c>&lt;/parameter&gt;</c> followed by
+        /// nothing but whitespace closed it, otherwise it was cut.
         /// </summary>
-        public bool ShouldRetryLeniently(ReadOnlySpan<char> region)
-            => !_lenient && _malformed is null && _state == State.ParameterValue && _valueStart <= region.Length
-               && region[_valueStart..].Contains(ParameterClose, StringComparison.Ordinal);
+        private bool ValueClosedAtEnd(out int valueEnd)
+        {
+            valueEnd = _closerAt;
+            return _closerAt >= 0;
+        }
+
+        public bool IsMalformed => _malformed is not null;
 
         /// <summary>Gets where the call ended when the output stopped after <c>&lt;/function&gt;</c> of the bare form (what follows is output text), otherwise -1.</summary>
         public int BareEnd => !_requireToolCallClose && _state == State.AfterFunction ? _afterFunction : -1;
 
         private RegionStatus Malformed(string why, ReadOnlySpan<char> region, ref int pos)
         {
+            if (!_requireToolCallClose && Name is null)
+            {
+                // A bare <function= whose name does not close is prose: no closer is sought for it.
+                _malformed ??= why;
+                return RegionStatus.Reject;
+            }
+
             _malformed ??= why;
             _state = State.SeekClose;
             return SeekClose(region, ref pos);
@@ -359,7 +427,7 @@ internal static class Qwen3CoderFormat
 
         private RegionStatus SeekClose(ReadOnlySpan<char> region, ref int pos)
         {
-            var close = _requireToolCallClose ? ToolCallTag.Close : FunctionClose;
+            var close = _requireToolCallClose ? _dialect.WrapperClose : FunctionClose;
             var at = Spans.Find(region, pos, close);
             if (at < 0)
             {
@@ -387,30 +455,17 @@ internal static class Qwen3CoderFormat
                     case State.FunctionName or State.ParameterName:
                         context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside a tool-call tag.", region, Name);
                         return;
-                    case State.ParameterValueStart:
-                        _params.Add((_paramNameStart, _paramNameEnd, region.Length, region.Length));
+                    case State.ParameterValue when ValueClosedAtEnd(out var closedAt):
+                        // The value was closed; only </function> (and </tool_call>) were missing.
+                        _params.Add((_paramNameStart, _paramNameEnd, _valueStart, closedAt));
                         healed = true;
                         break;
-                    case State.ParameterValue:
-                        var end = _valueStart + Spans.WithoutPartialMarker(region[_valueStart..], "\n" + ParameterClose);
-                        end = _valueStart + Spans.WithoutPartialMarker(region[_valueStart..end], ParameterClose);
-                        if (end > _valueStart && region[end - 1] == '\n')
-                        {
-                            end--;
-                        }
-
-                        _params.Add((_paramNameStart, _paramNameEnd, _valueStart, end));
-                        healed = true;
-                        break;
+                    case State.ParameterValueStart or State.ParameterValue:
+                        // Cut inside a value (or before it): the value may be incomplete, so the call is not run.
+                        context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside the value of parameter '" + region[_paramNameStart.._paramNameEnd].ToString() + "'; the call is not run.", region, Name, RawParameters(region));
+                        return;
                     case State.JsonArguments:
-                        var h = JsonCalls.Heal(region[_jsonStart..], _json);
-                        if (h is null)
-                        {
-                            context.EmitProblem(ToolCallProblemKind.Truncated, "The output ended inside this tool call and it cannot be completed.", region, Name);
-                            return;
-                        }
-
-                        EmitJsonArguments(context, h, healed: true, region);
+                        JsonCalls.EmitArguments(context, null, Name ?? string.Empty, region[_jsonStart..], cut: true, region, JsonFormat);
                         return;
                     case State.AfterFunction when !_requireToolCallClose:
                         // A bare <function=…>…</function> is complete: no </tool_call> was expected.
@@ -429,12 +484,15 @@ internal static class Qwen3CoderFormat
 
             if (_json.Started)
             {
-                EmitJsonArguments(context, region[_jsonStart.._jsonEnd].ToString(), healed, region);
+                JsonCalls.EmitArguments(context, null, Name, region[_jsonStart.._jsonEnd], cut: healed, region, JsonFormat);
                 return;
             }
 
-            TaggedValues.EmitCall(context, region, Name, _params, healed, ToolCallFormat.Qwen3Coder);
+            TaggedValues.EmitCall(context, region, Name, _params, healed, _dialect.Format, _dialect.RawValues);
         }
+
+        // After </function>, only whitespace and an optional </tool_call> can follow.
+        public override int CommittedEnd => _state == State.AfterFunction && _afterFunction > 0 ? _afterFunction : 0;
 
         public override void Rebase(int shift)
         {
@@ -446,25 +504,18 @@ internal static class Qwen3CoderFormat
             _jsonStart = CallRegion.Shift(_jsonStart, shift);
             _jsonEnd = CallRegion.Shift(_jsonEnd, shift);
             _afterFunction = CallRegion.Shift(_afterFunction, shift);
+            _closerAt = CallRegion.Shift(_closerAt, shift);
             _params.Clear();
         }
 
-        private void EmitJsonArguments(ParseContext context, string json, bool healed, ReadOnlySpan<char> raw)
+        private ToolCallFormat JsonFormat => _requireToolCallClose ? _dialect.Format : _dialect.BareJsonFormat;
+
+        /// <summary>The parameters' text as written, from the first <c>&lt;parameter=</c> (for a problem's raw arguments).</summary>
+        private string? RawParameters(ReadOnlySpan<char> region)
         {
-            if (_json.TooDeep)
-            {
-                context.EmitProblem(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", raw, Name);
-                return;
-            }
-
-            using var doc = JsonCalls.TryParse(json, context, out var error);
-            if (doc is null || !JsonCalls.TryArguments(doc.RootElement, out var args, out error))
-            {
-                context.EmitProblem(healed ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed, "The tool call's arguments cannot be read: " + error, raw, Name);
-                return;
-            }
-
-            context.EmitCall(null, Name!, args, healed, _requireToolCallClose ? ToolCallFormat.Qwen3Coder : ToolCallFormat.Llama3);
+            var first = _params.Count > 0 ? _params[0].NameStart : _paramNameStart;
+            first -= ParameterOpen.Length;
+            return first >= 0 && first < region.Length ? region[first..].ToString() : null;
         }
     }
 
@@ -473,25 +524,18 @@ internal static class Qwen3CoderFormat
     {
         private readonly XmlBody _body;
         private readonly ParseContext _context;
-        private readonly bool _firstCallOnly;
         private bool _checked;
 
-        public FunctionTagRegion(ParseContext context, bool firstCallOnly)
+        public FunctionTagRegion(ParseContext context, XmlDialect? dialect = null)
         {
             _context = context;
-            _firstCallOnly = firstCallOnly;
-            _body = new XmlBody(context, requireToolCallClose: false);
+            _body = new XmlBody(context, requireToolCallClose: false, dialect);
         }
 
         public override ToolCallFormat Format => _body.Format;
 
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
         {
-            if (!_checked && _firstCallOnly && _context.CallCount > 0)
-            {
-                return RegionStatus.Reject;
-            }
-
             if (!_checked && pos == FunctionOpen.Length)
             {
                 _body.StartAfterOpener(pos);
@@ -542,5 +586,7 @@ internal static class Qwen3CoderFormat
         }
 
         public override void Rebase(int shift) => _body.Rebase(shift);
+
+        public override int CommittedEnd => _checked ? _body.CommittedEnd : 0;
     }
 }

@@ -25,6 +25,9 @@ internal static class ToolCallTag
 
         /// <summary>See <see cref="CallRegion.Rebase"/>.</summary>
         public abstract void Rebase(int shift);
+
+        /// <summary>See <see cref="CallRegion.CommittedEnd"/>.</summary>
+        public virtual int CommittedEnd => 0;
     }
 
     /// <summary>The <c>&lt;tool_call&gt;</c> region: picks JSON, Qwen3-Coder XML or GLM by the first characters of the body.</summary>
@@ -67,26 +70,13 @@ internal static class ToolCallTag
                 return region.Length;
             }
 
-            if (endOfStream && _body is Qwen3CoderFormat.XmlBody xml && xml.ShouldRetryLeniently(region))
-            {
-                // One more pass over this call only, at the end of output: bounded, and only for compact XML.
-                var lenient = new Qwen3CoderFormat.XmlBody(ctx, requireToolCallClose: true, lenient: true);
-                var pos = Spans.SkipWhitespace(region, Open.Length);
-                if (lenient.Scan(region, ref pos) == RegionStatus.Complete)
-                {
-                    lenient.Finish(region[..pos], endOfStream: false, ctx);
-                    return pos;
-                }
-
-                lenient.Finish(region, endOfStream: true, ctx);
-                return region.Length;
-            }
-
             _body.Finish(region, endOfStream, ctx);
             return region.Length;
         }
 
         public override void Rebase(int shift) => _body?.Rebase(shift);
+
+        public override int CommittedEnd => _body?.CommittedEnd ?? 0;
 
         /// <summary>Chooses the body grammar. Returns Complete when chosen (pos where the body starts), NeedMore or Reject otherwise.</summary>
         private RegionStatus Dispatch(ReadOnlySpan<char> region, ref int pos)
