@@ -188,6 +188,24 @@ public sealed class ToolLoopBrokenCallTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task F31_ThroughTheParsingClient_ACallCutOffInsideAStringIsNeverRun(bool streaming)
+    {
+        var run = await LoopHarness.RunBothAsync(streaming, () =>
+        {
+            var write = new TestFunction("write_file", (a, _) => ValueTask.FromResult<object?>("wrote " + a["path"]), FileSchema);
+            var script = new ScriptedChatClient(
+                new ScriptedTurn(new TextContent("""Writing.<tool_call>{"name": "write_file", "arguments": {"path": "a.txt", "content": "Dear Bob, the meeting is""")) { FinishReason = ChatFinishReason.Length, TextChunkSize = 7 },
+                ScriptedTurn.Text("I will write it in smaller pieces."));
+            return new LoopScenario(script, chatOptions: LoopScenario.WithTools(write), textFormat: ToolCallFormat.Hermes) { Items = { ["write"] = write } };
+        });
+
+        Assert.Empty(run.Scenario.Item<TestFunction>("write").Invocations);
+        Assert.Contains("cut off", run.ResultText(Assert.Single(run.Calls).CallId), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{\"a\": \"x\", \"b\": [1, 2]", "{\"a\":\"x\",\"b\":[1,2]}")]
     [InlineData("{\"a\": \"x\",", "{\"a\":\"x\"}")]
     [InlineData("{\"a\": \"x\"", "{\"a\":\"x\"}")]
