@@ -1,7 +1,7 @@
-namespace ToolLoop.Onnx.Tests.TinyModel;
+namespace ToolLoop.TinyModels;
 
 /// <summary>GPT-2's reversible byte → printable character map, used by the ByteLevel pre-tokenizer and decoder.</summary>
-public static class ByteLevel
+internal static class ByteLevel
 {
     private static readonly char[] s_byteToChar = BuildMap();
 

@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace ToolLoop.Onnx.Tests.TinyModel;
+namespace ToolLoop.TinyModels;
 
 /// <summary>
 /// The few protobuf encodings an ONNX <c>ModelProto</c> needs (varint, length-delimited), as byte arrays that
 /// concatenate into messages. There is no onnx or protobuf package here, and the reference script writes
 /// the same bytes by hand.
 /// </summary>
-public static class Protobuf
+internal static class Protobuf
 {
     public const int WireVarint = 0;
     public const int WireLengthDelimited = 2;

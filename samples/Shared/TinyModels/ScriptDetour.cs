@@ -1,4 +1,4 @@
-namespace ToolLoop.LlamaCpp.Tests.Gguf;
+namespace ToolLoop.TinyModels;
 
 /// <summary>
 /// A runner-up continuation of a script: after the scripted token <paramref name="After"/>, the tokens of
@@ -9,4 +9,4 @@ namespace ToolLoop.LlamaCpp.Tests.Gguf;
 /// <param name="After">A scripted token.</param>
 /// <param name="Tokens">The detour's tokens.</param>
 /// <param name="Rejoin">A scripted token that follows the detour.</param>
-public sealed record ScriptDetour(string After, IReadOnlyList<string> Tokens, string Rejoin);
+internal sealed record ScriptDetour(string After, IReadOnlyList<string> Tokens, string Rejoin);

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using static ToolLoop.Onnx.Tests.TinyModel.Protobuf;
+using static ToolLoop.TinyModels.Protobuf;
 
-namespace ToolLoop.Onnx.Tests.TinyModel;
+namespace ToolLoop.TinyModels;
 
 /// <summary>
 /// Builds the tiny scripted ONNX Runtime GenAI model folder of <c>shared/reference/make_tiny_genai_model.py</c>
@@ -18,7 +18,7 @@ namespace ToolLoop.Onnx.Tests.TinyModel;
 /// and <c>&lt;tool_call&gt;</c> <c>&lt;/tool_call&gt;</c> <c>&lt;tools&gt;</c> <c>&lt;/tools&gt;</c>
 /// <c>&lt;tool_response&gt;</c> <c>&lt;/tool_response&gt;</c> (not special, as in Qwen2.5).
 /// </remarks>
-public static class TinyGenAiModel
+internal static class TinyGenAiModel
 {
     public const string GenAiConfigSha256 = "5b6b5d6c310bdc964f90bfd2e2c603fae1dab1b6d5ded05c20284227bad7b847";
     public const string ModelSha256 = "6ab2fc4c333447e0b982aba44825d6941f55c8670148d56e1df771a4747d504f";

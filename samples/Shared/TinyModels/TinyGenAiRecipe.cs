@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ToolLoop.Onnx.Tests.TinyModel;
+namespace ToolLoop.TinyModels;
 
 /// <summary>
 /// What the tiny scripted GenAI model says. Greedy decoding (and sampling at temperatures up to about 2)
@@ -10,7 +10,7 @@ namespace ToolLoop.Onnx.Tests.TinyModel;
 /// occurs. Every script ends with <c>&lt;|im_end|&gt;</c>. The defaults are the reference recipe
 /// (<c>shared/reference/make_tiny_genai_model.py</c>); every piece of the three scripts must be a different token.
 /// </summary>
-public sealed record TinyGenAiRecipe
+internal sealed record TinyGenAiRecipe
 {
     public static TinyGenAiRecipe Reference { get; } = new();
 

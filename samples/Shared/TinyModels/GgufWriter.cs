@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace ToolLoop.LlamaCpp.Tests.Gguf;
+namespace ToolLoop.TinyModels;
 
 /// <summary>
 /// A minimal GGUF v3 writer (metadata plus F32 tensors, 32-byte alignment), written to produce the same
 /// bytes as <c>shared/reference/make_tiny_gguf.py</c> for the same keys and tensors.
 /// </summary>
-public sealed class GgufWriter
+internal sealed class GgufWriter
 {
     public const uint TypeUInt32 = 4;
     public const uint TypeInt32 = 5;

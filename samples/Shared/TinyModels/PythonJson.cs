@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ToolLoop.Onnx.Tests.TinyModel;
+namespace ToolLoop.TinyModels;
 
 /// <summary>
 /// Writes JSON exactly as Python's <c>json.dumps(obj, indent=1, ensure_ascii=False) + "\n"</c> does, so the
@@ -9,7 +9,7 @@ namespace ToolLoop.Onnx.Tests.TinyModel;
 /// Values: <see cref="OrderedDictionary{TKey, TValue}"/> (an object, in insertion order), <see cref="System.Collections.IEnumerable"/>
 /// (an array), <see cref="string"/>, <see cref="int"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/> and <see langword="null"/>.
 /// </summary>
-public static class PythonJson
+internal static class PythonJson
 {
     public static byte[] Dump(object? value)
     {

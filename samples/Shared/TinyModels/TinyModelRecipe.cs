@@ -1,4 +1,4 @@
-namespace ToolLoop.LlamaCpp.Tests.Gguf;
+namespace ToolLoop.TinyModels;
 
 /// <summary>
 /// What the tiny scripted model says. Greedy decoding (and sampling at ordinary temperatures) replays
@@ -14,7 +14,7 @@ namespace ToolLoop.LlamaCpp.Tests.Gguf;
 /// becomes a new normal token. Every entry of all three scripts must be a different token (the model
 /// is a bigram table), at most 57 in total.
 /// </remarks>
-public sealed record TinyModelRecipe
+internal sealed record TinyModelRecipe
 {
     public const string ChatMlTemplate =
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}" +

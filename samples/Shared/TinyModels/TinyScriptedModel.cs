@@ -1,4 +1,4 @@
-namespace ToolLoop.LlamaCpp.Tests.Gguf;
+namespace ToolLoop.TinyModels;
 
 /// <summary>
 /// Builds the deterministic scripted llama-architecture GGUF of <c>shared/reference/make_tiny_gguf.py</c>
@@ -11,7 +11,7 @@ namespace ToolLoop.LlamaCpp.Tests.Gguf;
 /// pair and a huge <c>rope.freq_base</c>. <c>output.weight</c> is a bigram table from states (plus modes at
 /// the final <c>\n</c> of the prompt) to the next scripted token.
 /// </remarks>
-public static class TinyScriptedModel
+internal static class TinyScriptedModel
 {
     public const string ReferenceSha256 = "351f9524ea2297dc82c1062dd44b2f548475014f230cbbce895af752d3ef3f73";
 
