@@ -57,8 +57,14 @@ internal sealed class ChatSession
                 }
 
                 var response = updates.ToChatResponse();
-                _history.AddRange(response.Messages);
                 var stopReason = response.AdditionalProperties?.TryGetValue(ToolLoopPropertyNames.StopReason, out var reason) == true ? reason as string : null;
+                if (stopReason == ToolLoopStopReasons.Cancelled && cancellationToken.IsCancellationRequested)
+                {
+                    // The loop ends a cancelled request with a response instead of an exception; the turn is dropped either way.
+                    return await CancelAsync(mark, results, approved, rejected).ConfigureAwait(false);
+                }
+
+                _history.AddRange(response.Messages);
                 var requests = response.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().ToList();
                 await _printer.EndTurnAsync(stopReason).ConfigureAwait(false);
                 if (requests.Count == 0)
@@ -85,9 +91,14 @@ internal sealed class ChatSession
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            _history.RemoveRange(mark, _history.Count - mark);
-            await _printer.LineAsync("  [turn cancelled]").ConfigureAwait(false);
-            return new TurnOutcome(ToolLoopStopReasons.Cancelled, string.Empty, results, approved, rejected, Cancelled: true);
+            return await CancelAsync(mark, results, approved, rejected).ConfigureAwait(false);
         }
+    }
+
+    private async Task<TurnOutcome> CancelAsync(int mark, List<FunctionResultContent> results, int approved, int rejected)
+    {
+        _history.RemoveRange(mark, _history.Count - mark);
+        await _printer.LineAsync("  [turn cancelled]").ConfigureAwait(false);
+        return new TurnOutcome(ToolLoopStopReasons.Cancelled, string.Empty, results, approved, rejected, Cancelled: true);
     }
 }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
-namespace ToolLoop.Samples.AgentLoop;
+namespace ToolLoop.Samples.Approvals;
 
 /// <summary>
 /// Stands in for a small local model: like a real local runtime it streams raw text in small pieces, tool calls

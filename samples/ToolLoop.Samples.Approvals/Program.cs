@@ -1,7 +1,24 @@
+// Approvals in a console UI: tools wrapped in ApprovalRequiredAIFunction are not run until the user says so.
+// The loop ends the response with one ToolApprovalRequestContent per such call; the app asks, and sends the
+// answers (approve, or reject with a reason the model is told) in the next request. The loop is stateless:
+// everything it needs is in the history.
+//
+//   dotnet run --project samples/ToolLoop.Samples.Approvals                  asks on the console
+//   dotnet run --project samples/ToolLoop.Samples.Approvals -- --auto approve   answers every request (CI)
+//   dotnet run --project samples/ToolLoop.Samples.Approvals -- --auto reject
+//
+// With standard input redirected and no --auto, each answer is read from the next input line ("y", or "n REASON").
 using System.ComponentModel;
 using Microsoft.Extensions.AI;
 using ToolLoop;
-using ToolLoop.Samples.AgentLoop;
+using ToolLoop.Samples.Approvals;
+
+string? auto = args is ["--auto", "approve" or "reject"] ? args[1] : null;
+if (auto is null && args.Length > 0)
+{
+    Console.Error.WriteLine("usage: ToolLoop.Samples.Approvals [--auto approve|reject]");
+    return 2;
+}
 
 // Two tools: one runs freely, the other needs the user's approval.
 var getWeather = AIFunctionFactory.Create(
@@ -20,6 +37,7 @@ using var agent = new FakeLocalModel()
 
 var options = new ChatOptions { Tools = [getWeather, deleteFile] };
 List<ChatMessage> history = [new(ChatRole.User, "What's the weather in Bergen? Also delete the forecast cache.")];
+Console.WriteLine($"you> {history[0].Text}");
 
 while (true)
 {
@@ -56,14 +74,55 @@ while (true)
         break;
     }
 
-    // The loop is stateless: the approval requests are in the history; answer them in the next request.
+    // Answer every pending request; the answers go into the history as a user message.
     var answers = new List<AIContent>();
     foreach (var request in response.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>())
     {
         var call = (FunctionCallContent)request.ToolCall;
-        Console.WriteLine($"Approve {call.Name}({string.Join(", ", call.Arguments?.Values ?? [])})? [y/N] y");
-        answers.Add(request.CreateResponse(approved: true, reason: null));
+        var (approved, reason) = Ask($"{call.Name}({string.Join(", ", call.Arguments?.Values ?? [])})", auto);
+        answers.Add(request.CreateResponse(approved, reason));
     }
 
     history.Add(new ChatMessage(ChatRole.User, answers));
+}
+
+return 0;
+
+static (bool Approved, string? Reason) Ask(string call, string? auto)
+{
+    if (auto is not null)
+    {
+        Console.WriteLine($"Approve {call}? {(auto == "approve" ? "y" : "n")} (--auto {auto})");
+        return auto == "approve" ? (true, null) : (false, "rejected by --auto reject");
+    }
+
+    while (true)
+    {
+        Console.Write($"Approve {call}? [y/N, or n REASON] ");
+        var line = Console.ReadLine();
+        if (line is null)
+        {
+            Console.WriteLine();
+            return (false, "no answer (input closed)");
+        }
+
+        if (Console.IsInputRedirected)
+        {
+            Console.WriteLine(line); // echo scripted answers, so the transcript reads like a session
+        }
+
+        var answer = line.Trim();
+        var word = answer.Split(' ', 2)[0].ToLowerInvariant();
+        var reason = answer.Contains(' ', StringComparison.Ordinal) ? answer.Split(' ', 2)[1].Trim() : null;
+        switch (word)
+        {
+            case "y" or "yes":
+                return (true, null);
+            case "" or "n" or "no":
+                return (false, reason);
+            default:
+                Console.WriteLine("Answer y to run it, or n (optionally followed by a reason) to refuse.");
+                break;
+        }
+    }
 }
