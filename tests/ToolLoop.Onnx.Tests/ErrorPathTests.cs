@@ -75,15 +75,28 @@ public sealed class ErrorPathTests
     [Fact]
     public async Task A_template_that_raises_on_a_conversation_is_reported_with_its_message()
     {
+        // The renderer learns what a template refuses by probing it (a refused system role is folded into the first
+        // user message), so the template here raises on something only this conversation carries.
+        const string Template = "{%- for m in messages %}{%- if 'forbidden' in m.content %}{{ raise_exception('Forbidden word in a message') }}{%- endif %}{{ m.content }}{%- endfor %}";
+        using var client = new OnnxGenAIChatClient(TestModels.ReferenceModel, TestModels.ReferenceFolder, new OnnxGenAIChatClientOptions { ChatTemplate = Template });
+
+        var error = await Assert.ThrowsAsync<OnnxGenAIException>(() => client.GetResponseAsync([new(ChatRole.User, "a forbidden request")], cancellationToken: Ct));
+
+        Assert.Equal(OnnxGenAIErrorKind.ChatTemplate, error.Kind);
+        Assert.Contains("Forbidden word in a message", error.Message, StringComparison.Ordinal);
+        ChatResponse fine = await client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct);
+        Assert.NotNull(fine);
+    }
+
+    [Fact]
+    public async Task A_template_refusing_the_system_role_gets_the_system_message_folded_into_the_first_user_message()
+    {
         const string Template = "{%- if messages[0].role == 'system' %}{{ raise_exception('System role not supported') }}{%- endif %}{%- for m in messages %}{{ m.content }}{%- endfor %}";
         using var client = new OnnxGenAIChatClient(TestModels.ReferenceModel, TestModels.ReferenceFolder, new OnnxGenAIChatClientOptions { ChatTemplate = Template });
 
-        var error = await Assert.ThrowsAsync<OnnxGenAIException>(() => client.GetResponseAsync([new(ChatRole.System, "Be brief."), new(ChatRole.User, "Hi")], cancellationToken: Ct));
+        ChatResponse response = await client.GetResponseAsync([new(ChatRole.System, "Be brief."), new(ChatRole.User, "Hi")], cancellationToken: Ct);
 
-        Assert.Equal(OnnxGenAIErrorKind.ChatTemplate, error.Kind);
-        Assert.Contains("System role not supported", error.Message, StringComparison.Ordinal);
-        ChatResponse fine = await client.GetResponseAsync([new(ChatRole.User, "Hi")], cancellationToken: Ct);
-        Assert.NotNull(fine);
+        Assert.NotNull(response);
     }
 
     [Fact]

@@ -25,7 +25,10 @@ public sealed class ChatTemplate
     private const int CacheCapacity = 64;
     private static readonly ConcurrentDictionary<string, ChatTemplate> s_cache = new(StringComparer.Ordinal);
 
+    private const int CapabilityCacheCapacity = 32;
+
     private readonly JinjaTemplate _parsed;
+    private readonly ConcurrentDictionary<string, Lazy<TemplateCapabilities>> _capabilities = new(StringComparer.Ordinal);
 
     private ChatTemplate(string source, JinjaTemplate parsed)
     {
@@ -78,9 +81,76 @@ public sealed class ChatTemplate
     public IReadOnlyList<TemplateSegment> RenderSegments(JsonObject variables, ChatTemplateOptions? options = null) =>
         RenderCore(variables, options).ToSegments();
 
+    /// <summary>What this template supports under <paramref name="options"/>' keyword arguments, learned on first use
+    /// and cached per keyword-argument set (thread-safe; concurrent first uses learn once).</summary>
+    internal TemplateCapabilities GetCapabilities(ChatTemplateOptions options)
+    {
+        string key = CapabilityKey(options);
+        if (!_capabilities.TryGetValue(key, out var lazy))
+        {
+            if (_capabilities.Count >= CapabilityCacheCapacity)
+            {
+                // Keyword arguments that change on every request (a date, say) must not grow the cache without bound.
+                _capabilities.Clear();
+            }
+
+            var snapshot = Snapshot(options);
+            lazy = _capabilities.GetOrAdd(key, _ => new Lazy<TemplateCapabilities>(() => TemplateCapabilities.Learn(this, snapshot)));
+        }
+
+        return lazy.Value;
+    }
+
+    private static string CapabilityKey(ChatTemplateOptions options)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append(options.BosToken).Append('\u0001').Append(options.EosToken).Append('\u0001').Append(options.EnableThinking?.ToString() ?? "-")
+            .Append('\u0001').Append(options.MaxLoopIterations).Append('\u0001').Append(options.MaxOutputLength).Append('\u0001').Append(options.MaxRecursionDepth);
+        foreach (var kv in options.AdditionalArguments.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            sb.Append('\u0001').Append(kv.Key).Append('=').Append(kv.Value?.ToJsonString() ?? "null");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>A copy of the keyword arguments and caps, so learning is not affected by later changes to the options.</summary>
+    private static ChatTemplateOptions Snapshot(ChatTemplateOptions options)
+    {
+        var copy = new ChatTemplateOptions
+        {
+            BosToken = options.BosToken,
+            EosToken = options.EosToken,
+            EnableThinking = options.EnableThinking,
+            TimeProvider = options.TimeProvider,
+            MaxLoopIterations = options.MaxLoopIterations,
+            MaxOutputLength = options.MaxOutputLength,
+            MaxRecursionDepth = options.MaxRecursionDepth,
+        };
+        foreach (var kv in options.AdditionalArguments)
+        {
+            copy.AdditionalArguments[kv.Key] = kv.Value?.DeepClone();
+        }
+
+        return copy;
+    }
+
+    /// <summary>Tests and benchmarks only: renders of <see cref="CountedTemplate"/> on this thread are counted in
+    /// <see cref="CountedRenders"/>.</summary>
+    [ThreadStatic]
+    internal static ChatTemplate? CountedTemplate;
+
+    [ThreadStatic]
+    internal static int CountedRenders;
+
     private TaintTracker.Output RenderCore(JsonObject variables, ChatTemplateOptions? options)
     {
         ArgumentNullException.ThrowIfNull(variables);
+        if (ReferenceEquals(CountedTemplate, this))
+        {
+            CountedRenders++;
+        }
+
         var taint = new TaintTracker();
         var interpreter = new JinjaInterpreter(_parsed, options ?? ChatTemplateOptions.Default, taint);
         var values = new List<KeyValuePair<string, object?>>(variables.Count);

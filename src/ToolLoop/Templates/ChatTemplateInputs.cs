@@ -20,6 +20,9 @@ namespace ToolLoop;
 /// kinds (images, audio) are not mapped. A tool result that is not a string is serialised as compact JSON.</para>
 /// <para>Tools: each <see cref="AIFunctionDeclaration"/> becomes
 /// <c>{type: "function", function: {name, description, parameters}}</c>; other tool kinds are skipped.</para>
+/// <para>This is the template-independent mapping. <see cref="ChatTemplateRenderer"/> shapes it further for the
+/// template at hand (call-only turns with <c>content</c> null, string arguments, one turn per call, calls and
+/// results the template does not render written in the family's syntax).</para>
 /// <para>All members are stateless and thread-safe.</para>
 /// </remarks>
 public static class ChatTemplateInputs
@@ -217,6 +220,12 @@ public static class ChatTemplateInputs
         int i => JsonValue.Create(i),
         long l => JsonValue.Create(l),
         double d => JsonValue.Create(d),
+        // Numbers System.Text.Json may not serialise (or not as JSON numbers): their exact text, as Python would read it.
+        System.Numerics.BigInteger big => JsonNode.Parse(big.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ulong u => JsonNode.Parse(u.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        Int128 i128 => JsonNode.Parse(i128.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        UInt128 u128 => JsonNode.Parse(u128.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        decimal m => JsonNode.Parse(m.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         _ => JsonSerializer.SerializeToNode(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType())),
     };
 

@@ -121,7 +121,8 @@ public sealed class ChatTemplateRendererTests
         var prompt = new ChatTemplateRenderer(noSystem, ToolCallFormat.Hermes).Render([new(ChatRole.User, "Hi")], s_withTools);
         Assert.Equal(ToolPromptSource.FamilyFallback, prompt.ToolSource);
         Assert.StartsWith("<start_of_turn>user\n# Tools\n", prompt.Text, StringComparison.Ordinal);
-        Assert.EndsWith("</tool_call>Hi<end_of_turn>\n", prompt.Text, StringComparison.Ordinal);
+        // A blank line separates the block from the question (it used to be glued to "</tool_call>").
+        Assert.EndsWith("</tool_call>\n\nHi<end_of_turn>\n", prompt.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class ChatTemplateRendererTests
         var prompt = new ChatTemplateRenderer(mistral, ToolCallFormat.Mistral, new ChatTemplateOptions { BosToken = "<s>" })
             .Render([new(ChatRole.User, "One"), new(ChatRole.Assistant, "Two"), new(ChatRole.User, "Three")], s_withTools);
         Assert.Equal($"<s>[INST] One[/INST]Two</s>[AVAILABLE_TOOLS][{ToolJson}][/AVAILABLE_TOOLS][INST] Three[/INST]", prompt.Text);
-        Assert.Contains(new TemplateSegment("[AVAILABLE_TOOLS]", false), prompt.Segments);
+        Assert.Contains(new TemplateSegment("[AVAILABLE_TOOLS][", false), prompt.Segments);
     }
 
     [Fact]
@@ -180,7 +181,7 @@ public sealed class ChatTemplateRendererTests
     [InlineData(ToolCallFormat.Qwen3Coder, "<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\n</tool_call>", "<tool_response>\nsunny\n</tool_response>")]
     [InlineData(ToolCallFormat.Llama3, "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}", "<|start_header_id|>ipython<|end_header_id|>\n\nsunny<|eot_id|>")]
     [InlineData(ToolCallFormat.Mistral, "[TOOL_CALLS][{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}, \"id\": \"abc123XYZ\"}]", "[TOOL_RESULTS]{\"content\": \"sunny\", \"call_id\": \"abc123XYZ\"}[/TOOL_RESULTS]")]
-    [InlineData(ToolCallFormat.Gemma4, "<|tool_call>call:get_weather{\"city\": \"Paris\"}<tool_call|>", "<|tool_response>response:get_weather{value:<|\"|>sunny<|\"|>}<tool_response|>")]
+    [InlineData(ToolCallFormat.Gemma4, "<|tool_call>call:get_weather{city:<|\"|>Paris<|\"|>}<tool_call|>", "<|tool_response>response:get_weather{value:<|\"|>sunny<|\"|>}<tool_response|>")]
     [InlineData(ToolCallFormat.DeepSeek, "<｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{\"city\": \"Paris\"}<｜tool▁call▁end｜>", "<｜tool▁output▁begin｜>sunny<｜tool▁output▁end｜>")]
     [InlineData(ToolCallFormat.Glm, "<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n</tool_call>", "<|observation|>\n<tool_response>\nsunny\n</tool_response>")]
     [InlineData(ToolCallFormat.Kimi, "<|tool_call_begin|>abc123XYZ<|tool_call_argument_begin|>{\"city\": \"Paris\"}<|tool_call_end|>", "## Return of abc123XYZ\nsunny")]

@@ -16,7 +16,12 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
           "neg": -3, "t": true, "nul": null, "empty": "", "lst": [3, 1, 2], "words": ["b", "A", "c", "a"],
           "d": {"b": 2, "a": 1, "items": "key named items"}, "nested": {"x": {"y": [10, 20, {"z": "deep"}]}},
           "msgs": [{"role": "system", "content": "sys"}, {"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo", "tool_calls": [{"function": {"name": "f", "arguments": {"a": 1, "b": [1, 2], "c": "x\"y"}}}]}],
-          "quote": "it's \"q\"", "ml": "line1\nline2\n\nline4", "unicode_json": {"k": "é\u2028\n\t\u0001"}
+          "quote": "it's \"q\"", "ml": "line1\nline2\n\nline4", "unicode_json": {"k": "é\u2028\n\t\u0001"},
+          "big_int": 12345678901234567890, "neg_big": -98765432109876543210987654321, "edge64": 9223372036854775807,
+          "big_args": {"id": 12345678901234567890, "ids": [18446744073709551616, -9223372036854775809], "n": 2.5},
+          "cp_words": ["j", "İl", "ｑ", "𝑥", "a", "B", "Éa", "ß", "z", "Σ"],
+          "cp_dict": {"𝑥": 1, "ｑ": 2, "j": 3, "İl": 4, "A": 5, "a": 6},
+          "emoji_s": "😀x😀ab", "turkish": "İstanbul", "greek": "ΣΑΣ ΟΔΟΣ ΣΑΣ.", "ligatures": "ﬁne ŉ ǆemal ǅ ß"
         }
         """;
 
@@ -98,6 +103,31 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{% set ns = namespace(n=0) %}{% macro bump() %}{% set ns.n = ns.n + 1 %}{% endmacro %}{{ bump() }}{{ bump() }}{{ ns.n }}|{% macro local() %}{% set z = 9 %}{{ z }}{% endmacro %}{{ local() }}{{ z is defined }}",
         "{% if t %}{% set top = 'set-in-if' %}{% endif %}{{ top }}|{% for i in lst %}{% set blk %}{{ i }}!{% endset %}{{ blk }}{% endfor %}{{ blk is defined }}",
         "{% set ns = namespace(found=false) %}{% for m in msgs[::-1] %}{% if not ns.found and m.role == 'user' %}{% set ns.found = true %}{% set ns.idx = loop.index0 %}{% endif %}{% endfor %}{{ ns.found }}{{ ns.idx }}",
+        // ints beyond 64 bits: literals, inputs, arithmetic, printing, JSON, comparison with floats
+        "{{ 12345678901234567890 }} {{ big_int }} {{ neg_big }} {{ big_int + 1 }} {{ edge64 + 1 }} {{ -edge64 - 2 }} {{ big_int * big_int }} {{ -big_int }} {{ big_int // 7 }} {{ big_int % 7 }} {{ neg_big // 7 }} {{ neg_big % 7 }} {{ 2 ** 100 }} {{ (-3) ** 41 }} {{ 0x1_0000_0000_0000_0000 }}",
+        "{{ big_int|tojson }} {{ big_args|tojson }} {{ big_args }} {{ [big_int, neg_big] }} {{ big_int|string }} {{ big_int|abs }} {{ neg_big|abs }} {{ big_int|int }} {{ '99999999999999999999'|int }} {{ ' -1_000_000_000_000_000_000_000 '|int }} {{ 1e20|int }} {{ '1e20'|int }} {{ big_int|float }} {{ neg_big|float }}",
+        "{{ big_int > 1e19 }} {{ big_int == 12345678901234567890.0 }} {{ 12345678901234567890.0 == 12345678901234567892 }} {{ 9007199254740993 == 9007199254740992.0 }} {{ 9007199254740993 > 9007199254740992.0 }} {{ big_int is integer }} {{ big_int is number }} {{ big_int is odd }} {{ big_int is divisibleby 10 }} {{ [big_int, 3, 2.5]|sort }} {{ [big_int, 1]|max }} {{ {big_int: 'x'}[big_int] }} {{ {big_int: 'x'}[12345678901234567890.0] }}",
+        "{{ big_int / 3 }} {{ (2 ** 53 + 1) / 1 }} {{ 10 ** 30 / 3 }} {{ big_int / neg_big }} {{ 1 / 3 }} {{ 2 ** 64 / 2 ** 10 }} {{ big_int|round(-5) }} {{ 15|round(-1) }} {{ 25|round(-1) }} {{ -25|round(-1) }} {{ 5|round(2) }} {{ big_int - big_int }} {{ (big_int - big_int) is integer }} {{ big_int * 0.5 }} {{ range(big_int, big_int + 3)|list }}",
+        "{% for k, v in big_args|dictsort %}{{ k }}={{ v }};{% endfor %}|{{ '%d|%x|%s|%r|%10d|%-25d|%+d' % (big_int, big_int, big_int, neg_big, 5, big_int, big_int) }}|{{ '{}|{:,}|{:x}|{:>30}|{:e}'.format(big_int, big_int, big_int, neg_big, big_int) }}",
+        // exact float arithmetic
+        "{{ 7.5 // 2 }} {{ -7.5 // 2 }} {{ 7.5 % -2 }} {{ -0.0 % 5 }} {{ 5 % -0.5 }} {{ -7 // 2.0 }} {{ 1e308 * 10 }} {{ 3 ** -2 }} {{ 2 ** 0.5 }} {{ -8 // 3 }} {{ -8 % 3 }} {{ 0.1 + 0.2 }} {{ 1e16 }} {{ 1e-5 }} {{ 123456789012345678.0 }}",
+        // strings are code points: ordering
+        "{{ cp_words|sort|join(',') }}|{{ cp_words|sort(case_sensitive=true)|join(',') }}|{{ cp_words|sort(reverse=true)|join(',') }}|{{ cp_dict|dictsort }}|{{ cp_dict|dictsort(true) }}|{{ cp_dict|dictsort(by='value', reverse=true) }}",
+        "{{ cp_words|min }}|{{ cp_words|max }}|{{ cp_words|min(case_sensitive=true) }}|{{ cp_words|max(case_sensitive=true) }}|{{ cp_dict|tojson(sort_keys=true) }}|{{ cp_words|unique|list }}|{{ 'ｑ' < '𝑥' }}|{{ '\uffff' < '𝑥' }}|{{ ['𝑥', 'ｑ']|sort|first }}|{{ cp_words|groupby('0')|map(attribute='grouper')|list }}",
+        // strings are code points: indexes, widths, padding
+        "{{ emoji_s.find('x') }} {{ emoji_s.rfind('😀') }} {{ emoji_s.index('b') }} {{ emoji_s.rindex('😀') }} {{ emoji_s.find('x', 2) }} {{ emoji_s.find('😀', 1, 3) }} {{ emoji_s.count('😀', 1) }} {{ emoji_s.count('') }} {{ emoji_s.startswith('x', 1) }} {{ emoji_s.endswith('😀', 0, 3) }} {{ emoji_s.find('a', -2) }} {{ emoji_s.find('', 9) }}",
+        "[{{ emoji_s.center(9, '*') }}][{{ emoji_s.ljust(8, '🎉') }}][{{ emoji_s.rjust(8) }}][{{ emoji_s|center(10) }}][{{ emoji_s.zfill(8) }}][{{ emoji_s|truncate(5, true, '…', 0) }}][{{ emoji_s|truncate(6, false, '.', 0) }}][{{ 'a😀 b😀 c'|truncate(6, false, '!', 0) }}]",
+        "[{{ '%-6s|%6s|%.2s|%3c|%c' % (emoji_s, emoji_s, emoji_s, '😀', 128512) }}][{{ '{:>8}|{:^8}|{:<8}|{:.3}|{:😀^7}'.format(emoji_s, emoji_s, emoji_s, emoji_s, 'ab') }}][{{ '😀\t😀😀\tx'.expandtabs(4) }}][{{ '😀a😀'.strip('😀') }}][{{ '😀a😁'.rstrip('😀😁') }}]",
+        // full case mapping (Python's unicodedata), Final_Sigma, Jinja's own title filter
+        "{{ turkish.lower() }}|{{ turkish.lower()|length }}|{{ 'ß'.upper() }}|{{ 'ß'.swapcase() }}|{{ 'ǆ'.title() }}|{{ 'ǆemal'.capitalize() }}|{{ greek.lower() }}|{{ greek.title() }}|{{ greek.swapcase() }}|{{ greek.capitalize() }}|{{ ligatures.upper() }}|{{ ligatures.lower() }}|{{ ligatures.title() }}|{{ ligatures.swapcase() }}|{{ 'Straße ǅ'.casefold() }}",
+        "{{ turkish|lower }}|{{ 'ß'|upper }}|{{ ligatures|title }}|{{ 'hello wORLD 2x-ray (a)[b]<c> {d}'|title }}|{{ 'hello wORLD 2x'.title() }}|{{ ligatures|capitalize }}|{{ 'ǅ'.isupper() }}{{ 'ǅ'.istitle() }}{{ 'ǅ'.islower() }}{{ 'ß'.islower() }}{{ 'ª'.islower() }}{{ 'İ'.isupper() }}{{ 'Ǆemal'.istitle() }}{{ 'ǅemal'.istitle() }}|{{ 'ǆ' is lower }}{{ 'Σ' is upper }}",
+        "{{ '𝑥'.isalpha() }}{{ '٣'.isdigit() }}{{ '٣'.isdecimal() }}{{ 'Ⅷ'.isnumeric() }}{{ 'Ⅷ'.isdigit() }}{{ '²'.isdigit() }}{{ '²'.isdecimal() }}{{ '\u3000'.isspace() }}{{ '\u200b'.isspace() }}{{ 'a😀'.isalnum() }}|{{ '٣٤'|int }}|{{ ' ١٢.٥ '|float }}|{{ '1__0'|int(7) }}|{{ '0x1f'|int(0, 16) }}|{{ '0x1f'|int(base=16) }}|{{ 'inf'|float }}|{{ '1_0.5'|float }}|{{ ('x\u3000y\u2028z'|string).split() }}",
+        // round on the exact binary value, float formats
+        "{{ 2.675|round(2) }} {{ 0.125|round(2) }} {{ 0.375|round(2) }} {{ 2.5|round }} {{ 3.5|round }} {{ -0.5|round }} {{ 1234.5678|round(-2) }} {{ 1.005|round(2) }} {{ 2.675|round(2, 'floor') }} {{ 2.671|round(2, 'ceil') }} {{ 1e300|round(2) }} {{ 0.1|round(20) }} {{ 1.5|round(0, 'floor') }} {{ 2|round(1, 'ceil') }} {{ 1e22|round(-22) }} {{ 123.456|round(-1, 'floor') }}",
+        "{{ '%.2f|%.0f|%.0f|%e|%g|%G|%.3g|%10.4f|%-10.2e|%+d|% d|%05d|%-5d|%x|%#x|%#o|%X|%c|%.3d|%+.1f|%g|%g|%#g|%.0e|%#.0f|%i' % (0.125, 2.5, 3.5, 12345.678, 0.0001234, 1e20, 3.14159, -2.5, 123.456, 5, 7, -42, -42, 255, 255, 8, 255, 233, 5, -0.04, 1e-5, 123456789.0, 1.0, 15.5, 3.0, 2.9) }}",
+        "{{ '{:.2f}|{:e}|{:g}|{:,}|{:_}|{:08.3f}|{:+.1%}|{:x}|{:#b}|{:=+8d}|{:.3}|{}|{:.0f}|{:.3}|{:.10}|{:G}|{:>10.3e}|{:<+9,.2f}|{: d}|{:,.2f}|{:.1f}|{:z.1f}'.format(2.675, 0.000123, 1234567.0, 1234567, 10**20, -3.14159, 0.256, 255, 5, 42, 3.14159, 1e16, 0.5, 1234.5, 1/3, 1e-10, 12345.6789, 1234.5, 7, 1234567.891, -0.04, -0.04) }}",
+        // wordcount splits like Jinja2 (\w+ runs)
+        "{{ 'Hello, World! foo_bar 42 x-y'|wordcount }} {{ 'Ünïcödé wörds ☀️ here 東京'|wordcount }} {{ ''|wordcount }} {{ '...'|wordcount }} {{ s|wordcount }} {{ 'a\u3000b'|wordcount }}",
         // errors (Jinja2 raises; ToolLoop must raise too)
         "{{ raise_exception('custom failure') }}",
         "{{ undefined_var.attr }}",
@@ -123,6 +153,18 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{% endfor %}",
         "{{ 'a' < 1 }}",
         "{% unknowntag %}",
+        "{{ 10 ** 5000 }}",
+        "{{ 'a' * big_int }}",
+        "{{ 'inf'|int }}",
+        "{{ big_int|float * 10 ** 300 }}",
+        "{{ 0.0 ** -1 }}",
+        "{{ 10.0 ** 400 }}",
+        "{{ '{:d}'.format(2.5) }}",
+        "{{ '%x' % 2.5 }}",
+        "{{ '{:s}'.format(5) }}",
+        "{{ emoji_s.center(9, '😀😀') }}",
+        "{{ range(2.0)|list }}",
+        "{{ 2.5|round(1.0) }}",
     ];
 
     [Fact]

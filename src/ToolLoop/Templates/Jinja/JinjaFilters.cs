@@ -64,13 +64,13 @@ internal static class JinjaFilters
             case "forceescape":
                 return value is Markup && name != "forceescape" ? value : new Markup(taint.Whole(Markup.Escape(SoftStr(value, taint)), value));
             case "upper":
-                return WrapLike(value, taint.Whole(PyMethods.Upper(SoftStr(value, taint)), value));
+                return WrapLike(value, taint.Whole(PyUnicode.Upper(SoftStr(value, taint)), value));
             case "lower":
-                return WrapLike(value, taint.Whole(SoftStr(value, taint).ToLowerInvariant(), value));
+                return WrapLike(value, taint.Whole(PyUnicode.Lower(SoftStr(value, taint)), value));
             case "capitalize":
-                return WrapLike(value, taint.Whole(PyMethods.Capitalize(SoftStr(value, taint)), value));
+                return WrapLike(value, taint.Whole(PyUnicode.Capitalize(SoftStr(value, taint)), value));
             case "title":
-                return WrapLike(value, taint.Whole(PyMethods.Title(SoftStr(value, taint)), value));
+                return WrapLike(value, taint.Whole(TitleFilter(SoftStr(value, taint)), value));
             case "d":
             case "default":
                 {
@@ -234,8 +234,8 @@ internal static class JinjaFilters
             case "int":
                 {
                     var dflt = a.Optional(0, "default", 0L);
-                    long numberBase = Py.ToLong(a.Optional(1, "base", 10L));
-                    return ToInt(value, dflt, (int)numberBase);
+                    var numberBase = a.Optional(1, "base", 10L);
+                    return ToInt(value, dflt, numberBase);
                 }
 
             case "float":
@@ -245,31 +245,30 @@ internal static class JinjaFilters
                 }
 
             case "abs":
-                return value switch
-                {
-                    long l => (object)Math.Abs(l),
-                    double d => (object)Math.Abs(d),
-                    bool b => (object)(b ? 1L : 0L),
-                    _ => throw Py.TypeError($"bad operand type for abs(): '{Py.TypeName(value)}'"),
-                };
+                return Py.IsNumber(value) ? PyNumber.Abs(value!) : throw Py.TypeError($"bad operand type for abs(): '{Py.TypeName(value)}'");
             case "round":
                 {
-                    long precision = Py.ToLong(a.Optional(0, "precision", 0L));
+                    var precisionV = a.Optional(0, "precision", 0L);
                     string method = Py.Str(a.Optional(1, "method", "common"));
-                    if (value is long or bool && method == "common" && precision >= 0)
+                    if (method is not ("common" or "ceil" or "floor"))
                     {
-                        return Py.ToLong(value);
+                        throw new JinjaRuntimeException("FilterArgumentError: method must be common, ceil or floor");
                     }
 
-                    double d = Py.ToDouble(value);
-                    double factor = Math.Pow(10, precision);
-                    return method switch
+                    if (!Py.IsNumber(value))
                     {
-                        "common" => Math.Round(d, (int)Math.Clamp(precision, 0, 15), MidpointRounding.ToEven),
-                        "ceil" => Math.Ceiling(d * factor) / factor,
-                        "floor" => Math.Floor(d * factor) / factor,
-                        _ => throw new JinjaRuntimeException("FilterArgumentError: method must be common, ceil or floor"),
-                    };
+                        throw Py.TypeError($"type {Py.TypeName(value)} doesn't define __round__ method");
+                    }
+
+                    if (method == "common")
+                    {
+                        long precision = Py.ToLong(precisionV);
+                        return value is double d ? PyNumber.Round(d, precision) : PyNumber.RoundInt(value!, precision);
+                    }
+
+                    // Jinja2: math.ceil/floor(value * 10 ** precision) / 10 ** precision.
+                    var factor = Py.Arith("**", 10L, precisionV, taint);
+                    return PyNumber.TrueDivide(PyNumber.FloorOrCeil(Py.Arith("*", value, factor, taint)!, method == "ceil"), factor!);
                 }
 
             case "attr":
@@ -395,12 +394,12 @@ internal static class JinjaFilters
                 }
             case "center":
                 {
-                    long width = Py.ToLong(a.Optional(0, "width", 80L));
+                    var width = a.Optional(0, "width", 80L);
                     return PyMethods.Call(interp, SoftStr(value, taint), "center", [width], []);
                 }
 
             case "wordcount":
-                return (long)PyMethods.Split(taint, SoftStr(value, taint), null, -1).Count;
+                return WordCount(SoftStr(value, taint));
             case "pprint":
                 return taint.Whole(Py.Repr(value), value);
             case "batch":
@@ -441,19 +440,34 @@ internal static class JinjaFilters
                     bool killwords = Py.Truthy(a.Optional(1, "killwords", false));
                     string end = Py.Str(a.Optional(2, "end", "..."));
                     long leeway = Py.ToLong(a.Optional(3, "leeway", 5L));
-                    if (s.Length <= length + leeway)
+                    int endLength = PyUnicode.Length(end);
+                    if (length < endLength)
+                    {
+                        throw new JinjaRuntimeException($"AssertionError: expected length >= {endLength}, got {length}");
+                    }
+
+                    if (leeway < 0)
+                    {
+                        throw new JinjaRuntimeException($"AssertionError: expected leeway >= 0, got {leeway}");
+                    }
+
+                    if (PyUnicode.Length(s) <= length + leeway)
                     {
                         return s;
                     }
 
-                    if (killwords)
+                    // s[:length - len(end)], then (unless killwords) .rsplit(" ", 1)[0].
+                    string cut = s[..PyUnicode.ToUtf16Index(s, (int)Math.Min(length - endLength, int.MaxValue))];
+                    if (!killwords)
                     {
-                        return taint.Whole(s[..(int)Math.Max(0, length - end.Length)] + end, s);
+                        int sp = cut.LastIndexOf(' ');
+                        if (sp >= 0)
+                        {
+                            cut = cut[..sp];
+                        }
                     }
 
-                    string cut = s[..(int)Math.Max(0, length - end.Length)];
-                    int sp = cut.LastIndexOf(' ');
-                    return taint.Whole((sp >= 0 ? cut[..sp] : "") + end, s);
+                    return taint.Whole(cut + end, s);
                 }
 
             case "striptags":
@@ -574,8 +588,62 @@ internal static class JinjaFilters
         _ => taint.Whole(Py.Str(value), value),
     };
 
+    /// <summary>Jinja's ignore_case: strings compare by their <c>lower()</c>.</summary>
     private static object? SortKey(object? v, bool caseSensitive) =>
-        !caseSensitive && v is string s ? s.ToLowerInvariant() : !caseSensitive && v is Markup m ? m.Value.ToLowerInvariant() : v;
+        !caseSensitive && v is string s ? PyUnicode.Lower(s) : !caseSensitive && v is Markup m ? PyUnicode.Lower(m.Value) : v;
+
+    /// <summary>Jinja's <c>title</c> filter (not <c>str.title</c>): split at runs of <c>[-\s({[&lt;]</c>, and in each piece
+    /// upper-case the first character and lower-case the rest.</summary>
+    private static string TitleFilter(string s)
+    {
+        var sb = new System.Text.StringBuilder(s.Length);
+        int i = 0;
+        while (i < s.Length)
+        {
+            int start = i;
+            bool separator = IsTitleSeparator(s, i);
+            while (i < s.Length && IsTitleSeparator(s, i) == separator)
+            {
+                PyUnicode.CodePointAt(s, i, out int w);
+                i += w;
+            }
+
+            string piece = s[start..i];
+            if (separator)
+            {
+                sb.Append(piece);
+                continue;
+            }
+
+            int first = PyUnicode.CodePointAt(piece, 0, out int width);
+            sb.Append(PyUnicode.UpperOf(first)).Append(PyUnicode.Lower(piece[width..]));
+        }
+
+        return sb.ToString();
+
+        static bool IsTitleSeparator(string s, int i) => s[i] is '-' or '(' or '{' or '[' or '<' || PyUnicode.IsSpace(s[i]);
+    }
+
+    /// <summary>Jinja's <c>wordcount</c>: the number of runs of <c>\w</c> (Python's word characters: alphanumerics and <c>_</c>).</summary>
+    private static long WordCount(string s)
+    {
+        long count = 0;
+        bool inWord = false;
+        for (int i = 0; i < s.Length;)
+        {
+            int cp = PyUnicode.CodePointAt(s, i, out int w);
+            i += w;
+            bool word = cp == '_' || PyUnicode.IsAlnum(cp);
+            if (word && !inWord)
+            {
+                count++;
+            }
+
+            inWord = word;
+        }
+
+        return count;
+    }
 
     private static List<object?> StableSort(List<object?> items, Func<object?, object?> key, bool reverse)
     {
@@ -611,44 +679,28 @@ internal static class JinjaFilters
         return item;
     }
 
-    private static object? ToInt(object? value, object? dflt, int numberBase)
+    /// <summary>Jinja's <c>int</c> filter: <c>int(value, base)</c> for strings, <c>int(value)</c> otherwise, then
+    /// <c>int(float(value))</c> (so <c>"42.23"|int</c> is 42), then the default on TypeError or ValueError.</summary>
+    private static object? ToInt(object? value, object? dflt, object? numberBase)
     {
         switch (value)
         {
-            case long or bool:
-                return Py.ToLong(value);
+            case long or bool or System.Numerics.BigInteger:
+                return value is bool b ? (b ? 1L : 0L) : value;
             case double d:
-                return double.IsFinite(d) ? (long)Math.Truncate(d) : dflt;
+                // int(nan) raises ValueError (so the default applies); int(inf) raises OverflowError, which Jinja lets through.
+                return double.IsNaN(d) ? dflt : PyNumber.FromDouble(d);
             case string or Markup:
                 {
-                    string s = Py.AsString(value)!.Trim().Replace("_", "", StringComparison.Ordinal);
-                    if (numberBase == 10 && long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l))
+                    string s = Py.AsString(value)!;
+                    // A base that is not an int in 2..36 (or 0) is a TypeError or ValueError: Jinja goes on to float().
+                    int radix = numberBase is long or bool ? (int)Math.Clamp(Py.ToLong(numberBase), -1, 37) : -1;
+                    if (PyNumber.ParseInt(s, radix) is { } parsed)
                     {
-                        return l;
+                        return parsed;
                     }
 
-                    if (numberBase != 10)
-                    {
-                        try
-                        {
-                            string digits = s.ToLowerInvariant();
-                            if (numberBase == 16 && digits.StartsWith("0x", StringComparison.Ordinal))
-                            {
-                                digits = digits[2..];
-                            }
-
-                            return Convert.ToInt64(digits, numberBase);
-                        }
-                        catch (FormatException)
-                        {
-                        }
-                        catch (ArgumentException)
-                        {
-                        }
-                    }
-
-                    var f = ToFloat(value);
-                    return f is double fd && double.IsFinite(fd) ? (long)Math.Truncate(fd) : dflt;
+                    return PyNumber.ParseFloat(s) is double f && !double.IsNaN(f) ? PyNumber.FromDouble(f) : dflt;
                 }
 
             default:
@@ -658,23 +710,8 @@ internal static class JinjaFilters
 
     private static double? ToFloat(object? value) => value switch
     {
-        long or bool or double => Py.ToDouble(value),
-        string or Markup => ParseFloat(Py.AsString(value)!),
+        long or bool or double or System.Numerics.BigInteger => Py.ToDouble(value),
+        string or Markup => PyNumber.ParseFloat(Py.AsString(value)!),
         _ => null,
     };
-
-    private static double? ParseFloat(string s)
-    {
-        s = s.Trim().Replace("_", "", StringComparison.Ordinal);
-        string lower = s.ToLowerInvariant();
-        switch (lower.TrimStart('+', '-'))
-        {
-            case "inf" or "infinity":
-                return lower.StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity;
-            case "nan":
-                return double.NaN;
-        }
-
-        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : null;
-    }
 }

@@ -70,6 +70,11 @@ internal sealed class JinjaInterpreter
     {
         _globals.Set("range", new BuiltinFunction("range", (_, args, _) =>
         {
+            if (args.Any(a => a is System.Numerics.BigInteger))
+            {
+                return BigRange(args);
+            }
+
             long start = 0, stop, step = 1;
             switch (args.Count)
             {
@@ -175,6 +180,37 @@ internal sealed class JinjaInterpreter
             }));
             return new PyNamespace(ns);
         }));
+    }
+
+    /// <summary><c>range</c> over ints beyond 64 bits (Python allows them; the sandbox still caps the length).</summary>
+    private static PyList BigRange(List<object?> args)
+    {
+        System.Numerics.BigInteger start = 0, stop, step = 1;
+        switch (args.Count)
+        {
+            case 1: stop = PyNumber.ToBig(args[0]); break;
+            case 2: start = PyNumber.ToBig(args[0]); stop = PyNumber.ToBig(args[1]); break;
+            case 3: start = PyNumber.ToBig(args[0]); stop = PyNumber.ToBig(args[1]); step = PyNumber.ToBig(args[2]); break;
+            default: throw Py.TypeError($"range expected at most 3 arguments, got {args.Count}");
+        }
+
+        if (step.IsZero)
+        {
+            throw new JinjaRuntimeException("ValueError: range() arg 3 must not be zero");
+        }
+
+        var items = new List<object?>();
+        for (var i = start; step.Sign > 0 ? i < stop : i > stop; i += step)
+        {
+            if (items.Count >= MaxRange)
+            {
+                throw new JinjaRuntimeException($"OverflowError: Range too big. The sandbox blocks ranges larger than MAX_RANGE ({MaxRange}).");
+            }
+
+            items.Add(PyNumber.Normalize(i));
+        }
+
+        return new PyList(items);
     }
 
     // ---- output ----
@@ -578,8 +614,8 @@ internal sealed class JinjaInterpreter
         }
         catch (OverflowException e)
         {
-            // Checked 64-bit arithmetic on template values: Python would use big integers.
-            throw new JinjaRuntimeException("OverflowError: integer result too large for 64-bit integers", e) { Position = expr.Position };
+            // A conversion to a machine integer that Python would refuse too (an index or count beyond 64 bits).
+            throw new JinjaRuntimeException("OverflowError: Python int too large to convert to C ssize_t", e) { Position = expr.Position };
         }
     }
 
@@ -657,14 +693,7 @@ internal sealed class JinjaInterpreter
 
                     var l = Eval(b.Left, scope);
                     var r = Eval(b.Right, scope);
-                    try
-                    {
-                        return Py.Arith(b.Op, l, r, Taint);
-                    }
-                    catch (OverflowException)
-                    {
-                        throw new JinjaRuntimeException("OverflowError: integer result too large for ToolLoop's 64-bit integers");
-                    }
+                    return Py.Arith(b.Op, l, r, Taint);
                 }
 
             case JinjaNode.Expr.Concat cc:
@@ -694,10 +723,10 @@ internal sealed class JinjaInterpreter
                         {
                             "==" => Py.Eq(left, right),
                             "!=" => !Py.Eq(left, right),
-                            "<" => Py.Compare(left, right, op) < 0,
-                            "<=" => Py.Compare(left, right, op) <= 0,
-                            ">" => Py.Compare(left, right, op) > 0,
-                            ">=" => Py.Compare(left, right, op) >= 0,
+                            "<" => Py.CompareOp(op, left, right),
+                            "<=" => Py.CompareOp(op, left, right),
+                            ">" => Py.CompareOp(op, left, right),
+                            ">=" => Py.CompareOp(op, left, right),
                             "in" => Py.Contains(right, left),
                             "notin" => !Py.Contains(right, left),
                             _ => throw new InvalidOperationException("unknown comparison " + op),
@@ -759,7 +788,7 @@ internal sealed class JinjaInterpreter
         var v = Eval(e, scope);
         return v switch
         {
-            null or long or bool => v,
+            null or long or bool or System.Numerics.BigInteger => v,
             Undefined u => throw Py.UndefinedError(u),
             _ => throw Py.TypeError("slice indices must be integers or None or have an __index__ method"),
         };

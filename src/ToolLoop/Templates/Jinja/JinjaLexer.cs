@@ -500,19 +500,18 @@ internal sealed class JinjaLexer
 
             if (digits.Length > 0)
             {
-                long value = 0;
-                foreach (char d in digits.ToString())
+                if ((long)digits.Length * 4 > PyNumber.MaxIntBits)
                 {
-                    int digit = Convert.ToInt32(d.ToString(), 16);
-                    if (value > (long.MaxValue - digit) / radix)
-                    {
-                        throw Error("integer literal too large for 64-bit integers", start);
-                    }
-
-                    value = (value * radix) + digit;
+                    throw Error("integer literal too large", start);
                 }
 
-                _tokens.Add(new JinjaToken(JinjaTokenKind.Integer, _src[start..j], start, value));
+                var value = System.Numerics.BigInteger.Zero;
+                foreach (char d in digits.ToString())
+                {
+                    value = (value * radix) + Convert.ToInt32(d.ToString(), 16);
+                }
+
+                _tokens.Add(new JinjaToken(JinjaTokenKind.Integer, _src[start..j], start, PyNumber.Normalize(value)));
                 _pos = j;
                 return;
             }
@@ -557,7 +556,15 @@ internal sealed class JinjaLexer
         }
         else
         {
-            object value = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long l) ? (object)l : double.Parse(text, CultureInfo.InvariantCulture);
+            // Python ints have no size limit, but converting more than 4300 decimal digits raises.
+            if (text.Length > PyNumber.MaxStrDigits)
+            {
+                throw Error($"integer literal of more than {PyNumber.MaxStrDigits} digits", start);
+            }
+
+            object value = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long l)
+                ? l
+                : PyNumber.Normalize(System.Numerics.BigInteger.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture));
             _tokens.Add(new JinjaToken(JinjaTokenKind.Integer, text, start, value));
         }
 

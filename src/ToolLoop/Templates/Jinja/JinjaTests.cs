@@ -23,26 +23,26 @@ internal static class JinjaTests
             case "boolean": return value is bool;
             case "false": return value is false;
             case "true": return value is true;
-            case "integer": return value is long;
+            case "integer": return value is long or System.Numerics.BigInteger;
             case "float": return value is double;
-            case "number": return value is long or double or bool;
+            case "number": return Py.IsNumber(value);
             case "string": return value is string or Markup;
             case "mapping": return value is PyDict;
             case "iterable": return value is string or Markup or PyList or PyDict or Undefined;
             case "sequence": return value is string or Markup or PyList or PyDict or Undefined;
             case "callable": return value is PyCallable;
             case "escaped": return value is Markup;
-            case "lower": return Py.Str(value) is var l && l.Any(char.IsLetter) && !l.Any(char.IsUpper);
-            case "upper": return Py.Str(value) is var u && u.Any(char.IsLetter) && !u.Any(char.IsLower);
-            case "even": return Py.ToLong(value) % 2 == 0;
-            case "odd": return Py.ToLong(value) % 2 != 0;
-            case "divisibleby": return Py.ToLong(value) % Py.ToLong(Arg(0)) == 0;
+            case "lower": return PyUnicode.StrIsLower(Py.Str(value));
+            case "upper": return PyUnicode.StrIsUpper(Py.Str(value));
+            case "even": return Py.Eq(Remainder(value, 2L), 0L);
+            case "odd": return Py.Eq(Remainder(value, 2L), 1L);
+            case "divisibleby": return Py.Eq(Remainder(value, Arg(0)), 0L);
             case "eq" or "equalto" or "==": return Py.Eq(value, Arg(0));
             case "ne" or "!=": return !Py.Eq(value, Arg(0));
-            case "lt" or "<" or "lessthan": return Py.Compare(value, Arg(0), "<") < 0;
-            case "le" or "<=": return Py.Compare(value, Arg(0), "<=") <= 0;
-            case "gt" or ">" or "greaterthan": return Py.Compare(value, Arg(0), ">") > 0;
-            case "ge" or ">=": return Py.Compare(value, Arg(0), ">=") >= 0;
+            case "lt" or "<" or "lessthan": return Py.CompareOp("<", value, Arg(0));
+            case "le" or "<=": return Py.CompareOp("<=", value, Arg(0));
+            case "gt" or ">" or "greaterthan": return Py.CompareOp(">", value, Arg(0));
+            case "ge" or ">=": return Py.CompareOp(">=", value, Arg(0));
             case "in": return Py.Contains(Arg(0), value);
             case "sameas":
                 {
@@ -57,4 +57,7 @@ internal static class JinjaTests
                 throw new JinjaRuntimeException($"TemplateRuntimeError: No test named '{name}' found.");
         }
     }
+
+    /// <summary><c>value % divisor</c> as Jinja's odd, even and divisibleby tests compute it (a string value formats).</summary>
+    private static object? Remainder(object? value, object? divisor) => Py.Arith("%", value, divisor, new TaintTracker());
 }

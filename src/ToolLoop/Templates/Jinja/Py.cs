@@ -1,22 +1,24 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace ToolLoop;
 
 /// <summary>Python semantics for the values a template sees: truthiness, <c>str()</c>/<c>repr()</c>,
 /// equality and ordering, arithmetic, membership, iteration, indexing and slicing.</summary>
-/// <remarks>Values are: null (None), <see cref="Undefined"/>, bool, long, double, string,
+/// <remarks>Values are: null (None), <see cref="Undefined"/>, bool, long and <see cref="BigInteger"/> (int; see
+/// <see cref="PyNumber"/>), double, string,
 /// <see cref="Markup"/>, <see cref="PyList"/>, <see cref="PyDict"/>, <see cref="PyNamespace"/>,
 /// <see cref="PyCallable"/> and <see cref="LoopContext"/>.</remarks>
 internal static class Py
 {
-    public static bool IsPyWhitespace(char c) => c is ' ' or '\t' or '\n' or '\r' or '\v' or '\f' or '\x1c' or '\x1d' or '\x1e' or '\x1f' or '\x85' || (c > 0x7f && char.IsWhiteSpace(c));
+    public static bool IsPyWhitespace(char c) => PyUnicode.IsSpace(c);
 
     public static string TypeName(object? v) => v switch
     {
         null => "NoneType",
         bool => "bool",
-        long => "int",
+        long or BigInteger => "int",
         double => "float",
         string => "str",
         Markup => "Markup",
@@ -30,7 +32,7 @@ internal static class Py
         _ => v.GetType().Name,
     };
 
-    public static bool IsNumber(object? v) => v is long or double or bool;
+    public static bool IsNumber(object? v) => PyNumber.IsNumber(v);
 
     public static bool IsString(object? v) => v is string or Markup;
 
@@ -51,6 +53,7 @@ internal static class Py
         null => false,
         bool b => b,
         long l => l != 0,
+        BigInteger big => !big.IsZero,
         double d => d != 0,
         string s => s.Length > 0,
         Markup m => m.Value.Length > 0,
@@ -89,6 +92,7 @@ internal static class Py
             case null: sb.Append("None"); break;
             case bool b: sb.Append(b ? "True" : "False"); break;
             case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
+            case BigInteger big: sb.Append(PyNumber.IntToString(big)); break;
             case double d: sb.Append(FloatRepr(d)); break;
             case string s: AppendStringRepr(sb, s); break;
             case Markup m: sb.Append("Markup("); AppendStringRepr(sb, m.Value); sb.Append(')'); break;
@@ -218,22 +222,7 @@ internal static class Py
         sb.Append(quote);
     }
 
-    private static bool IsPrintable(int cp)
-    {
-        if (cp is >= 0xD800 and <= 0xDFFF)
-        {
-            return false;
-        }
-
-        var cat = CharUnicodeInfo.GetUnicodeCategory(cp);
-        return cat switch
-        {
-            UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
-                or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                or UnicodeCategory.SpaceSeparator => false,
-            _ => true,
-        };
-    }
+    private static bool IsPrintable(int cp) => PyUnicode.IsPrintable(cp);
 
     /// <summary>Python's <c>repr(float)</c>: the shortest round-tripping digits, fixed notation for
     /// exponents in [-4, 16), otherwise scientific with a two-digit minimum exponent.</summary>
@@ -334,18 +323,8 @@ internal static class Py
                     return sb is not null && string.Equals(AsString(a), sb, StringComparison.Ordinal);
                 }
 
-            case bool or long or double:
-                if (!IsNumber(b))
-                {
-                    return false;
-                }
-
-                if (a is double || b is double)
-                {
-                    return ToDouble(a) == ToDouble(b);
-                }
-
-                return ToLong(a) == ToLong(b);
+            case bool or long or double or BigInteger:
+                return IsNumber(b) && PyNumber.Equal(a, b!);
             case PyList la:
                 {
                     if (b is not PyList lb || la.IsTuple != lb.IsTuple || la.Count != lb.Count)
@@ -390,6 +369,11 @@ internal static class Py
     /// <summary>A width or count for building a string: at least 0, and refused above the string limit.</summary>
     public static int ToWidth(object? v)
     {
+        if (v is BigInteger big)
+        {
+            return big.Sign < 0 ? 0 : throw new JinjaRuntimeException("OverflowError: Python int too large to convert to C ssize_t");
+        }
+
         long n = ToLong(v);
         if (n > JinjaInterpreter.HardStringLimit)
         {
@@ -399,21 +383,17 @@ internal static class Py
         return (int)Math.Max(0, n);
     }
 
+    /// <summary>Python's <c>operator.index</c>: an int (or bool) that fits 64 bits; floats are refused as Python refuses them.</summary>
     public static long ToLong(object? v) => v switch
     {
         bool b => b ? 1 : 0,
         long l => l,
-        double d => (long)d,
-        _ => throw TypeError($"an integer is required, not '{TypeName(v)}'"),
+        BigInteger => throw new JinjaRuntimeException("OverflowError: Python int too large to convert to C ssize_t"),
+        double => throw TypeError("'float' object cannot be interpreted as an integer"),
+        _ => throw TypeError($"'{TypeName(v)}' object cannot be interpreted as an integer"),
     };
 
-    public static double ToDouble(object? v) => v switch
-    {
-        bool b => b ? 1 : 0,
-        long l => l,
-        double d => d,
-        _ => throw TypeError($"must be real number, not {TypeName(v)}"),
-    };
+    public static double ToDouble(object? v) => PyNumber.ToDouble(v);
 
     /// <summary>Python ordering; throws TypeError for unorderable types.</summary>
     public static int Compare(object? a, object? b, string op = "<")
@@ -430,18 +410,13 @@ internal static class Py
 
         if (IsNumber(a) && IsNumber(b))
         {
-            if (a is double || b is double)
-            {
-                double x = ToDouble(a), y = ToDouble(b);
-                return x < y ? -1 : x > y ? 1 : 0;
-            }
-
-            return ToLong(a).CompareTo(ToLong(b));
+            // Sorting treats unordered values (NaN) as equal, as Python's sort effectively does.
+            return PyNumber.Compare(a!, b!) ?? 0;
         }
 
         if (IsString(a) && IsString(b))
         {
-            return Math.Sign(string.CompareOrdinal(AsString(a), AsString(b)));
+            return Math.Sign(PyUnicode.CompareCodePoints(AsString(a)!, AsString(b)!));
         }
 
         if (a is PyList la && b is PyList lb && la.IsTuple == lb.IsTuple)
@@ -459,6 +434,40 @@ internal static class Py
         }
 
         throw TypeError($"'{op}' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");
+    }
+
+    /// <summary>Python's comparison operators (<c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>): like
+    /// <see cref="Compare"/>, except that a NaN makes every ordering false.</summary>
+    public static bool CompareOp(string op, object? a, object? b)
+    {
+        if (IsNumber(a) && IsNumber(b))
+        {
+            return PyNumber.Compare(a!, b!) is int c && Holds(op, c);
+        }
+
+        if (a is PyList la && b is PyList lb && la.IsTuple == lb.IsTuple)
+        {
+            int n = Math.Min(la.Count, lb.Count);
+            for (int i = 0; i < n; i++)
+            {
+                if (!Eq(la.Items[i], lb.Items[i]))
+                {
+                    return CompareOp(op, la.Items[i], lb.Items[i]);
+                }
+            }
+
+            return Holds(op, la.Count.CompareTo(lb.Count));
+        }
+
+        return Holds(op, Compare(a, b, op));
+
+        static bool Holds(string op, int c) => op switch
+        {
+            "<" => c < 0,
+            "<=" => c <= 0,
+            ">" => c > 0,
+            _ => c >= 0,
+        };
     }
 
     /// <summary>List.Sort, unwrapping the template error a comparison raised (List.Sort wraps it).</summary>
@@ -509,12 +518,7 @@ internal static class Py
 
         if (IsNumber(a) && IsNumber(b))
         {
-            if (a is double || b is double)
-            {
-                return ToDouble(a) + ToDouble(b);
-            }
-
-            return checked(ToLong(a) + ToLong(b));
+            return PyNumber.Add(a!, b!);
         }
 
         if (a is PyList la && b is PyList lb && la.IsTuple == lb.IsTuple)
@@ -547,75 +551,40 @@ internal static class Py
                 return Add(a, b, taint);
             case "-":
                 RequireNumbers(op, a, b);
-                return a is double || b is double ? (object)(ToDouble(a) - ToDouble(b)) : checked(ToLong(a) - ToLong(b));
+                return PyNumber.Subtract(a!, b!);
             case "*":
                 if (IsNumber(a) && IsNumber(b))
                 {
-                    return a is double || b is double ? (object)(ToDouble(a) * ToDouble(b)) : checked(ToLong(a) * ToLong(b));
+                    return PyNumber.Multiply(a!, b!);
                 }
 
-                if (IsString(a) && b is long or bool)
+                if (IsString(a) && IsIntLike(b))
                 {
-                    return Repeat(AsString(a)!, ToLong(b), a, taint);
+                    return Repeat(AsString(a)!, RepeatCount(b), a, taint);
                 }
 
-                if (IsString(b) && a is long or bool)
+                if (IsString(b) && IsIntLike(a))
                 {
-                    return Repeat(AsString(b)!, ToLong(a), b, taint);
+                    return Repeat(AsString(b)!, RepeatCount(a), b, taint);
                 }
 
-                if (a is PyList la && b is long or bool)
+                if (a is PyList la && IsIntLike(b))
                 {
-                    return RepeatList(la, ToLong(b));
+                    return RepeatList(la, RepeatCount(b));
                 }
 
-                if (b is PyList lb && a is long or bool)
+                if (b is PyList lb && IsIntLike(a))
                 {
-                    return RepeatList(lb, ToLong(a));
+                    return RepeatList(lb, RepeatCount(a));
                 }
 
                 throw TypeError($"unsupported operand type(s) for *: '{TypeName(a)}' and '{TypeName(b)}'");
             case "/":
-                {
-                    RequireNumbers(op, a, b);
-                    double y = ToDouble(b);
-                    if (y == 0)
-                    {
-                        throw new JinjaRuntimeException("ZeroDivisionError: division by zero");
-                    }
-
-                    return ToDouble(a) / y;
-                }
-
+                RequireNumbers(op, a, b);
+                return PyNumber.TrueDivide(a!, b!);
             case "//":
-                {
-                    RequireNumbers(op, a, b);
-                    if (a is double || b is double)
-                    {
-                        double y = ToDouble(b);
-                        if (y == 0)
-                        {
-                            throw new JinjaRuntimeException("ZeroDivisionError: float floor division by zero");
-                        }
-
-                        return Math.Floor(ToDouble(a) / y);
-                    }
-
-                    long x = ToLong(a), yl = ToLong(b);
-                    if (yl == 0)
-                    {
-                        throw new JinjaRuntimeException("ZeroDivisionError: integer division or modulo by zero");
-                    }
-
-                    long q = x / yl;
-                    if ((x % yl != 0) && ((x < 0) != (yl < 0)))
-                    {
-                        q--;
-                    }
-
-                    return q;
-                }
-
+                RequireNumbers(op, a, b);
+                return PyNumber.FloorDivide(a!, b!);
             case "%":
                 {
                     if (a is Markup markup)
@@ -631,63 +600,12 @@ internal static class Py
                     }
 
                     RequireNumbers(op, a, b);
-                    if (a is double || b is double)
-                    {
-                        double x = ToDouble(a), y = ToDouble(b);
-                        if (y == 0)
-                        {
-                            throw new JinjaRuntimeException("ZeroDivisionError: float modulo");
-                        }
-
-                        double m = x % y;
-                        if (m != 0 && ((m < 0) != (y < 0)))
-                        {
-                            m += y;
-                        }
-
-                        return m;
-                    }
-
-                    long xl = ToLong(a), yl2 = ToLong(b);
-                    if (yl2 == 0)
-                    {
-                        throw new JinjaRuntimeException("ZeroDivisionError: integer division or modulo by zero");
-                    }
-
-                    long r = xl % yl2;
-                    if (r != 0 && ((r < 0) != (yl2 < 0)))
-                    {
-                        r += yl2;
-                    }
-
-                    return r;
+                    return PyNumber.Modulo(a!, b!);
                 }
 
             case "**":
-                {
-                    RequireNumbers(op, a, b);
-                    if (a is double || b is double || ToLong(b) < 0)
-                    {
-                        return Math.Pow(ToDouble(a), ToDouble(b));
-                    }
-
-                    long bas = ToLong(a), e = ToLong(b), result = 1;
-                    while (e > 0)
-                    {
-                        if ((e & 1) != 0)
-                        {
-                            result = checked(result * bas);
-                        }
-
-                        e >>= 1;
-                        if (e > 0)
-                        {
-                            bas = checked(bas * bas);
-                        }
-                    }
-
-                    return result;
-                }
+                RequireNumbers(op, a, b);
+                return PyNumber.Power(a!, b!);
 
             default:
                 throw new InvalidOperationException("unknown operator " + op);
@@ -712,6 +630,13 @@ internal static class Py
             throw TypeError($"unsupported operand type(s) for {op}: '{TypeName(a)}' and '{TypeName(b)}'");
         }
     }
+
+    private static bool IsIntLike(object? v) => v is long or bool or BigInteger;
+
+    /// <summary>A repetition count: negative counts repeat nothing; counts beyond 64 bits cannot be honoured.</summary>
+    private static long RepeatCount(object? v) => v is BigInteger big
+        ? (big.Sign < 0 ? 0 : throw new JinjaRuntimeException("OverflowError: cannot fit 'int' into an index-sized integer"))
+        : ToLong(v);
 
     private static object Repeat(string s, long n, object? original, TaintTracker taint)
     {
@@ -758,13 +683,12 @@ internal static class Py
             throw UndefinedError(u);
         }
 
-        return v switch
+        if (!IsNumber(v))
         {
-            bool b => (object)(negative ? -(b ? 1L : 0L) : (b ? 1L : 0L)),
-            long l => (object)(negative ? checked(-l) : l),
-            double d => (object)(negative ? -d : d),
-            _ => throw TypeError($"bad operand type for unary {(negative ? "-" : "+")}: '{TypeName(v)}'"),
-        };
+            throw TypeError($"bad operand type for unary {(negative ? "-" : "+")}: '{TypeName(v)}'");
+        }
+
+        return negative ? PyNumber.Negate(v!) : v is bool b ? (b ? 1L : 0L) : v;
     }
 
     public static bool Contains(object? container, object? item)
@@ -859,7 +783,7 @@ internal static class Py
 
     public static long Length(object? v) => v switch
     {
-        string s => HasSurrogates(s) ? Chars(s).Count : s.Length,
+        string s => PyUnicode.Length(s),
         Markup m => Length(m.Value),
         PyList l => l.Count,
         PyDict d => d.Count,
@@ -1003,7 +927,7 @@ internal static class Py
 
     private static (int Start, int Stop, int Step, int Count) SliceIndices(SliceValue sl, int length)
     {
-        long step = sl.Step is null ? 1 : ToLong(sl.Step);
+        long step = sl.Step is null ? 1 : SliceIndex(sl.Step);
         if (step == 0)
         {
             throw new JinjaRuntimeException("ValueError: slice step cannot be zero");
@@ -1012,19 +936,22 @@ internal static class Py
         long start, stop;
         if (step > 0)
         {
-            start = sl.Start is null ? 0 : Clamp(ToLong(sl.Start), length, 0, length);
-            stop = sl.Stop is null ? length : Clamp(ToLong(sl.Stop), length, 0, length);
+            start = sl.Start is null ? 0 : Clamp(SliceIndex(sl.Start), length, 0, length);
+            stop = sl.Stop is null ? length : Clamp(SliceIndex(sl.Stop), length, 0, length);
         }
         else
         {
-            start = sl.Start is null ? length - 1 : Clamp(ToLong(sl.Start), length, -1, length - 1);
-            stop = sl.Stop is null ? -1 : Clamp(ToLong(sl.Stop), length, -1, length - 1);
+            start = sl.Start is null ? length - 1 : Clamp(SliceIndex(sl.Start), length, -1, length - 1);
+            stop = sl.Stop is null ? -1 : Clamp(SliceIndex(sl.Stop), length, -1, length - 1);
         }
 
         long count = step > 0 ? (stop > start ? ((stop - start - 1) / step) + 1 : 0) : (start > stop ? ((start - stop - 1) / -step) + 1 : 0);
         // |step| beyond the length selects at most one item; clamping keeps the int arithmetic exact.
         long clampedStep = Math.Clamp(step, -(long)length - 1, (long)length + 1);
         return ((int)start, (int)stop, (int)clampedStep, (int)count);
+
+        // Python clamps slice bounds beyond the machine word instead of raising.
+        static long SliceIndex(object v) => v is BigInteger big ? (big.Sign < 0 ? long.MinValue / 2 : long.MaxValue / 2) : ToLong(v);
 
         static long Clamp(long i, int length, long low, long high)
         {

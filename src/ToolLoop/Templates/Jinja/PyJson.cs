@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -37,6 +38,7 @@ internal static class PyJson
             case null: sb.Append("null"); break;
             case bool b: sb.Append(b ? "true" : "false"); break;
             case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
+            case BigInteger big: sb.Append(PyNumber.IntToString(big)); break;
             case double d:
                 sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : Py.FloatRepr(d));
                 break;
@@ -109,7 +111,9 @@ internal static class PyJson
                             Markup m => m.Value,
                             bool b => b ? "true" : "false",
                             long l => l.ToString(CultureInfo.InvariantCulture),
-                            double d => Py.FloatRepr(d),
+                            BigInteger big => PyNumber.IntToString(big),
+                            double d => double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : Py.FloatRepr(d),
+                            null => "null",
                             _ => throw Py.TypeError($"keys must be str, int, float, bool or None, not {Py.TypeName(kv.Key)}"),
                         };
                         WriteString(sb, key, ascii);
@@ -274,9 +278,10 @@ internal static class PyJson
             case JsonValueKind.Number:
                 {
                     string raw = el.GetRawText();
-                    if (IsIntegerText(raw) && el.TryGetInt64(out long l))
+                    if (IsIntegerText(raw))
                     {
-                        return l;
+                        // Python's json.loads reads every integer as an int, however large.
+                        return el.TryGetInt64(out long l) ? l : ParseBigInteger(raw);
                     }
 
                     return el.TryGetDouble(out double d) ? d : double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture);
@@ -288,4 +293,14 @@ internal static class PyJson
     }
 
     private static bool IsIntegerText(string raw) => raw.AsSpan().IndexOfAny(".eE") < 0;
+
+    private static object ParseBigInteger(string raw)
+    {
+        if (raw.Length - (raw.StartsWith('-') ? 1 : 0) > PyNumber.MaxStrDigits)
+        {
+            throw new TemplateException($"A template input holds an integer of more than {PyNumber.MaxStrDigits} digits, which Python's json.loads refuses.");
+        }
+
+        return PyNumber.Normalize(BigInteger.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+    }
 }

@@ -5,7 +5,7 @@ internal sealed class PyKeyComparer : IEqualityComparer<object>
 {
     public static readonly PyKeyComparer Instance = new();
 
-    public static bool IsHashable(object key) => key is string or long or double or bool or Markup || (key is PyList l && l.IsTuple);
+    public static bool IsHashable(object key) => key is string or long or double or bool or Markup or System.Numerics.BigInteger || (key is PyList l && l.IsTuple);
 
     public new bool Equals(object? x, object? y) => Py.Eq(x, y);
 
@@ -13,9 +13,7 @@ internal sealed class PyKeyComparer : IEqualityComparer<object>
     {
         string s => string.GetHashCode(s, StringComparison.Ordinal),
         Markup m => string.GetHashCode(m.Value, StringComparison.Ordinal),
-        bool b => b ? 1 : 0,
-        long l => l.GetHashCode(),
-        double d => d == Math.Floor(d) && Math.Abs(d) < 9e18 ? ((long)d).GetHashCode() : d.GetHashCode(),
+        bool or long or double or System.Numerics.BigInteger => PyNumber.Hash(obj),
         PyList l => l.Items.Count,
         _ => 0,
     };

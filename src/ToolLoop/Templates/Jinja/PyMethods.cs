@@ -303,19 +303,54 @@ internal static class PyMethods
     public static string Strip(TaintTracker taint, string s, string? chars, bool left, bool right)
     {
         int start = 0, end = s.Length;
+        if (chars is null || !PyUnicode.HasSurrogates(chars) && !PyUnicode.HasSurrogates(s))
+        {
+            if (left)
+            {
+                while (start < end && (chars is null ? Py.IsPyWhitespace(s[start]) : chars.Contains(s[start], StringComparison.Ordinal)))
+                {
+                    start++;
+                }
+            }
+
+            if (right)
+            {
+                while (end > start && (chars is null ? Py.IsPyWhitespace(s[end - 1]) : chars.Contains(s[end - 1], StringComparison.Ordinal)))
+                {
+                    end--;
+                }
+            }
+
+            return taint.Sub(s, start, end - start);
+        }
+
+        // Characters outside the BMP: strip whole code points of the set, never half a surrogate pair.
+        var set = new HashSet<int>();
+        for (int i = 0; i < chars.Length;)
+        {
+            set.Add(PyUnicode.CodePointAt(chars, i, out int w));
+            i += w;
+        }
+
         if (left)
         {
-            while (start < end && (chars is null ? Py.IsPyWhitespace(s[start]) : chars.Contains(s[start], StringComparison.Ordinal)))
+            while (start < end && set.Contains(PyUnicode.CodePointAt(s, start, out int w)))
             {
-                start++;
+                start += w;
             }
         }
 
         if (right)
         {
-            while (end > start && (chars is null ? Py.IsPyWhitespace(s[end - 1]) : chars.Contains(s[end - 1], StringComparison.Ordinal)))
+            while (end > start)
             {
-                end--;
+                int at = end >= 2 && char.IsLowSurrogate(s[end - 1]) && char.IsHighSurrogate(s[end - 2]) && end - 2 >= start ? end - 2 : end - 1;
+                if (!set.Contains(PyUnicode.CodePointAt(s, at, out _)))
+                {
+                    break;
+                }
+
+                end = at;
             }
         }
 
@@ -541,53 +576,38 @@ internal static class PyMethods
         return sb.ToString();
     }
 
-    public static string Title(string s)
+    /// <summary>Python's <c>s[start:end]</c> bounds for the optional arguments of find, count, startswith…:
+    /// code point indexes (None for a missing bound, negatives from the end, clamped), as UTF-16 offsets.
+    /// Null when start lies beyond the end (Python then finds nothing, not even an empty string).</summary>
+    private static (int Start, int End)? Window(string s, object? start, object? end)
     {
-        var sb = new StringBuilder(s.Length);
-        bool prevCased = false;
-        foreach (char c in s)
+        long len = PyUnicode.Length(s);
+        long st = start is null ? 0 : SliceBound(start, len);
+        long en = end is null ? len : SliceBound(end, len);
+        if (st > len)
         {
-            if (char.IsUpper(c) || char.IsLower(c) || char.GetUnicodeCategory(c) == UnicodeCategory.TitlecaseLetter)
-            {
-                sb.Append(prevCased ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c));
-                prevCased = true;
-            }
-            else
-            {
-                sb.Append(c);
-                prevCased = false;
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    public static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
-
-    public static string Upper(string s) => s.ToUpperInvariant().Replace("ß", "SS", StringComparison.Ordinal);
-
-    private static bool StartsOrEnds(string s, object? affix, object? start, object? end, bool starts)
-    {
-        long len = s.Length;
-        long st = start is null ? 0 : Py.ToLong(start);
-        long en = end is null ? len : Py.ToLong(end);
-        if (st < 0)
-        {
-            st = Math.Max(0, st + len);
-        }
-
-        if (en < 0)
-        {
-            en = Math.Max(0, en + len);
+            return null;
         }
 
         en = Math.Min(en, len);
-        if (st > len)
+        int a = PyUnicode.ToUtf16Index(s, (int)st);
+        return (a, en > st ? PyUnicode.ToUtf16Index(s, (int)en) : a);
+
+        static long SliceBound(object v, long len)
+        {
+            long i = v is System.Numerics.BigInteger big ? (big.Sign < 0 ? -len - 1 : len + 1) : Py.ToLong(v);
+            return i < 0 ? Math.Max(0, i + len) : Math.Min(i, len + 1);
+        }
+    }
+
+    private static bool StartsOrEnds(string s, object? affix, object? start, object? end, bool starts)
+    {
+        if (Window(s, start, end) is not var (st, en))
         {
             return false;
         }
 
-        string window = en > st ? s[(int)st..(int)en] : "";
+        string window = s[st..en];
         if (affix is PyList { IsTuple: true } tuple)
         {
             return tuple.Items.Any(a => StartsOrEnds(window, a, null, null, starts));
@@ -595,6 +615,62 @@ internal static class PyMethods
 
         string? text = Py.AsString(affix) ?? throw Py.TypeError($"{(starts ? "startswith" : "endswith")} first arg must be str or a tuple of str, not {Py.TypeName(affix)}");
         return starts ? window.StartsWith(text, StringComparison.Ordinal) : window.EndsWith(text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The padding for center/ljust/rjust/zfill: the width in code points against the string's length.</summary>
+    private static string Pad(TaintTracker taint, string s, object? widthV, string fill, string method)
+    {
+        int width = Py.ToWidth(widthV);
+        int length = PyUnicode.Length(s);
+        if (length >= width)
+        {
+            return s;
+        }
+
+        int pad = width - length;
+        int left = method switch
+        {
+            "ljust" => 0,
+            "rjust" => pad,
+            _ => (pad / 2) + (pad & width & 1),
+        };
+        return taint.Whole(Repeat(fill, left) + s + Repeat(fill, pad - left), s);
+
+        static string Repeat(string fill, int n) => fill.Length == 1 ? new string(fill[0], n) : string.Concat(Enumerable.Repeat(fill, n));
+    }
+
+    /// <summary>Python's <c>str.expandtabs</c>: each tab pads to the next multiple of tabsize; newlines reset the column.</summary>
+    private static string ExpandTabs(string s, long tabSize)
+    {
+        var sb = new StringBuilder(s.Length);
+        long column = 0;
+        for (int i = 0; i < s.Length;)
+        {
+            int cp = PyUnicode.CodePointAt(s, i, out int w);
+            if (cp == '\t')
+            {
+                if (tabSize > 0)
+                {
+                    long n = tabSize - (column % tabSize);
+                    if (sb.Length + n > JinjaInterpreter.HardStringLimit)
+                    {
+                        throw new JinjaRuntimeException("MemoryError: string too large");
+                    }
+
+                    sb.Append(' ', (int)n);
+                    column += n;
+                }
+            }
+            else
+            {
+                sb.Append(s, i, w);
+                column = cp is '\n' or '\r' ? 0 : column + 1;
+            }
+
+            i += w;
+        }
+
+        return sb.ToString();
     }
 
     private static object? CallString(JinjaInterpreter interp, string s, string name, Args a)
@@ -645,13 +721,12 @@ internal static class PyMethods
                     return ReferenceEquals(r, s) ? s : taint.Whole(r, s, newV);
                 }
 
-            case "upper": return taint.Whole(Upper(s), s);
-            case "lower": return taint.Whole(s.ToLowerInvariant(), s);
-            case "casefold": return taint.Whole(s.ToLowerInvariant(), s);
-            case "title": return taint.Whole(Title(s), s);
-            case "capitalize": return taint.Whole(Capitalize(s), s);
-            case "swapcase":
-                return taint.Whole(new string([.. s.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c))]), s);
+            case "upper": return taint.Whole(PyUnicode.Upper(s), s);
+            case "lower": return taint.Whole(PyUnicode.Lower(s), s);
+            case "casefold": return taint.Whole(PyUnicode.CaseFold(s), s);
+            case "title": return taint.Whole(PyUnicode.Title(s), s);
+            case "capitalize": return taint.Whole(PyUnicode.Capitalize(s), s);
+            case "swapcase": return taint.Whole(PyUnicode.SwapCase(s), s);
             case "format":
                 return taint.Whole(PyFormat.Format(interp, s, a.Positional, a.Keywords), s, new PyList(a.Positional), new PyList([.. a.Keywords.Select(k => k.Value)]));
             case "find":
@@ -659,8 +734,16 @@ internal static class PyMethods
             case "index":
             case "rindex":
                 {
-                    string sub = Py.AsString(a.Required(0, "sub")) ?? throw Py.TypeError("must be str");
-                    int idx = name is "find" or "index" ? s.IndexOf(sub, StringComparison.Ordinal) : s.LastIndexOf(sub, StringComparison.Ordinal);
+                    string sub = Py.AsString(a.Required(0, "sub")) ?? throw Py.TypeError("must be str, not " + Py.TypeName(a.Required(0, "sub")));
+                    int idx = -1;
+                    if (Window(s, a.Optional(1, "start", null), a.Optional(2, "end", null)) is var (st, en))
+                    {
+                        int at = name is "find" or "index"
+                            ? s.AsSpan(st, en - st).IndexOf(sub, StringComparison.Ordinal)
+                            : s.AsSpan(st, en - st).LastIndexOf(sub, StringComparison.Ordinal);
+                        idx = at < 0 ? -1 : PyUnicode.ToCodePointIndex(s, st + at);
+                    }
+
                     if (idx < 0 && name is "index" or "rindex")
                     {
                         throw new JinjaRuntimeException("ValueError: substring not found");
@@ -671,15 +754,21 @@ internal static class PyMethods
 
             case "count":
                 {
-                    string sub = Py.AsString(a.Required(0, "sub")) ?? throw Py.TypeError("must be str");
+                    string sub = Py.AsString(a.Required(0, "sub")) ?? throw Py.TypeError("must be str, not " + Py.TypeName(a.Required(0, "sub")));
+                    if (Window(s, a.Optional(1, "start", null), a.Optional(2, "end", null)) is not var (st, en))
+                    {
+                        return 0L;
+                    }
+
+                    string window = s[st..en];
                     if (sub.Length == 0)
                     {
-                        return Py.Length(s) + 1;
+                        return (long)PyUnicode.Length(window) + 1;
                     }
 
                     long n = 0;
                     int p = 0;
-                    while ((p = s.IndexOf(sub, p, StringComparison.Ordinal)) >= 0)
+                    while ((p = window.IndexOf(sub, p, StringComparison.Ordinal)) >= 0)
                     {
                         n++;
                         p += sub.Length;
@@ -700,53 +789,41 @@ internal static class PyMethods
                     return taint.Join(parts, s);
                 }
 
-            case "isdigit":
-            case "isnumeric":
-            case "isdecimal":
-                return s.Length > 0 && s.All(char.IsDigit);
-            case "isalpha": return s.Length > 0 && s.All(char.IsLetter);
-            case "isalnum": return s.Length > 0 && s.All(char.IsLetterOrDigit);
-            case "isspace": return s.Length > 0 && s.All(Py.IsPyWhitespace);
-            case "isupper": return s.Any(char.IsLetter) && !s.Any(char.IsLower);
-            case "islower": return s.Any(char.IsLetter) && !s.Any(char.IsUpper);
-            case "istitle": return s.Length > 0 && Title(s) == s && s.Any(char.IsLetter);
+            case "isdigit": return PyUnicode.All(s, PyUnicode.IsDigit);
+            case "isnumeric": return PyUnicode.All(s, PyUnicode.IsNumeric);
+            case "isdecimal": return PyUnicode.All(s, PyUnicode.IsDecimal);
+            case "isalpha": return PyUnicode.All(s, PyUnicode.IsAlpha);
+            case "isalnum": return PyUnicode.All(s, PyUnicode.IsAlnum);
+            case "isspace": return PyUnicode.All(s, PyUnicode.IsSpace);
+            case "isupper": return PyUnicode.StrIsUpper(s);
+            case "islower": return PyUnicode.StrIsLower(s);
+            case "istitle": return PyUnicode.StrIsTitle(s);
             case "zfill":
                 {
                     int width = Py.ToWidth(a.Required(0, "width"));
-                    if (s.Length >= width)
+                    int length = PyUnicode.Length(s);
+                    if (length >= width)
                     {
                         return s;
                     }
 
                     bool sign = s.Length > 0 && (s[0] == '-' || s[0] == '+');
                     string digits = sign ? s[1..] : s;
-                    return taint.Whole((sign ? s[0].ToString() : "") + new string('0', (int)width - s.Length) + digits, s);
+                    return taint.Whole((sign ? s[0].ToString() : "") + new string('0', width - length) + digits, s);
                 }
 
             case "center":
             case "ljust":
             case "rjust":
                 {
-                    int width = Py.ToWidth(a.Required(0, "width"));
-                    string fill = Py.AsString(a.Optional(1, "fillchar", " ")) ?? " ";
-                    if (fill.Length != 1)
+                    var fillV = a.Optional(1, "fillchar", " ");
+                    string fill = Py.AsString(fillV) ?? throw Py.TypeError($"The fill character must be a unicode character, not {Py.TypeName(fillV)}");
+                    if (PyUnicode.Length(fill) != 1)
                     {
                         throw Py.TypeError("The fill character must be exactly one character long");
                     }
 
-                    if (s.Length >= width)
-                    {
-                        return s;
-                    }
-
-                    int pad = width - s.Length;
-                    int left = name switch
-                    {
-                        "ljust" => 0,
-                        "rjust" => pad,
-                        _ => (pad / 2) + (pad & width & 1),
-                    };
-                    return taint.Whole(new string(fill[0], left) + s + new string(fill[0], pad - left), s);
+                    return Pad(taint, s, a.Required(0, "width"), fill, name);
                 }
 
             case "partition":
@@ -775,7 +852,7 @@ internal static class PyMethods
                 }
 
             case "expandtabs":
-                return taint.Whole(s.Replace("\t", "        ", StringComparison.Ordinal), s);
+                return taint.Whole(ExpandTabs(s, Py.ToLong(a.Optional(0, "tabsize", 8L))), s);
         }
 
         throw new JinjaRuntimeException($"AttributeError: 'str' object has no attribute '{name}'");
