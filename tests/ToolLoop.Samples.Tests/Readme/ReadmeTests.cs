@@ -47,12 +47,24 @@ public sealed partial class ReadmeTests
     public void Every_relative_link_points_at_a_file_in_the_repository()
     {
         var root = Path.GetFullPath(SampleProcess.RepositoryRoot) + Path.DirectorySeparatorChar;
+        var text = ReadmeDocument.Text;
+        var anchors = Heading().Matches(text).Select(h => Slug(h.Groups["title"].Value)).ToHashSet(StringComparer.Ordinal);
         var broken = new List<string>();
-        foreach (Match link in MarkdownLink().Matches(ReadmeDocument.Text))
+        foreach (Match link in MarkdownLink().Matches(text))
         {
             var target = link.Groups["target"].Value;
-            if (target.StartsWith('#') || target.StartsWith("https://", StringComparison.Ordinal) || target.StartsWith("http://", StringComparison.Ordinal))
+            if (target.StartsWith("https://", StringComparison.Ordinal) || target.StartsWith("http://", StringComparison.Ordinal))
             {
+                continue;
+            }
+
+            if (target.StartsWith('#'))
+            {
+                if (!anchors.Contains(target[1..]))
+                {
+                    broken.Add(target);
+                }
+
                 continue;
             }
 
@@ -63,7 +75,7 @@ public sealed partial class ReadmeTests
             }
         }
 
-        Assert.True(broken.Count == 0, "links that leave the repository or name a missing file: " + string.Join(", ", broken));
+        Assert.True(broken.Count == 0, "links that leave the repository, name a missing file or a missing heading: " + string.Join(", ", broken));
     }
 
     [Fact]
@@ -77,6 +89,13 @@ public sealed partial class ReadmeTests
         Assert.Contains("bash eng/test.sh", ci, StringComparison.Ordinal);
     }
 
+    // GitHub's heading anchors: lower case, punctuation other than '-' and '_' removed, spaces as '-'.
+    private static string Slug(string title)
+        => string.Concat(title.Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_')).Replace(' ', '-');
+
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
     private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"^#{1,6} (?<title>.+)$", RegexOptions.Multiline)]
+    private static partial Regex Heading();
 }
