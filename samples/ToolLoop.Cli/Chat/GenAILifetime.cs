@@ -23,7 +23,16 @@ internal static class GenAILifetime
     {
         lock (s_gate)
         {
-            s_handle?.Dispose();
+            try
+            {
+                s_handle?.Dispose();
+            }
+            catch (DllNotFoundException)
+            {
+                // The handle is created before the first model loads; when GenAI's natives are missing that load failed
+                // and was reported in one line. Nothing was started, so there is nothing to shut down.
+            }
+
             s_handle = null;
         }
     }
