@@ -19,7 +19,11 @@ internal static class SampleProcess
         return candidates.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException($"{name} is not built (looked for {string.Join(" and ", candidates)})");
     }
 
-    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string name, string stdin, params string[] args)
+    public static Task<(int Code, string Stdout, string Stderr)> RunAsync(string name, string stdin, params string[] args)
+        => RunAssemblyAsync(AssemblyOf(name), stdin, args);
+
+    /// <summary>Runs the entry assembly at <paramref name="assemblyPath"/> (for example a copy of a sample's build).</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAssemblyAsync(string assemblyPath, string stdin, params string[] args)
     {
         // The SDK names its host in DOTNET_HOST_PATH while it runs tests; otherwise the one on PATH.
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
@@ -31,7 +35,7 @@ internal static class SampleProcess
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(AssemblyOf(name));
+        start.ArgumentList.Add(assemblyPath);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

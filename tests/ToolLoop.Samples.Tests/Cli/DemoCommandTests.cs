@@ -65,5 +65,42 @@ public sealed class DemoCommandTests
         Assert.Contains("Demo complete.", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Without_genai_natives_the_onnx_demo_is_a_one_line_error_not_a_crash_at_exit()
+    {
+        // A copy of the built tool without ONNX Runtime GenAI's native library, as when the native package is missing.
+        var built = Path.GetDirectoryName(SampleProcess.AssemblyOf("ToolLoop.Cli"))!;
+        var copy = Directory.CreateTempSubdirectory("toolloop-no-genai-").FullName;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(built, "*", SearchOption.AllDirectories))
+            {
+                if (Path.GetFileName(file).StartsWith("libonnxruntime-genai", StringComparison.Ordinal)
+                    || Path.GetFileName(file).StartsWith("onnxruntime-genai", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var target = Path.Combine(copy, Path.GetRelativePath(built, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+
+            var (code, stdout, stderr) = await SampleProcess.RunAssemblyAsync(
+                Path.Combine(copy, "ToolLoop.Cli.dll"), string.Empty, "demo", "--backend", "onnx");
+
+            Assert.True(code == 1, stdout + stderr);
+            var errors = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("toolloop:", StringComparison.Ordinal)).ToList();
+            Assert.Single(errors);
+            Assert.Contains("could not be loaded", errors[0], StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
     private static int Count(string text, string part) => (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
 }
