@@ -30,10 +30,16 @@ var deleteFile = new ApprovalRequiredAIFunction(AIFunctionFactory.Create(
     "delete_file",
     "Deletes a file."));
 
-// The model writes tool calls as text: parse them (Hermes markup), then run the loop over the parsed calls.
+// The model writes tool calls as text (Hermes markup): the loop reads them itself and runs them.
+// The same with the parser spelled out: .UseToolLoop(...).UseToolCallParsing(ToolCallFormat.Hermes), in that order.
 using var agent = new FakeLocalModel()
-    .AsToolCallParsing(ToolCallFormat.Hermes)
-    .AsToolLoop(new ToolLoopOptions { MaximumIterations = 5 });
+    .AsBuilder()
+    .UseToolLoop(o =>
+    {
+        o.MaximumIterations = 5;
+        o.TextToolCalls = ToolCallFormat.Hermes;
+    })
+    .Build();
 
 var options = new ChatOptions { Tools = [getWeather, deleteFile] };
 List<ChatMessage> history = [new(ChatRole.User, "What's the weather in Bergen? Also delete the forecast cache.")];

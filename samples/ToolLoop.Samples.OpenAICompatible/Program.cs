@@ -27,8 +27,8 @@ IChatClient server = new ChatClient(modelName, new ApiKeyCredential(apiKey), new
 // The order rule: the first Use is the outermost client. The loop runs the calls, so it must be above the parsing
 // client that makes them out of the server's text.
 using IChatClient agent = new ChatClientBuilder(server)
-    .Use(inner => inner.AsToolLoop(new ToolLoopOptions { MaximumIterations = 5 }))
-    .Use(inner => inner.AsToolCallParsing(ToolCallFormat.Auto))
+    .UseToolLoop(o => o.MaximumIterations = 5)
+    .UseToolCallParsing(ToolCallFormat.Auto)
     .Build();
 
 var getWeather = AIFunctionFactory.Create(

@@ -15,7 +15,8 @@ namespace ToolLoop.Benchmarks.Adapters;
 /// scripted GGUF (one layer, 64 dimensions: the native work is tiny, so the client's own cost shows fully).
 /// Prompt: two ~2,000-token conversations that differ from their first word, alternated, so each request decodes
 /// nearly its whole prompt, with one output token. Generation: the same short conversation every time (the cache
-/// holds it), and a 40-token scripted reply.
+/// holds it), and a 40-token scripted reply. First token, new client: a client created on the loaded model for one
+/// request of one token (a cold client in a warm process).
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
@@ -36,6 +37,9 @@ public class LlamaCppBenchmarks
     private int[] _generationTokens = null!;
     private ChatOptions _promptOptions = null!;
     private ChatOptions _generationOptions = null!;
+    private ChatOptions _firstTokenOptions = null!;
+    private LlamaCppChatClientOptions _clientOptions = null!;
+    private int _threads;
     private int _nextClient;
     private int _nextNative;
 
@@ -44,8 +48,8 @@ public class LlamaCppBenchmarks
     public void Setup()
     {
         LlamaCppRuntime.Initialize();
-        int threads = LlamaCppChatClientOptions.DefaultThreadCount;
-        var clientOptions = new LlamaCppChatClientOptions { ContextSize = ContextSize, BatchSize = BatchSize, ThreadCount = threads, BatchThreadCount = threads };
+        int threads = _threads = LlamaCppChatClientOptions.DefaultThreadCount;
+        var clientOptions = _clientOptions = new LlamaCppChatClientOptions { ContextSize = ContextSize, BatchSize = BatchSize, ThreadCount = threads, BatchThreadCount = threads };
 
         _promptWeights = LLamaWeights.LoadFromFile(new ModelParams(TinyModels.Write(TinyModels.Prompt)));
         _promptClient = new LlamaCppChatClient(_promptWeights, clientOptions);
@@ -64,6 +68,7 @@ public class LlamaCppBenchmarks
         _generationNative = new NativeLoop(_generationWeights.NativeHandle, ContextSize, BatchSize, threads);
         _generationConversation = [new(ChatRole.System, "You are a tiny model."), new(ChatRole.User, "Say your long line.")];
         _generationOptions = new ChatOptions { MaxOutputTokens = 64 };
+        _firstTokenOptions = new ChatOptions { MaxOutputTokens = 1 };
         _generationTokens = _generationNative.Tokenize(Render(_generationClient, _generationConversation));
 
         // Two rounds each, so the figures are the steady state (the cache holds the other conversation / the same one).
@@ -75,6 +80,8 @@ public class LlamaCppBenchmarks
             NativePrompt();
             ClientGeneration().GetAwaiter().GetResult();
             NativeGeneration();
+            ClientFirstToken().GetAwaiter().GetResult();
+            NativeFirstToken();
         }
 
         var prompt = _promptClient.Statistics;
@@ -93,6 +100,13 @@ public class LlamaCppBenchmarks
         if (reply.Text != expected.TrimStart() || generation.OutputTokens != nativeGenerated || _text.ToString() != expected)
         {
             throw new InvalidOperationException($"Generation differs: client '{reply.Text}' ({generation.OutputTokens} tokens), baseline '{_text}' ({nativeGenerated} tokens).");
+        }
+
+        string clientFirst = ClientFirstToken().GetAwaiter().GetResult().Text;
+        NativeFirstToken();
+        if (clientFirst != TinyModels.Generation.Plain[0].TrimStart() || _text.ToString() != TinyModels.Generation.Plain[0])
+        {
+            throw new InvalidOperationException($"A new client's first token differs: client '{clientFirst}', baseline '{_text}'; expected '{TinyModels.Generation.Plain[0]}'.");
         }
 
         RecordedFigures.Set(typeof(LlamaCppBenchmarks), "promptTokensDecoded", prompt.PromptTokensDecoded);
@@ -137,6 +151,25 @@ public class LlamaCppBenchmarks
     [BenchmarkCategory("generation")]
     [PerUnit("token", "outputTokens")]
     public Task<int> ClientGenerationStreaming() => ChatClients.LoopBenchmarks.Drain(_generationClient.GetStreamingResponseAsync(_generationConversation, _generationOptions));
+
+    /// <summary>Baseline for a new client: a new context and sampler on the loaded model, the short prompt, one token.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("first token, new client")]
+    public int NativeFirstToken()
+    {
+        using var native = new NativeLoop(_generationWeights.NativeHandle, ContextSize, BatchSize, _threads);
+        native.Prefill(_generationTokens);
+        return native.Generate(1, _text.Clear());
+    }
+
+    /// <summary>The client created on the loaded model (its context, template and tokenizer set up), its first request, one token.</summary>
+    [Benchmark]
+    [BenchmarkCategory("first token, new client")]
+    public async Task<ChatResponse> ClientFirstToken()
+    {
+        using var client = new LlamaCppChatClient(_generationWeights, _clientOptions);
+        return await client.GetResponseAsync(_generationConversation, _firstTokenOptions);
+    }
 
     /// <summary>Frees the clients, contexts and models.</summary>
     [GlobalCleanup]

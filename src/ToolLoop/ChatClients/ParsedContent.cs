@@ -19,7 +19,10 @@ public static class ParsedContent
     /// </summary>
     /// <param name="e">The event.</param>
     /// <returns>The content.</returns>
-    public static AIContent ToContent(ToolCallParseEvent e)
+    public static AIContent ToContent(ToolCallParseEvent e) => ToContent(e, static () => NewCallId(ToolCallFormat.Auto));
+
+    /// <summary>Converts one event as <see cref="ToContent(ToolCallParseEvent)"/> does; a broken call that names a tool gets its id from <paramref name="problemCallId"/>.</summary>
+    internal static AIContent ToContent(ToolCallParseEvent e, Func<string> problemCallId)
     {
         switch (e.Kind)
         {
@@ -40,9 +43,9 @@ public static class ParsedContent
                 var problem = e.Problem!;
                 if (problem.ToolName is { Length: > 0 } name)
                 {
-                    var failed = new FunctionCallContent(NewCallId(ToolCallFormat.Auto), name)
+                    var failed = new FunctionCallContent(problemCallId(), name)
                     {
-                        Exception = new InvalidDataException(problem.Message),
+                        Exception = new InvalidDataException(problem.Kind == ToolCallProblemKind.Truncated ? "The call was cut off: " + problem.Message : problem.Message),
                         AdditionalProperties = new() { [ToolLoopPropertyNames.RawText] = problem.RawText, [ToolLoopPropertyNames.ParseProblem] = problem.Kind.ToString() },
                     };
                     if (problem.RawArguments is not null)

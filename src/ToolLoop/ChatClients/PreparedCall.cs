@@ -7,6 +7,7 @@ internal sealed class PreparedCall(FunctionCallContent original, FunctionCallCon
 {
     public FunctionCallContent Original { get; } = original;
 
+    /// <summary>The call as the caller and the model see it (its id made unique, its arguments healed).</summary>
     public FunctionCallContent Call { get; } = call;
 
     public AIFunction? Function { get; init; }
@@ -17,9 +18,8 @@ internal sealed class PreparedCall(FunctionCallContent original, FunctionCallCon
 
     public bool HealedByParser { get; init; }
 
-    public bool NeedsApproval { get; init; }
-
-    public string Signature { get; init; } = string.Empty;
+    /// <summary>Empty for a call that cannot run.</summary>
+    public CallSignature Signature { get; init; }
 
     public PreparedCallKind Kind { get; set; }
 
@@ -28,6 +28,12 @@ internal sealed class PreparedCall(FunctionCallContent original, FunctionCallCon
     public FunctionResultContent? EarlierResult { get; set; }
 
     public string? EarlierCallId { get; set; }
+
+    /// <summary>The result of a call answered without running (<see cref="PreparedCallKind.Answered"/>).</summary>
+    public FunctionResultContent? Answer { get; init; }
+
+    /// <summary>The result of a call that ran (kept for duplicate detection).</summary>
+    public FunctionResultContent? Result { get; set; }
 
     public bool Terminated { get; set; }
 

@@ -19,9 +19,16 @@ internal static class ToolArgumentHealer
         }
         catch (JsonException)
         {
-            // Broken JSON (a cut-off object or array) is not a bare value; anything else that is not JSON at all
-            // (a bare word or sentence) can still be the single string parameter.
-            if (text.Length == 0 || text[0] is '{' or '[' or '"')
+            // An object cut off after a complete value is closed (feature 31); one cut off inside a string, a number
+            // or a literal is not: the end of a value is never invented.
+            if (text.Length > 0 && text[0] == '{')
+            {
+                return TryCloseStructure(text, out arguments);
+            }
+
+            // Other broken JSON (an array, a string cut off) is not a bare value; anything else that is not JSON at
+            // all (a bare word or sentence) can still be the single string parameter.
+            if (text.Length == 0 || text[0] is '[' or '"')
             {
                 return false;
             }
@@ -49,39 +56,164 @@ internal static class ToolArgumentHealer
             && TryPutUnderTarget(schema, parsed, arguments);
     }
 
-    /// <summary>Converts argument values to the types the schema declares; returns the input when nothing changed.</summary>
-    public static IDictionary<string, object?> Heal(IDictionary<string, object?> arguments, JsonElement schema)
+    /// <summary>
+    /// Closes a JSON object that was cut off after a complete value: <c>{"a": "x", "b": [1, 2]</c> becomes
+    /// <c>{"a": "x", "b": [1, 2]}</c>, a trailing comma is dropped. Refuses when the text ends inside a string (key or
+    /// value), a number or a literal (which might have gone on), or after a key or a colon.
+    /// </summary>
+    public static bool TryCloseStructure(string text, out Dictionary<string, object?> arguments)
     {
-        if (!TryGetProperties(schema, out var properties))
+        arguments = [];
+        var closers = new Stack<char>();
+        var inString = false;
+        var escaped = false;
+        var complete = false;    // the last thing read is a whole value
+        var afterComma = -1;     // index of a trailing comma to drop
+        var expectValue = false; // after ':' or '[' or ',' in an array
+        var inKey = false;
+        var keyRead = false;     // a key was read in the current object and its ':' not yet
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString)
+            {
+                if (escaped)
+                {
+                    escaped = false;
+                }
+                else if (c == '\\')
+                {
+                    escaped = true;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                    if (inKey)
+                    {
+                        inKey = false;
+                        keyRead = true;
+                    }
+                    else
+                    {
+                        (complete, expectValue) = (true, false);
+                    }
+                }
+
+                continue;
+            }
+
+            if (char.IsWhiteSpace(c))
+            {
+                continue;
+            }
+
+            switch (c)
+            {
+                case '{':
+                    // A container cut off before its first value is not closed as empty: that would invent "nothing".
+                    closers.Push('}');
+                    (complete, expectValue, keyRead, afterComma) = (false, false, false, -1);
+                    break;
+                case '[':
+                    closers.Push(']');
+                    (complete, expectValue, afterComma) = (false, true, -1);
+                    break;
+                case '}' or ']':
+                    if (closers.Count == 0 || closers.Pop() != c)
+                    {
+                        return false;
+                    }
+
+                    (complete, expectValue, keyRead, afterComma) = (true, false, false, -1);
+                    break;
+                case ':':
+                    if (!keyRead)
+                    {
+                        return false;
+                    }
+
+                    (keyRead, expectValue, complete) = (false, true, false);
+                    break;
+                case ',':
+                    afterComma = i;
+                    (complete, expectValue) = (true, closers.Count > 0 && closers.Peek() == ']');
+                    break;
+                case '"':
+                    inString = true;
+                    inKey = closers.Count > 0 && closers.Peek() == '}' && !expectValue;
+                    (complete, afterComma) = (false, -1);
+                    break;
+                default:
+                    // A number or a literal: complete only once something follows it.
+                    var end = i;
+                    while (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] is not (',' or '}' or ']'))
+                    {
+                        end++;
+                    }
+
+                    if (end == text.Length)
+                    {
+                        return false;
+                    }
+
+                    i = end - 1;
+                    (complete, expectValue, afterComma) = (true, false, -1);
+                    break;
+            }
+        }
+
+        if (inString || keyRead || !complete || closers.Count == 0 || (expectValue && afterComma < 0 && closers.Peek() == '}'))
+        {
+            return false;
+        }
+
+        var closed = (afterComma >= 0 ? text[..afterComma] : text) + string.Concat(closers);
+        return TryParseObject(closed, out var obj) && Fill(obj, arguments);
+    }
+
+    /// <summary>Converts argument values to the types the schema declares; returns the input when nothing changed.</summary>
+    public static IDictionary<string, object?> Heal(IDictionary<string, object?> arguments, ToolSchemaValidator.SchemaInfo schema)
+    {
+        if (schema.Properties is not { } properties)
         {
             return arguments;
         }
 
         Dictionary<string, object?>? healed = null;
-        foreach (var pair in arguments)
+        if (arguments is Dictionary<string, object?> dictionary)
         {
-            if (!properties.TryGetProperty(pair.Key, out var propertySchema))
+            // The concrete type's enumerator: no boxing on the loop's hot path.
+            foreach (var pair in dictionary)
             {
-                continue;
+                HealOne(pair, arguments, properties, ref healed);
             }
-
-            var types = ToolSchemaValidator.DeclaredTypes(propertySchema);
-            if (types.Count == 0)
+        }
+        else
+        {
+            foreach (var pair in arguments)
             {
-                continue;
+                HealOne(pair, arguments, properties, ref healed);
             }
-
-            var value = ToolLoopJson.ToElement(pair.Value);
-            if (ToolSchemaValidator.Matches(value, types) || TryConvert(value, types) is not { } converted)
-            {
-                continue;
-            }
-
-            healed ??= new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
-            healed[pair.Key] = converted;
         }
 
         return healed ?? arguments;
+    }
+
+    private static void HealOne(KeyValuePair<string, object?> pair, IDictionary<string, object?> arguments, Dictionary<string, ToolSchemaValidator.PropertyInfo> properties, ref Dictionary<string, object?>? healed)
+    {
+        if (!properties.TryGetValue(pair.Key, out var property) || !property.HasType)
+        {
+            return;
+        }
+
+        var value = ToolLoopJson.ToElement(pair.Value);
+        if (property.Accepts(value) || TryConvert(value, ToolSchemaValidator.DeclaredTypes(property.Schema)) is not { } converted)
+        {
+            return;
+        }
+
+        healed ??= new Dictionary<string, object?>(arguments, StringComparer.Ordinal);
+        healed[pair.Key] = converted;
     }
 
     private static JsonElement? TryConvert(JsonElement value, IReadOnlyList<string> types)
@@ -180,11 +312,13 @@ internal static class ToolArgumentHealer
         }
     }
 
-    private static void Fill(JsonElement obj, Dictionary<string, object?> arguments)
+    private static bool Fill(JsonElement obj, Dictionary<string, object?> arguments)
     {
         foreach (var property in obj.EnumerateObject())
         {
             arguments[property.Name] = property.Value.Clone();
         }
+
+        return true;
     }
 }

@@ -15,17 +15,37 @@ namespace ToolLoop;
 /// <para>The tools declared in <see cref="ChatOptions.Tools"/> are passed to the parser (names and schemas): bare JSON
 /// calls are recognised only for them, and Qwen3-Coder/GLM values are typed by their schemas. Whether a call names a
 /// declared tool is for the tool loop above to judge (it answers unknown tools with an error result).</para>
-/// <para>Malformed calls are never dropped: see <see cref="ParsedContent.ToContent"/>.</para>
+/// <para>Malformed calls are never dropped (feature 30): a broken call that names a tool becomes a
+/// <see cref="FunctionCallContent"/> whose <see cref="FunctionCallContent.Exception"/> says what was wrong, so the tool
+/// loop answers it with an error result; one whose name cannot be read becomes an <see cref="ErrorContent"/>, which the
+/// loop reports to the model in a message of its own. See <see cref="ParsedContent.ToContent(ToolCallParseEvent)"/>.</para>
+/// <para>It must sit beneath the client that runs the calls; the constructor throws when it finds one beneath it.</para>
 /// <para>Thread-safe: each request has its own parser.</para>
 /// </remarks>
 public sealed class ToolCallParsingChatClient : DelegatingChatClient
 {
     /// <summary>Initializes a new instance of the <see cref="ToolCallParsingChatClient"/> class.</summary>
-    /// <param name="innerClient">The client whose text output to parse.</param>
+    /// <param name="innerClient">The client whose text output to parse. It must not run tools itself.</param>
     /// <param name="options">Options; <see langword="null"/> for defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A tool-invoking client (<see cref="ToolLoopChatClient"/> or <see cref="FunctionInvokingChatClient"/>) is beneath
+    /// this one: the calls read here would never run (feature 38). The message names the right order.
+    /// </exception>
     public ToolCallParsingChatClient(IChatClient innerClient, ToolCallParsingOptions? options = null)
         : base(innerClient)
     {
+        var invoker = innerClient.GetService(typeof(ToolLoopChatClient)) is not null ? nameof(ToolLoopChatClient)
+            : innerClient.GetService(typeof(FunctionInvokingChatClient)) is not null ? nameof(FunctionInvokingChatClient)
+            : null;
+        if (invoker is not null)
+        {
+            throw new InvalidOperationException(
+                $"A {nameof(ToolCallParsingChatClient)} must sit beneath the client that runs the tool calls, but a {invoker} is beneath it, so the calls it reads would be returned unexecuted. "
+                + "With ChatClientBuilder the first Use… is the outermost client: write builder.UseToolLoop().UseToolCallParsing() (or UseFunctionInvocation().UseToolCallParsing()), "
+                + "or let the loop read text calls itself with UseToolLoop(o => o.TextToolCalls = ToolCallFormat.Auto). By hand: inner.AsToolCallParsing().AsToolLoop().");
+        }
+
         Options = options ?? new ToolCallParsingOptions();
     }
 
@@ -46,9 +66,10 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
             var (format, parserOptions) = Resolve(options);
             using var parser = new StreamingToolCallParser(format, parserOptions);
             var events = new List<ToolCallParseEvent>();
-            var contents = Parse(message.Contents, parser, events);
+            var ids = new ProblemIds(format, parserOptions.CallIdFactory!);
+            var contents = Parse(message.Contents, parser, events, ids);
             parser.Complete(events);
-            Drain(events, contents);
+            Drain(events, contents, ids);
             message.Contents = contents;
         }
 
@@ -61,6 +82,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
         var (format, parserOptions) = Resolve(options);
         using var parser = new StreamingToolCallParser(format, parserOptions);
         var events = new List<ToolCallParseEvent>();
+        var ids = new ProblemIds(format, parserOptions.CallIdFactory!);
         ChatResponseUpdate? last = null;
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
@@ -71,7 +93,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
                 continue;
             }
 
-            var contents = Parse(update.Contents, parser, events);
+            var contents = Parse(update.Contents, parser, events, ids);
 
             // An update whose text is all held back (a possible marker) carries nothing yet, unless it ends the response.
             if (contents.Count > 0 || update.FinishReason is not null)
@@ -86,7 +108,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
         if (events.Count > 0)
         {
             var tail = new List<AIContent>(events.Count);
-            Drain(events, tail);
+            Drain(events, tail, ids);
             yield return new ChatResponseUpdate(ChatRole.Assistant, tail)
             {
                 ResponseId = last?.ResponseId,
@@ -113,7 +135,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
     };
 
     /// <summary>Feeds the text contents to the parser in order; other contents keep their place among the parsed ones.</summary>
-    private static List<AIContent> Parse(IList<AIContent> input, StreamingToolCallParser parser, List<ToolCallParseEvent> events)
+    private static List<AIContent> Parse(IList<AIContent> input, StreamingToolCallParser parser, List<ToolCallParseEvent> events, ProblemIds ids)
     {
         var contents = new List<AIContent>(input.Count);
         foreach (var content in input)
@@ -121,7 +143,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
             if (content is TextContent text)
             {
                 parser.Append(text.Text.AsSpan(), events);
-                Drain(events, contents);
+                Drain(events, contents, ids);
             }
             else
             {
@@ -132,14 +154,22 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
         return contents;
     }
 
-    private static void Drain(List<ToolCallParseEvent> events, List<AIContent> contents)
+    private static void Drain(List<ToolCallParseEvent> events, List<AIContent> contents, ProblemIds ids)
     {
         foreach (var e in events)
         {
-            contents.Add(ParsedContent.ToContent(e));
+            contents.Add(ParsedContent.ToContent(e, ids.Next));
         }
 
         events.Clear();
+    }
+
+    /// <summary>Ids for broken calls that name a tool, from the same factory as the parser's, so a request's ids are consistent (and deterministic in tests).</summary>
+    private sealed class ProblemIds(ToolCallFormat format, Func<ToolCallFormat, int, string> factory)
+    {
+        private int _next;
+
+        public string Next() => factory(format, _next++);
     }
 
     private (ToolCallFormat Format, ToolCallParserOptions Options) Resolve(ChatOptions? chatOptions)

@@ -21,13 +21,4 @@ public static class ToolCallParsingChatClientExtensions
     /// <returns>The parsing client.</returns>
     public static ToolCallParsingChatClient AsToolCallParsing(this IChatClient client, ToolCallFormat format)
         => client.AsToolCallParsing(new ToolCallParsingOptions { Format = format });
-
-    /// <summary>
-    /// A factory for <c>ChatClientBuilder.Use(Func&lt;IChatClient, IChatClient&gt;)</c> in apps that reference
-    /// Microsoft.Extensions.AI: <c>builder.Use(ToolCallParsingChatClientExtensions.Factory(options))</c>.
-    /// </summary>
-    /// <param name="options">Options; <see langword="null"/> for defaults.</param>
-    /// <returns>The factory.</returns>
-    public static Func<IChatClient, IChatClient> Factory(ToolCallParsingOptions? options = null)
-        => inner => new ToolCallParsingChatClient(inner, options);
 }

@@ -5,15 +5,16 @@ namespace ToolLoop;
 /// <summary>
 /// The context of one tool call made by a <see cref="ToolLoopChatClient"/>. A tool reads it through
 /// <see cref="Current"/> (it flows with the async call) or from <c>AIFunctionArguments.Context</c> under the key
-/// <c>typeof(ToolInvocationContext)</c>.
+/// <c>typeof(ToolInvocationContext)</c>. A <see cref="ToolLoopOptions.FunctionInvoker"/> receives it too.
 /// </summary>
 /// <remarks>One instance per call; setting <see cref="Terminate"/> from the tool's own async flow is safe.</remarks>
 public sealed class ToolInvocationContext
 {
     private static readonly AsyncLocal<ToolInvocationContext?> s_current = new();
 
-    internal ToolInvocationContext(AIFunction function, FunctionCallContent call, AIFunctionArguments arguments, int iteration, int callIndex)
+    internal ToolInvocationContext(AIFunction function, FunctionCallContent call, AIFunctionArguments arguments, int iteration, int callIndex, bool isStreaming)
     {
+        IsStreaming = isStreaming;
         Function = function;
         Call = call;
         Arguments = arguments;
@@ -42,6 +43,9 @@ public sealed class ToolInvocationContext
 
     /// <summary>The 0-based position of this call in its round.</summary>
     public int CallIndex { get; }
+
+    /// <summary>Whether the request is a streaming one (<c>GetStreamingResponseAsync</c>).</summary>
+    public bool IsStreaming { get; }
 
     /// <summary>Set to <see langword="true"/> to end the loop once the calls of this round are done (<see cref="ToolLoopStopReasons.Terminated"/>). Default: <see langword="false"/>.</summary>
     public bool Terminate { get; set; }

@@ -15,8 +15,14 @@ namespace ToolLoop;
 /// <remarks>
 /// <para>
 /// The inner client must return tool calls as <see cref="FunctionCallContent"/>; for models that write calls as
-/// text, put a <c>ToolCallParsingChatClient</c> under this one. Calls with
-/// <see cref="FunctionCallContent.InformationalOnly"/> set are passed through and not run.
+/// text, set <see cref="ToolLoopOptions.TextToolCalls"/> (the loop then reads the markup itself) or put a
+/// <see cref="ToolCallParsingChatClient"/> under this one. Calls with <see cref="FunctionCallContent.InformationalOnly"/>
+/// set are passed through and not run.
+/// </para>
+/// <para>
+/// Spans and metrics follow the OpenTelemetry GenAI conventions under <see cref="ToolLoopOptions.SourceName"/>
+/// (by default the inner pipeline's <see cref="ActivitySource"/>, or <see cref="ToolLoopOptions.DefaultSourceName"/>).
+/// Tools run on the thread pool (the loop awaits with <c>ConfigureAwait(false)</c>).
 /// </para>
 /// <para>
 /// Stateless between requests: pending approvals live in the messages (a <see cref="ToolApprovalRequestContent"/>
@@ -28,50 +34,39 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
 {
     private readonly ToolLoopOptions _options;
     private readonly ILogger _logger;
-    private readonly ActivitySource _activitySource;
+    private readonly ToolLoopTelemetry _telemetry;
 
     /// <summary>Creates the loop over <paramref name="innerClient"/>.</summary>
-    /// <param name="innerClient">The client that talks to the model. Owned: disposed with this client.</param>
+    /// <param name="innerClient">
+    /// The client that talks to the model. Owned: disposed with this client. With
+    /// <see cref="ToolLoopOptions.TextToolCalls"/> set, a <see cref="ToolCallParsingChatClient"/> is put over it.
+    /// </param>
     /// <param name="options">The settings, copied now; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="ToolLoopOptions.TextToolCalls"/> is set and a tool-invoking client is beneath.</exception>
     public ToolLoopChatClient(IChatClient innerClient, ToolLoopOptions? options = null)
-        : base(innerClient)
+        : base(WithParser(innerClient, options))
     {
-        _options = options?.Clone() ?? new ToolLoopOptions();
+        _options = options?.Clone() ?? new ToolLoopOptions().Clone();
         _logger = (ILogger?)_options.LoggerFactory?.CreateLogger<ToolLoopChatClient>() ?? NullLogger.Instance;
-        _activitySource = new ActivitySource(string.IsNullOrEmpty(_options.ActivitySourceName) ? ToolLoopOptions.DefaultActivitySourceName : _options.ActivitySourceName);
-    }
-
-    /// <summary>
-    /// A factory for <c>ChatClientBuilder.Use(Func&lt;IChatClient, IServiceProvider, IChatClient&gt;)</c> in apps that
-    /// reference Microsoft.Extensions.AI. When <see cref="ToolLoopOptions.LoggerFactory"/> or
-    /// <see cref="ToolLoopOptions.Services"/> is not set, it is taken from the builder's service provider.
-    /// </summary>
-    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
-    /// <returns>A delegate that wraps its inner client in a <see cref="ToolLoopChatClient"/>.</returns>
-    public static Func<IChatClient, IServiceProvider, IChatClient> CreateFactory(ToolLoopOptions? options = null)
-    {
-        var captured = options?.Clone() ?? new ToolLoopOptions();
-        return (inner, services) =>
-        {
-            var effective = captured.Clone();
-            effective.LoggerFactory ??= services?.GetService(typeof(ILoggerFactory)) as ILoggerFactory;
-            effective.Services ??= services;
-            return new ToolLoopChatClient(inner, effective);
-        };
+        _telemetry = new ToolLoopTelemetry(InnerClient, _options.SourceName);
     }
 
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var run = new ToolLoopRun(InnerClient, _options, _logger, _activitySource, messages, options, streaming: false);
-        var output = new List<ChatMessage>();
+        var run = new ToolLoopRun(InnerClient, _options, _logger, _telemetry, messages, options, streaming: false);
+        var output = new List<ChatMessage>(16);
         await foreach (var emission in run.RunAsync(cancellationToken).ConfigureAwait(false))
         {
             if (emission.Messages is { } turnMessages)
             {
                 output.AddRange(turnMessages);
+            }
+            else if (emission.Message is { } message)
+            {
+                output.Add(message);
             }
             else if (emission.Content is { } content)
             {
@@ -88,6 +83,7 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
 
         return new ChatResponse(output)
         {
+            ConversationId = run.ConversationId,
             FinishReason = run.FinishReason,
             Usage = run.Usage,
             ModelId = run.ModelId,
@@ -101,7 +97,7 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var run = new ToolLoopRun(InnerClient, _options, _logger, _activitySource, messages, options, streaming: true);
+        var run = new ToolLoopRun(InnerClient, _options, _logger, _telemetry, messages, options, streaming: true);
         await foreach (var emission in run.RunAsync(cancellationToken).ConfigureAwait(false))
         {
             if (emission.Update is { } update)
@@ -116,6 +112,7 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
 
         var final = new ChatResponseUpdate
         {
+            ConversationId = run.ConversationId,
             FinishReason = run.FinishReason,
             ModelId = run.ModelId,
             ResponseId = run.ResponseId,
@@ -133,7 +130,7 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType == typeof(ActivitySource) ? _activitySource : base.GetService(serviceType, serviceKey);
+        return serviceKey is null && serviceType == typeof(ActivitySource) ? _telemetry.Source : base.GetService(serviceType, serviceKey);
     }
 
     /// <inheritdoc />
@@ -141,10 +138,16 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
     {
         if (disposing)
         {
-            _activitySource.Dispose();
+            _telemetry.Dispose();
         }
 
         base.Dispose(disposing);
+    }
+
+    private static IChatClient WithParser(IChatClient innerClient, ToolLoopOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(innerClient);
+        return options?.TextToolCalls is { } format ? new ToolCallParsingChatClient(innerClient, new ToolCallParsingOptions { Format = format }) : innerClient;
     }
 
     private static AdditionalPropertiesDictionary StopProperties(ToolLoopRun run) => new()

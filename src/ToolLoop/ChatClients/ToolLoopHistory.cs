@@ -34,25 +34,64 @@ internal sealed class ToolLoopHistory
 
     public static bool IsNotice(AIContent content) => IsFlagSet(content.AdditionalProperties, ToolLoopPropertyNames.Notice);
 
-    public static ToolLoopHistory Prepare(IEnumerable<ChatMessage> incoming, ReasoningCarryMode reasoning, CallIdAllocator ids)
+    /// <summary>
+    /// Builds the history the model is sent. <paramref name="resultCap"/> caps results for the model as the loop did
+    /// when it recorded them (F36), so a replay renders the same prompt. With <paramref name="serviceManaged"/>
+    /// (<c>ChatOptions.ConversationId</c>: the service holds the earlier turns) results and approval answers whose
+    /// calls are not in these messages are kept (F40).
+    /// </summary>
+    public static ToolLoopHistory Prepare(IEnumerable<ChatMessage> incoming, ReasoningCarryMode reasoning, CallIdAllocator ids, int? resultCap = null, bool serviceManaged = false)
     {
         var source = incoming as IReadOnlyList<ChatMessage> ?? incoming.ToList();
-        var responses = new Dictionary<string, ToolApprovalResponseContent>(StringComparer.Ordinal);
+        Dictionary<string, ToolApprovalResponseContent>? responses = null;
+        HashSet<string>? knownCalls = serviceManaged ? new(StringComparer.Ordinal) : null;
         var lastUser = -1;
+        var plain = true;
         for (var i = 0; i < source.Count; i++)
         {
+            var userText = false;
             foreach (var content in source[i].Contents)
             {
-                if (content is ToolApprovalResponseContent response)
+                switch (content)
                 {
-                    responses.TryAdd(response.RequestId, response);
+                    case ToolApprovalResponseContent response:
+                        (responses ??= new(StringComparer.Ordinal)).TryAdd(response.RequestId, response);
+                        plain = false;
+                        break;
+                    case FunctionCallContent call:
+                        knownCalls?.Add(call.CallId);
+                        plain = false;
+                        break;
+                    case ToolApprovalRequestContent { ToolCall: FunctionCallContent requested }:
+                        knownCalls?.Add(requested.CallId);
+                        plain = false;
+                        break;
+                    case FunctionResultContent or ToolApprovalRequestContent:
+                        plain = false;
+                        break;
+                    case TextContent when source[i].Role == ChatRole.Assistant && IsNotice(content):
+                        plain = false;
+                        break;
+                    case TextReasoningContent when reasoning != ReasoningCarryMode.All:
+                        plain = false;
+                        break;
+                    default:
+                        break;
                 }
+
+                userText |= content is not ToolApprovalResponseContent;
             }
 
-            if (source[i].Role == ChatRole.User && source[i].Contents.Any(c => c is not ToolApprovalResponseContent))
+            if (source[i].Role == ChatRole.User && userText)
             {
                 lastUser = i;
             }
+        }
+
+        // A plain conversation (no calls, results, approvals, notices or filtered reasoning) is sent as it is.
+        if (plain)
+        {
+            return new ToolLoopHistory(Copy(source), []);
         }
 
         // First pass: rebuild messages without results, rename duplicate ids, collect results by (final) id.
@@ -60,6 +99,7 @@ internal sealed class ToolLoopHistory
         var groups = new List<(int Index, List<(FunctionCallContent Call, ToolApprovalRequestContent? Request)> Calls)>();
         var results = new Dictionary<string, FunctionResultContent>(StringComparer.Ordinal);
         var renames = new Dictionary<string, Queue<string>>(StringComparer.Ordinal);
+        var approvalCalls = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < source.Count; i++)
         {
             var message = source[i];
@@ -76,6 +116,16 @@ internal sealed class ToolLoopHistory
                     case TextReasoningContent when reasoning == ReasoningCarryMode.None || (reasoning == ReasoningCarryMode.CurrentTurn && i < lastUser):
                         changed = true;
                         break;
+                    case FunctionCallContent copy when approvalCalls.Contains(copy.CallId):
+                        // F34: the loop gave the caller an approved call again next to its result; the model sees it
+                        // once, in the round it belongs to (F32).
+                        changed = true;
+                        break;
+                    case FunctionResultContent result when knownCalls is not null && !knownCalls.Contains(result.CallId):
+                        // F40: the call is in the service's history.
+                        kept.Add(Cap(result, resultCap));
+                        changed = true;
+                        break;
                     case FunctionResultContent result:
                         changed = true;
                         var id = result.CallId;
@@ -90,6 +140,11 @@ internal sealed class ToolLoopHistory
                     case FunctionCallContent or ToolApprovalRequestContent:
                         var request = content as ToolApprovalRequestContent;
                         var call = request is null ? (FunctionCallContent)content : (FunctionCallContent)request.ToolCall;
+                        if (request is not null)
+                        {
+                            approvalCalls.Add(call.CallId);
+                        }
+
                         if (ids.IsUsed(call.CallId) || string.IsNullOrEmpty(call.CallId))
                         {
                             var fresh = ids.Allocate(call.CallId);
@@ -140,8 +195,8 @@ internal sealed class ToolLoopHistory
             }
         }
 
-        // Second pass: a tool message with one result per call right after each message that made calls.
-        var approvals = new List<PendingApproval>();
+        // Second pass: a tool message with one result per call, in call order, right after each message that made calls.
+        var approvalGroups = new List<PendingApproval>[groups.Count];
         for (var g = groups.Count - 1; g >= 0; g--)
         {
             var (index, calls) = groups[g];
@@ -150,7 +205,7 @@ internal sealed class ToolLoopHistory
             {
                 if (results.Remove(call.CallId, out var result))
                 {
-                    toolContents.Add(result);
+                    toolContents.Add(Cap(result, resultCap));
                     continue;
                 }
 
@@ -161,8 +216,9 @@ internal sealed class ToolLoopHistory
 
                 if (request is not null)
                 {
-                    responses.TryGetValue(request.RequestId, out var response);
-                    approvals.Add(new PendingApproval(call, response, toolContents, toolContents.Count));
+                    ToolApprovalResponseContent? response = null;
+                    responses?.Remove(request.RequestId, out response);
+                    (approvalGroups[g] ??= []).Add(new PendingApproval(call, response, toolContents, toolContents.Count));
                     toolContents.Add(new FunctionResultContent(call.CallId, response is null ? AbandonedResult : null));
                 }
                 else
@@ -177,9 +233,58 @@ internal sealed class ToolLoopHistory
             }
         }
 
-        approvals.Reverse();
+        var approvals = new List<PendingApproval>();
+        foreach (var group in approvalGroups)
+        {
+            if (group is not null)
+            {
+                approvals.AddRange(group);
+            }
+        }
+
+        // F40: an answer to a request the service holds: its result goes at the end.
+        if (serviceManaged && responses is not null)
+        {
+            List<AIContent>? tail = null;
+            foreach (var response in responses.Values)
+            {
+                if (response.ToolCall is FunctionCallContent call && !results.ContainsKey(call.CallId))
+                {
+                    tail ??= [];
+                    approvals.Add(new PendingApproval(call, response, tail, tail.Count));
+                    tail.Add(new FunctionResultContent(call.CallId, null));
+                }
+            }
+
+            if (tail is not null)
+            {
+                output.Add(new ChatMessage(ChatRole.Tool, tail));
+            }
+        }
+
         return new ToolLoopHistory(output, approvals);
     }
+
+    private static List<ChatMessage> Copy(IReadOnlyList<ChatMessage> source)
+    {
+        // Room for a few rounds; ICollection's CopyTo, not an enumerator.
+        var copy = new List<ChatMessage>(source.Count + 8);
+        if (source is ICollection<ChatMessage> collection)
+        {
+            copy.AddRange(collection);
+        }
+        else
+        {
+            for (var i = 0; i < source.Count; i++)
+            {
+                copy.Add(source[i]);
+            }
+        }
+
+        return copy;
+    }
+
+    private static FunctionResultContent Cap(FunctionResultContent result, int? cap) => ToolLoopJson.CapResult(result, cap);
 
     /// <summary>Keeps every call with its result after a reducer ran (feature 26).</summary>
     public static List<ChatMessage> RepairAfterReduction(IEnumerable<ChatMessage> reduced, IReadOnlyList<ChatMessage> full)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace ToolLoop;
 
@@ -44,6 +45,44 @@ internal static class ToolLoopJson
         JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
         _ => Serialize(result),
     };
+
+    /// <summary>
+    /// F36: the result as the model gets it, cut to <paramref name="limit"/> characters of its text with a note saying
+    /// so; the same instance when it fits.
+    /// </summary>
+    public static FunctionResultContent CapResult(FunctionResultContent result, int? limit, ILogger? logger = null)
+    {
+        if (limit is not { } cap || result.Result is null)
+        {
+            return result;
+        }
+
+        if (result.Result is string s && s.Length <= cap)
+        {
+            return result;
+        }
+
+        var text = ResultText(result.Result);
+        if (text.Length <= cap)
+        {
+            return result;
+        }
+
+        var cut = char.IsHighSurrogate(text[cap - 1]) ? cap - 1 : cap;
+        if (logger is not null)
+        {
+            ToolLoopLog.ResultCapped(logger, result.CallId, text.Length, cap);
+        }
+
+        return new FunctionResultContent(result.CallId, string.Concat(
+            text.AsSpan(0, cut),
+            $"\n[Result cut: these are the first {cut.ToString("N0", CultureInfo.InvariantCulture)} of its {text.Length.ToString("N0", CultureInfo.InvariantCulture)} characters.]"))
+        {
+            Exception = result.Exception,
+            AdditionalProperties = result.AdditionalProperties,
+            RawRepresentation = result.RawRepresentation,
+        };
+    }
 
     /// <summary>Arguments as canonical JSON: keys sorted ordinally, numbers normalised, no whitespace.</summary>
     public static string Canonical(IDictionary<string, object?>? arguments)

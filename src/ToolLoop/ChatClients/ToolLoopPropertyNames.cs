@@ -28,7 +28,10 @@ public static class ToolLoopPropertyNames
     /// <summary>Written on a <c>FunctionCallContent</c> or <c>ErrorContent</c> made from model text that could not be read as a call: the call's raw text.</summary>
     public const string RawText = "toolloop.raw";
 
-    /// <summary>Written next to <see cref="RawText"/>: the <see cref="ToolCallProblemKind"/> name.</summary>
+    /// <summary>
+    /// Written next to <see cref="RawText"/>: the <see cref="ToolCallProblemKind"/> name. On an <c>ErrorContent</c> (a call
+    /// whose tool name could not be read) the loop tells the model what it wrote and that nothing ran.
+    /// </summary>
     public const string ParseProblem = "toolloop.problem";
 
     /// <summary>Per-request override of <see cref="ToolLoopOptions.MaximumIterations"/>.</summary>
@@ -54,6 +57,9 @@ public static class ToolLoopPropertyNames
 
     /// <summary>Per-request override of <see cref="ToolLoopOptions.MaximumAnnouncementReprompts"/>.</summary>
     public const string MaximumAnnouncementReprompts = "toolloop.max_announcement_reprompts";
+
+    /// <summary>Per-request override of <see cref="ToolLoopOptions.MaximumToolResultLength"/>: a number of characters, <c>0</c> for no cap.</summary>
+    public const string MaximumToolResultLength = "toolloop.max_tool_result_length";
 
     /// <summary>Per-request override of <see cref="ToolLoopOptions.ToolTimeout"/>: a <see cref="TimeSpan"/> or a number of seconds.</summary>
     public const string ToolTimeout = "toolloop.tool_timeout";

@@ -1,58 +1,85 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace ToolLoop;
 
-/// <summary>The state of one request through a <see cref="ToolLoopChatClient"/>; the same code runs streaming and non-streaming.</summary>
+/// <summary>
+/// One request through a <see cref="ToolLoopChatClient"/>. The same code runs streaming and non-streaming. The round
+/// is a sequence of named steps, each marked with the numbers of the behaviours it implements in the catalogue
+/// (<c>loop-features.md</c>, F1–F42): collect the calls (<see cref="CallModelAsync"/> /
+/// <see cref="CallModelStreamingAsync"/>) → <see cref="Answer"/>, or classify (<see cref="Classify"/>) → approve
+/// (approval requests stand in their calls' place) → execute (<see cref="RoundExecutor"/>) → record
+/// (<see cref="Record"/>, <see cref="EndRecord"/>) → decide (<see cref="DecideAsync"/>).
+/// <see cref="ReplayApprovalsAsync"/> runs before the first round and <see cref="Finish"/> after the last. Per-call work
+/// is in <see cref="ToolInvoker"/>, per-call checks in <see cref="CallPreparer"/>, history rules in
+/// <see cref="ToolLoopHistory"/>, the loop's words to the model in <see cref="ToolLoopNotices"/>.
+/// </summary>
 internal sealed class ToolLoopRun
 {
-    private const string CancelledResult = "Cancelled: the request was cancelled before this call finished.";
-    private const string NoToolsResult = "Tools are no longer available in this request, so the call was not run. Answer with what you have.";
+    private const string ModelFailedResult = "Not run: the model's response failed before it was complete.";
+
+    private static readonly string s_processPrefix = "toolloop_" + Guid.NewGuid().ToString("N")[..12] + "_";
+    private static long s_runs;
 
     private readonly IChatClient _inner;
     private readonly ToolLoopOptions _options;
     private readonly ToolLoopSettings _settings;
     private readonly ILogger _logger;
-    private readonly ActivitySource _source;
+    private readonly ToolLoopTelemetry _telemetry;
     private readonly IEnumerable<ChatMessage> _messages;
     private readonly ChatOptions? _forwardOptions;
     private readonly bool _streaming;
-    private readonly Dictionary<string, AITool> _tools = new(StringComparer.Ordinal);
+    private readonly CallPreparer _preparer;
+    private readonly ToolInvoker _invoker;
+    private readonly RoundExecutor _executor;
     private readonly CallIdAllocator _ids = new();
-    private readonly Dictionary<string, (string CallId, FunctionResultContent Result)> _executed = new(StringComparer.Ordinal);
+    private readonly List<PreparedCall> _executed = [];
+    private readonly TurnState _turn = new();
+    private List<AIContent> _modelResults = [];
+    private List<AIContent>? _callerResults;
+    private string? _roundMessageId;
+    private string? _idPrefix;
+    private int _idCount;
     private List<ChatMessage> _outgoing = [];
+    private Activity? _orchestrate;
+    private string? _stop;
+    private string? _pendingStop;
     private bool _finalRound;
+    private bool _callLimitHit;
+    private int _rounds;
+    private int _reprompts;
+    private int _overflowRetries;
     private int _totalCalls;
     private int _consecutiveDuplicates;
     private int _consecutiveErrors;
+    private string? _conversationId;
+    private int _sentUpTo;
+    private Exception? _failure;
     private string? _lastMessageId;
     private ChatRole? _lastRole;
     private bool _lastHasText;
-    private Activity? _orchestrate;
+    private List<string>? _waitingFor;
 
-    public ToolLoopRun(IChatClient inner, ToolLoopOptions options, ILogger logger, ActivitySource source, IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, bool streaming)
+    public ToolLoopRun(IChatClient inner, ToolLoopOptions options, ILogger logger, ToolLoopTelemetry telemetry, IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, bool streaming)
     {
         _inner = inner;
         _options = options;
         _settings = ToolLoopSettings.Create(options, chatOptions);
         _logger = logger;
-        _source = source;
+        _telemetry = telemetry;
         _messages = messages;
         _forwardOptions = ToolLoopSettings.StripOwnKeys(chatOptions);
         _streaming = streaming;
-        if (chatOptions?.Tools is { } tools)
-        {
-            foreach (var tool in tools)
-            {
-                _tools.TryAdd(tool.Name, tool);
-            }
-        }
+        _preparer = new CallPreparer(options, chatOptions?.Tools);
+        _invoker = new ToolInvoker(options, _settings, logger, telemetry, streaming);
+        _executor = new RoundExecutor(_invoker, options, logger, _executed);
+        _conversationId = chatOptions?.ConversationId;
     }
 
-    public string StopReason { get; private set; } = ToolLoopStopReasons.Completed;
+    public string StopReason => _stop ?? ToolLoopStopReasons.Completed;
 
     public int Iterations { get; private set; }
 
@@ -62,353 +89,786 @@ internal sealed class ToolLoopRun
 
     public string? ResponseId { get; private set; }
 
+    public string? ConversationId => _conversationId;
+
     public ChatFinishReason FinishReason => StopReason switch
     {
-        ToolLoopStopReasons.ApprovalPending => ChatFinishReason.ToolCalls,
+        ToolLoopStopReasons.ApprovalPending or ToolLoopStopReasons.CallsReturned => ChatFinishReason.ToolCalls,
         ToolLoopStopReasons.Truncated => ChatFinishReason.Length,
         _ => ChatFinishReason.Stop,
     };
 
     public async IAsyncEnumerable<LoopEmission> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var orchestrate = _source.StartActivity("orchestrate_tools", ActivityKind.Internal);
-        orchestrate?.SetTag("gen_ai.operation.name", "orchestrate_tools");
+        using var orchestrate = _telemetry.StartOrchestrate();
         _orchestrate = orchestrate;
-
-        var history = ToolLoopHistory.Prepare(_messages, _options.ReasoningCarry, _ids);
-        _outgoing = history.Messages;
-        string? stop = null;
-
-        if (history.Approvals.Count > 0)
+        var started = Stopwatch.GetTimestamp();
+        try
         {
-            var messageId = NewMessageId();
-            var terminated = false;
-            for (var i = 0; i < history.Approvals.Count; i++)
+            // F22–F26: the caller's history as the model must see it; answered approvals collected.
+            var history = ToolLoopHistory.Prepare(_messages, _options.ReasoningCarry, _ids, _settings.MaximumToolResultLength, serviceManaged: _conversationId is not null);
+            _outgoing = history.Messages;
+            if (history.Approvals.Count > 0)
             {
-                var (result, pc) = await ResolveApprovalAsync(history.Approvals[i], i, cancellationToken).ConfigureAwait(false);
-                history.Approvals[i].Fill(result);
-                terminated |= pc?.Terminated == true;
-                yield return Track(ChatRole.Tool, messageId, result);
-            }
-
-            stop = cancellationToken.IsCancellationRequested ? ToolLoopStopReasons.Cancelled
-                : terminated ? ToolLoopStopReasons.Terminated
-                : null;
-        }
-
-        _finalRound = _settings.MaximumIterations <= 0;
-        string? pendingStop = null;
-        var rounds = 0;
-        var reprompts = 0;
-        while (stop is null)
-        {
-            var turnOptions = TurnOptions(rounds > 0);
-            IEnumerable<ChatMessage>? toSend = null;
-            var cancelled = false;
-            try
-            {
-                toSend = await MessagesToSendAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                cancelled = true;
-            }
-
-            var turn = new TurnState();
-            if (orchestrate is not null)
-            {
-                // An async iterator does not keep Activity.Current across yields; the model call belongs under this span.
-                Activity.Current = orchestrate;
-            }
-
-            if (!cancelled && _streaming)
-            {
-                IAsyncEnumerator<ChatResponseUpdate>? updates = null;
-                try
+                await foreach (var e in ReplayApprovalsAsync(history.Approvals, cancellationToken).ConfigureAwait(false))
                 {
-                    updates = _inner.GetStreamingResponseAsync(toSend!, turnOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
-                    while (true)
+                    yield return e;
+                }
+            }
+
+            _finalRound = _settings.MaximumIterations <= 0; // F6
+            while (_stop is null)
+            {
+                // Collect the calls (F1–F4, F29, F34, F37).
+                var turn = _turn;
+                turn.Reset();
+                if (_streaming)
+                {
+                    await foreach (var e in CallModelStreamingAsync(turn, cancellationToken).ConfigureAwait(false))
                     {
-                        bool more;
-                        try
-                        {
-                            more = await updates.MoveNextAsync().ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                        {
-                            cancelled = true;
-                            break;
-                        }
-
-                        if (!more)
-                        {
-                            break;
-                        }
-
-                        if (TransformUpdate(updates.Current, turn) is { } update)
-                        {
-                            yield return LoopEmission.ForUpdate(update);
-                        }
+                        yield return e;
                     }
                 }
-                finally
+                else if (await CallModelAsync(turn, cancellationToken).ConfigureAwait(false) is { Count: > 0 } messages)
                 {
-                    if (updates is not null)
+                    yield return LoopEmission.ForMessages(messages);
+                }
+
+                if (_stop is not null)
+                {
+                    break;
+                }
+
+                if (_finalRound || (turn.Calls.Count == 0 && turn.Unreadable is null))
+                {
+                    foreach (var e in Answer(turn))
                     {
-                        try
-                        {
-                            await updates.DisposeAsync().ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            // The inner stream was cancelled by the caller's token; nothing more to release.
-                        }
-                    }
-                }
-
-                turn.Messages.AddRange(turn.Updates.ToChatResponse().Messages);
-            }
-            else if (!cancelled)
-            {
-                ChatResponse? response = null;
-                try
-                {
-                    response = await _inner.GetResponseAsync(toSend!, turnOptions, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    cancelled = true;
-                }
-
-                if (response is not null)
-                {
-                    TransformResponse(response, turn);
-                    yield return LoopEmission.ForMessages(turn.Messages);
-                }
-            }
-
-            AddTurn(turn);
-            var calls = turn.Calls;
-            if (cancelled)
-            {
-                var messageId = NewMessageId();
-                var results = new List<AIContent>();
-                foreach (var pc in calls.Where(c => c.Kind != PreparedCallKind.Approval))
-                {
-                    var result = new FunctionResultContent(pc.Call.CallId, CancelledResult);
-                    results.Add(result);
-                    yield return Track(ChatRole.Tool, messageId, result);
-                }
-
-                AddToolMessage(results, messageId);
-                stop = ToolLoopStopReasons.Cancelled;
-                break;
-            }
-
-            if (_finalRound || calls.Count == 0)
-            {
-                if (calls.Count > 0)
-                {
-                    // The model called tools in its tool-less final answer: every call still gets a result.
-                    var messageId = NewMessageId();
-                    var results = new List<AIContent>();
-                    foreach (var pc in calls)
-                    {
-                        var result = new FunctionResultContent(pc.Call.CallId, "Error: " + pc.Error);
-                        results.Add(result);
-                        yield return Track(ChatRole.Tool, messageId, result);
+                        yield return e;
                     }
 
-                    AddToolMessage(results, messageId);
-                }
-                else if (!_finalRound && reprompts < _settings.MaximumAnnouncementReprompts && _tools.Count > 0
-                    && (_options.AnnouncementDetector ?? AnnouncementHeuristic.LooksLikeAnnouncement)(TurnText(turn)))
-                {
-                    reprompts++;
-                    ToolLoopLog.Reprompting(_logger, reprompts);
-                    yield return Notice(ChatRole.User, "You said you would do something but did not call a tool. If you need a tool, call it now in the required format; otherwise give your final answer.");
                     continue;
                 }
 
-                stop = pendingStop ?? (turn.FinishReason == ChatFinishReason.Length ? ToolLoopStopReasons.Truncated : ToolLoopStopReasons.Completed);
-                break;
-            }
-
-            rounds++;
-            var callLimitHit = Classify(calls, turn.FinishReason);
-            var toolMessageId = NewMessageId();
-            var roundResults = new List<FunctionResultContent>();
-            var byIndex = new FunctionResultContent?[calls.Count];
-            var tasks = new Task<FunctionResultContent>?[calls.Count];
-            if (_settings.AllowConcurrentInvocation)
-            {
-#pragma warning disable CA2000 // Never disposed on purpose: it has no wait handle, and calls may outlive a stream the caller abandoned.
-                var throttle = new SemaphoreSlim(Math.Max(1, _options.MaxDegreeOfParallelism));
-#pragma warning restore CA2000
-                for (var i = 0; i < calls.Count; i++)
+                // Classify (F9, F13, F15–F17, F31, F40); approval requests already stand in their calls' place (F21).
+                if (!Classify(turn))
                 {
-                    if (calls[i].Kind == PreparedCallKind.Execute)
+                    continue;
+                }
+
+                // Execute and record, each result as its tool returns (F18–F20, F29, F35, F36).
+                _executor.Start(turn.Calls, Iterations + 1, _settings.AllowConcurrentInvocation, _orchestrate, cancellationToken);
+                BeginRecord();
+                while (await _executor.NextAsync(cancellationToken).ConfigureAwait(false) is { } result)
+                {
+                    if (Record(result) is { } e)
                     {
-                        var (pc, index) = (calls[i], i);
-                        tasks[i] = Task.Run(() => InvokeThrottledAsync(pc, index, throttle, cancellationToken), CancellationToken.None);
+                        yield return e;
                     }
                 }
-            }
 
-            for (var i = 0; i < calls.Count; i++)
-            {
-                var pc = calls[i];
-                FunctionResultContent result;
-                switch (pc.Kind)
+                if (EndRecord(turn) is { } recorded)
                 {
-                    case PreparedCallKind.Approval:
-                        continue;
-                    case PreparedCallKind.Execute:
-                        result = await (tasks[i] ??= InvokeAsync(pc, i, cancellationToken)).ConfigureAwait(false);
-                        _executed.TryAdd(pc.Signature, (pc.Call.CallId, result));
-                        break;
-                    case PreparedCallKind.Duplicate:
-                        var earlier = pc.DuplicateOf >= 0 ? byIndex[pc.DuplicateOf]! : pc.EarlierResult!;
-                        ToolLoopLog.DuplicateCall(_logger, pc.Call.Name, pc.Call.CallId, pc.EarlierCallId!);
-                        result = new FunctionResultContent(
-                            pc.Call.CallId,
-                            $"[Duplicate call: the same call as {pc.EarlierCallId}, so it was not run again. The earlier result follows.]\n{ToolLoopJson.ResultText(earlier.Result)}");
-                        break;
-                    default:
-                        ToolLoopLog.CallRejected(_logger, pc.Call.Name, pc.Call.CallId, pc.Error!);
-                        result = new FunctionResultContent(pc.Call.CallId, "Error: " + pc.Error);
-                        break;
+                    yield return recorded;
                 }
 
-                byIndex[i] = result;
-                roundResults.Add(result);
-                yield return Track(ChatRole.Tool, toolMessageId, result);
+                // Decide (F5, F6, F11, F15, F17, F19–F21, F33).
+                await DecideAsync(turn, cancellationToken).ConfigureAwait(false);
             }
 
-            AddToolMessage(roundResults.Cast<AIContent>().ToList(), toolMessageId);
-
-            if (calls.Any(c => c.Kind == PreparedCallKind.Execute))
+            foreach (var e in Finish())
             {
-                Iterations++;
+                yield return e;
             }
-
-            _consecutiveErrors = calls.Any(c => c.Failed) ? _consecutiveErrors + 1 : 0;
-
-            if (cancellationToken.IsCancellationRequested)
+        }
+        finally
+        {
+            var errorType = _failure?.GetType().FullName ?? (_stop is null ? "_OTHER" : null);
+            if (orchestrate is not null)
             {
-                stop = ToolLoopStopReasons.Cancelled;
-                break;
-            }
-
-            var pending = calls.Where(c => c.Kind == PreparedCallKind.Approval).ToList();
-            if (pending.Count > 0)
-            {
-                var messageId = NewMessageId();
-                foreach (var pc in pending)
+                orchestrate.SetTag(ToolLoopTelemetry.StopReason, StopReason);
+                orchestrate.SetTag(ToolLoopTelemetry.Iterations, Iterations);
+                if (orchestrate.IsAllDataRequested && Usage is { } usage)
                 {
-                    ToolLoopLog.ApprovalRequested(_logger, pc.Call.Name, pc.Call.CallId);
-                    yield return Track(ChatRole.Assistant, messageId, new ToolApprovalRequestContent(pc.Call.CallId, pc.Call));
+                    if (usage.InputTokenCount is { } input)
+                    {
+                        orchestrate.SetTag(ToolLoopTelemetry.InputTokens, (int)input);
+                    }
+
+                    if (usage.OutputTokenCount is { } output)
+                    {
+                        orchestrate.SetTag(ToolLoopTelemetry.OutputTokens, (int)output);
+                    }
                 }
 
-                yield return Track(ChatRole.Assistant, messageId, NoticeContent(
-                    "Waiting for approval to run: " + string.Join(", ", pending.Select(p => p.Call.Name)) + "."));
-                stop = ToolLoopStopReasons.ApprovalPending;
-                break;
+                if (errorType is not null)
+                {
+                    orchestrate.SetTag(ToolLoopTelemetry.ErrorType, errorType);
+                    orchestrate.SetStatus(ActivityStatusCode.Error, _failure?.Message);
+                }
             }
 
-            if (calls.Any(c => c.Terminated))
+            _telemetry.RecordOrchestrateDuration(started, StopReason, errorType);
+        }
+    }
+
+    /// <summary>
+    /// Calls the model once, non-streaming (F1, F2, F21: each call is prepared as it arrives), and retries after a
+    /// context overflow with a reduced history (F37). Returns the response's messages; <see langword="null"/> when the
+    /// loop stopped (cancelled, or the history cannot fit). Any other failure of the inner client is raised: the
+    /// caller has seen nothing of this response.
+    /// </summary>
+    private async ValueTask<List<ChatMessage>?> CallModelAsync(TurnState turn, CancellationToken cancellationToken)
+    {
+        var options = TurnOptions();
+        IList<ChatMessage> toSend;
+        try
+        {
+            toSend = await MessagesToSendAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _stop = ToolLoopStopReasons.Cancelled;
+            return null;
+        }
+
+        while (true)
+        {
+            if (_orchestrate is not null)
             {
-                stop = ToolLoopStopReasons.Terminated;
-                break;
+                Activity.Current = _orchestrate;
             }
 
-            if (_options.RoundCompleted is { } hook)
+            ChatResponse response;
+            try
             {
-                var round = new ToolLoopRound(Iterations, calls.Select(c => c.Call).ToList(), roundResults, _outgoing.ToList());
+                response = await _inner.GetResponseAsync(toSend, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _stop = ToolLoopStopReasons.Cancelled;
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && IsContextOverflow(ex))
+            {
+                if (await ReduceAfterOverflowAsync(toSend, ex, cancellationToken).ConfigureAwait(false) is not { } reduced)
+                {
+                    _stop = ToolLoopStopReasons.ContextOverflow;
+                    return null;
+                }
+
+                toSend = reduced;
+                continue;
+            }
+            catch (Exception ex)
+            {
+                _failure = ex;
+                throw;
+            }
+
+            TransformResponse(response, turn);
+            AddTurn(turn);
+            return turn.Messages;
+        }
+    }
+
+    /// <summary>
+    /// Calls the model once, streaming (F3, F4, F29): passes its updates through as they come, collects its calls
+    /// (each prepared as it arrives: F1, F2, F21), retries after a context overflow with a reduced history when nothing
+    /// reached the caller yet (F37), and leaves a result for every call the caller saw when the request is cancelled
+    /// (F20) or the model's stream fails (F34).
+    /// </summary>
+    private async IAsyncEnumerable<LoopEmission> CallModelStreamingAsync(TurnState turn, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = TurnOptions();
+        IList<ChatMessage> toSend = _outgoing; // replaced below; a collection expression here would allocate a list per model call
+        Exception? error = null;
+        try
+        {
+            toSend = await MessagesToSendAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            error = ex;
+        }
+
+        while (error is null)
+        {
+            var yielded = false;
+            if (_orchestrate is not null)
+            {
+                // An async iterator does not keep Activity.Current across yields; the model call belongs under this span.
+                Activity.Current = _orchestrate;
+            }
+
+            IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+            try
+            {
+                updates = _inner.GetStreamingResponseAsync(toSend, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            }
+#pragma warning disable CA1031 // Caught to close the turn; rethrown below.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                error = ex;
+            }
+
+            while (updates is not null)
+            {
+                bool more;
                 try
                 {
-                    await hook(round, cancellationToken).ConfigureAwait(false);
+                    more = await updates.MoveNextAsync().ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+#pragma warning disable CA1031 // Caught to close the turn; rethrown below.
+                catch (Exception ex)
+#pragma warning restore CA1031
                 {
-                    stop = ToolLoopStopReasons.Cancelled;
+                    error = ex;
                     break;
                 }
 
-                if (round.StopRequested)
+                if (!more)
                 {
-                    stop = ToolLoopStopReasons.StoppedByHook;
                     break;
+                }
+
+                if (TransformUpdate(updates.Current, turn) is { } update)
+                {
+                    yielded = true;
+                    yield return LoopEmission.ForUpdate(update);
                 }
             }
 
-            string? notice = null;
-            if (callLimitHit)
+            if (updates is not null)
             {
-                pendingStop = ToolLoopStopReasons.CallLimit;
-                notice = $"You reached the limit of {_settings.MaximumTotalCalls} tool calls for this request.";
-            }
-            else if (_settings.MaximumDuplicateCalls > 0 && _consecutiveDuplicates >= _settings.MaximumDuplicateCalls)
-            {
-                pendingStop = ToolLoopStopReasons.DuplicateCalls;
-                notice = $"You repeated earlier tool calls {_consecutiveDuplicates} times in a row.";
-            }
-            else if (_settings.MaximumConsecutiveErrors > 0 && _consecutiveErrors >= _settings.MaximumConsecutiveErrors)
-            {
-                pendingStop = ToolLoopStopReasons.ConsecutiveErrors;
-                notice = $"Your tool calls failed in {_consecutiveErrors} rounds in a row.";
-            }
-            else if (Iterations >= _settings.MaximumIterations)
-            {
-                pendingStop = ToolLoopStopReasons.IterationBudget;
-                notice = $"You have used all {_settings.MaximumIterations} rounds of tool calls for this request.";
+                try
+                {
+                    await updates.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The inner stream was cancelled by the caller's token; nothing more to release.
+                }
             }
 
-            if (notice is not null)
+            if (turn.Updates.Count > 0)
             {
-                _finalRound = true;
-                yield return Notice(ChatRole.User, notice + " Tools are no longer available: answer the user now with what you have.");
+                turn.Messages.AddRange(turn.Updates.ToChatResponse().Messages);
+            }
+
+            if (error is null || yielded || error is OperationCanceledException || !IsContextOverflow(error))
+            {
+                break;
+            }
+
+            // F37: nothing reached the caller yet, so the call can be made again with a shorter history.
+            if (await ReduceAfterOverflowAsync(toSend, error, cancellationToken).ConfigureAwait(false) is not { } reduced)
+            {
+                _stop = ToolLoopStopReasons.ContextOverflow;
+                yield break;
+            }
+
+            toSend = reduced;
+            error = null;
+        }
+
+        AddTurn(turn);
+        if (error is null)
+        {
+            yield break;
+        }
+
+        var cancelled = error is OperationCanceledException && cancellationToken.IsCancellationRequested;
+        var messageId = NewMessageId();
+        var results = new List<AIContent>();
+        foreach (var pc in turn.Calls)
+        {
+            if (pc.Kind is not (PreparedCallKind.Approval or PreparedCallKind.Returned))
+            {
+                var result = new FunctionResultContent(pc.Call.CallId, cancelled ? ToolInvoker.CancelledResult : ModelFailedResult);
+                results.Add(result);
+                yield return Track(ChatRole.Tool, messageId, result);
             }
         }
 
-        StopReason = stop;
-        var closing = stop switch
+        AddToolMessage(results, messageId);
+        if (cancelled)
         {
-            ToolLoopStopReasons.Cancelled => "The request was cancelled.",
-            ToolLoopStopReasons.Terminated => "Stopped: a tool ended the request.",
-            ToolLoopStopReasons.StoppedByHook => "Stopped by the application.",
-            _ => "(The model returned no answer.)",
-        };
+            _stop = ToolLoopStopReasons.Cancelled;
+            yield break;
+        }
+
+        _failure = error;
+        ExceptionDispatchInfo.Throw(error);
+    }
+
+    /// <summary>
+    /// The model answered (F6, F7, F14): calls made in the tool-less final round still get a result; an announced
+    /// action without a call is re-prompted when enabled; otherwise the loop stops.
+    /// </summary>
+    private List<LoopEmission> Answer(TurnState turn)
+    {
+        var emissions = new List<LoopEmission>();
+        if (turn.Calls.Count > 0)
+        {
+            var messageId = NewMessageId();
+            var results = new List<AIContent>(turn.Calls.Count);
+            foreach (var pc in turn.Calls)
+            {
+                var result = new FunctionResultContent(pc.Call.CallId, "Error: " + (pc.Error ?? CallPreparer.NoToolsResult));
+                results.Add(result);
+                emissions.Add(Track(ChatRole.Tool, messageId, result));
+            }
+
+            AddToolMessage(results, messageId);
+        }
+        else if (!_finalRound && _reprompts < _settings.MaximumAnnouncementReprompts && _preparer.HasTools
+            && (_options.AnnouncementDetector ?? AnnouncementHeuristic.LooksLikeAnnouncement)(TurnText(turn)))
+        {
+            _reprompts++;
+            ToolLoopLog.Reprompting(_logger, _reprompts);
+            AddModelNotice(ToolLoopNotices.Reprompt);
+            return emissions;
+        }
+
+        _stop = _pendingStop ?? (turn.FinishReason == ChatFinishReason.Length ? ToolLoopStopReasons.Truncated : ToolLoopStopReasons.Completed);
+        return emissions;
+    }
+
+    /// <summary>The round's results so far: what the model gets (capped, F36) and, when that differs, what the caller gets.</summary>
+    private void BeginRecord()
+    {
+        _modelResults = new List<AIContent>(_turn.Calls.Count);
+        _callerResults = null;
+        _roundMessageId = NewMessageId();
+    }
+
+    /// <summary>Records one result (F24, F36); streaming, the caller sees it at once (F29).</summary>
+    private LoopEmission? Record(FunctionResultContent result)
+    {
+        var forModel = ToolLoopJson.CapResult(result, _settings.MaximumToolResultLength, _logger);
+        if (_callerResults is null && !ReferenceEquals(forModel, result))
+        {
+            _callerResults = [.. _modelResults];
+        }
+
+        _modelResults.Add(forModel);
+        _callerResults?.Add(result);
+        return _streaming ? Track(ChatRole.Tool, _roundMessageId!, result) : null;
+    }
+
+    /// <summary>
+    /// Closes the round's tool message (one result per call, right after the calls: F24) and tells the model about
+    /// calls that could not be read and named no tool (F30). Non-streaming, the caller gets the message whole.
+    /// </summary>
+    private LoopEmission? EndRecord(TurnState turn)
+    {
+        LoopEmission? emission = null;
+        if (_modelResults.Count > 0)
+        {
+            var message = new ChatMessage(ChatRole.Tool, _modelResults) { MessageId = _roundMessageId };
+            _outgoing.Add(message);
+            if (!_streaming)
+            {
+                var callers = _callerResults is null ? message : new ChatMessage(ChatRole.Tool, _callerResults) { MessageId = _roundMessageId };
+                (_lastMessageId, _lastRole, _lastHasText) = (_roundMessageId, ChatRole.Tool, false);
+                emission = LoopEmission.ForMessage(callers);
+            }
+        }
+
+        if (turn.Unreadable is { } unreadable)
+        {
+            foreach (var problem in unreadable)
+            {
+                ToolLoopLog.UnreadableCall(_logger, problem.Message);
+            }
+
+            AddModelNotice(ToolLoopNotices.Unreadable(unreadable));
+        }
+
+        return emission;
+    }
+
+    /// <summary>
+    /// After a round (F5, F11, F15, F17, F19–F21): counts it, stops for cancellation, pending approvals, a
+    /// terminating tool or the round hook, and spends the budgets, telling the model once when one is spent (F6, F33).
+    /// </summary>
+    private async ValueTask DecideAsync(TurnState turn, CancellationToken cancellationToken)
+    {
+        var calls = turn.Calls;
+        var executed = false;
+        var failed = turn.Unreadable is not null;
+        var terminated = false;
+        List<string>? pending = null;
+        foreach (var pc in calls)
+        {
+            executed |= pc.Kind == PreparedCallKind.Execute;
+            failed |= pc.Failed;
+            terminated |= pc.Terminated;
+            if (pc.Kind == PreparedCallKind.Approval)
+            {
+                ToolLoopLog.ApprovalRequested(_logger, pc.Call.Name, pc.Call.CallId);
+                (pending ??= []).Add(pc.Call.Name);
+            }
+        }
+
+        if (executed)
+        {
+            Iterations++;
+        }
+
+        _consecutiveErrors = failed ? _consecutiveErrors + 1 : 0;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            _stop = ToolLoopStopReasons.Cancelled;
+            return;
+        }
+
+        if (pending is not null)
+        {
+            _waitingFor = pending;
+            _stop = ToolLoopStopReasons.ApprovalPending;
+            return;
+        }
+
+        if (terminated)
+        {
+            _stop = ToolLoopStopReasons.Terminated;
+            return;
+        }
+
+        if (_options.RoundCompleted is { } hook)
+        {
+            var results = _outgoing[^1].Role == ChatRole.Tool ? _outgoing[^1].Contents.OfType<FunctionResultContent>().ToList() : [];
+            var round = new ToolLoopRound(Iterations, calls.ConvertAll(c => c.Call), results, [.. _outgoing]);
+            try
+            {
+                await hook(round, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                _stop = ToolLoopStopReasons.Cancelled;
+                return;
+            }
+
+            if (round.StopRequested)
+            {
+                _stop = ToolLoopStopReasons.StoppedByHook;
+                return;
+            }
+        }
+
+        string? notice = null;
+        if (_callLimitHit)
+        {
+            _pendingStop = ToolLoopStopReasons.CallLimit;
+            notice = $"You reached the limit of {_settings.MaximumTotalCalls} tool calls for this request.";
+        }
+        else if (_settings.MaximumDuplicateCalls > 0 && _consecutiveDuplicates >= _settings.MaximumDuplicateCalls)
+        {
+            _pendingStop = ToolLoopStopReasons.DuplicateCalls;
+            notice = $"You repeated earlier tool calls {_consecutiveDuplicates} times in a row.";
+        }
+        else if (_settings.MaximumConsecutiveErrors > 0 && _consecutiveErrors >= _settings.MaximumConsecutiveErrors)
+        {
+            _pendingStop = ToolLoopStopReasons.ConsecutiveErrors;
+            notice = $"Your tool calls failed in {_consecutiveErrors} rounds in a row.";
+        }
+        else if (Iterations >= _settings.MaximumIterations)
+        {
+            _pendingStop = ToolLoopStopReasons.IterationBudget;
+            notice = $"You have used all {_settings.MaximumIterations} rounds of tool calls for this request.";
+        }
+
+        if (notice is not null)
+        {
+            _finalRound = true;
+            AddModelNotice(notice + ToolLoopNotices.NoMoreTools);
+        }
+    }
+
+    /// <summary>
+    /// Answers the approval responses of the incoming history before the first model call (F21, F22, F32, F34):
+    /// approved calls run in call order (concurrently when allowed) and their results go into the round they
+    /// belong to, so the model sees that round as one assistant message; the caller gets each call again next to
+    /// its result.
+    /// </summary>
+    private async IAsyncEnumerable<LoopEmission> ReplayApprovalsAsync(List<PendingApproval> approvals, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var calls = new List<PreparedCall>(approvals.Count);
+        var edited = new string?[approvals.Count];
+        for (var i = 0; i < approvals.Count; i++)
+        {
+            var approval = approvals[i];
+            var call = approval.Call;
+            if (approval.Response is not { } response)
+            {
+                calls.Add(Answered(call, approval.Current));
+                continue;
+            }
+
+            if (!response.Approved)
+            {
+                calls.Add(Answered(call, new FunctionResultContent(call.CallId, ToolLoopNotices.Rejected(response.Reason))));
+                continue;
+            }
+
+            var requested = response.ToolCall as FunctionCallContent ?? call;
+            var changed = !new CallSignature(call.Name, requested.Arguments).Equals(new CallSignature(call.Name, call.Arguments));
+            var pc = _preparer.Prepare(changed ? ToolLoopHistory.WithCall(call, call.CallId, requested.Arguments, null) : call, call.CallId, finalRound: false);
+            if (pc.Kind == PreparedCallKind.Approval)
+            {
+                pc.Kind = PreparedCallKind.Execute;
+            }
+
+            edited[i] = changed ? ToolLoopJson.Canonical(requested.Arguments) : null;
+            calls.Add(pc);
+        }
+
+        var callMessageId = NewMessageId();
+        foreach (var approval in approvals)
+        {
+            yield return Track(ChatRole.Assistant, callMessageId, approval.Call);
+        }
+
+        var messageId = NewMessageId();
+        var index = 0;
+        var terminated = false;
+        _executor.Start(calls, 1, _settings.AllowConcurrentInvocation, _orchestrate, cancellationToken);
+        while (await _executor.NextAsync(cancellationToken).ConfigureAwait(false) is { } raw)
+        {
+            var result = edited[index] is { } arguments ? ToolLoopNotices.Edited(raw, arguments) : raw;
+            terminated |= calls[index].Terminated;
+            approvals[index].Fill(ToolLoopJson.CapResult(result, _settings.MaximumToolResultLength, _logger));
+            index++;
+            yield return Track(ChatRole.Tool, messageId, result);
+        }
+
+        _stop = cancellationToken.IsCancellationRequested ? ToolLoopStopReasons.Cancelled
+            : terminated ? ToolLoopStopReasons.Terminated
+            : null;
+
+        static PreparedCall Answered(FunctionCallContent call, FunctionResultContent answer)
+            => new(call, call) { Kind = PreparedCallKind.Answered, Answer = answer };
+    }
+
+    /// <summary>F7: the final text is never empty; the stop is logged and tagged.</summary>
+    private List<LoopEmission> Finish()
+    {
+        var stop = StopReason;
+        var emissions = new List<LoopEmission>(1);
         if (!(_lastRole == ChatRole.Assistant && _lastHasText))
         {
-            yield return Notice(ChatRole.Assistant, closing);
+            var closing = stop switch
+            {
+                ToolLoopStopReasons.Cancelled => "The request was cancelled.",
+                ToolLoopStopReasons.Terminated => "Stopped: a tool ended the request.",
+                ToolLoopStopReasons.StoppedByHook => "Stopped by the application.",
+                ToolLoopStopReasons.ApprovalPending => "Waiting for approval to run: " + string.Join(", ", _waitingFor ?? []) + ".",
+                ToolLoopStopReasons.CallsReturned => "Waiting for the results of: " + string.Join(", ", _waitingFor ?? []) + ".",
+                ToolLoopStopReasons.ContextOverflow => "The conversation is too long for the model's context.",
+                _ => "(The model returned no answer.)",
+            };
+            emissions.Add(Track(ChatRole.Assistant, NewMessageId(), NoticeContent(closing)));
         }
 
         ToolLoopLog.LoopStopped(_logger, stop, Iterations);
-        orchestrate?.SetTag("toolloop.stop_reason", stop);
-        orchestrate?.SetTag("toolloop.iterations", Iterations);
+        return emissions;
     }
 
-    private static string NewMessageId() => "toolloop_" + Guid.NewGuid().ToString("N");
+    /// <summary>
+    /// The "classify" step for a round: applies truncation (F13, F31), the call caps (F17) and duplicate detection
+    /// (F15, F16); a round with a call the loop cannot run ends the loop and goes back to the caller (F40). Returns
+    /// whether the round runs.
+    /// </summary>
+    private bool Classify(TurnState turn)
+    {
+        _rounds++;
+        var calls = turn.Calls;
+        foreach (var pc in calls)
+        {
+            if (pc.Kind == PreparedCallKind.Returned)
+            {
+                foreach (var returned in calls)
+                {
+                    ToolLoopLog.CallReturned(_logger, returned.Call.Name, returned.Call.CallId, returned.Error ?? "returned with the round");
+                }
 
-    private static string TurnText(TurnState turn) => string.Concat(turn.Messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text));
+                _waitingFor = calls.ConvertAll(c => c.Call.Name);
+                _stop = ToolLoopStopReasons.CallsReturned;
+                return false;
+            }
+        }
+
+        var truncated = turn.FinishReason == ChatFinishReason.Length;
+        var inRound = 0;
+        var limitHit = false;
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var pc = calls[i];
+            if (pc.Kind is PreparedCallKind.Approval or PreparedCallKind.Returned)
+            {
+                continue;
+            }
+
+            inRound++;
+            _totalCalls++;
+            if (pc.Kind == PreparedCallKind.Error)
+            {
+                // F13, F31: a call cut off by the token limit is never run; the model is told why.
+                if (truncated && pc.ArgumentsInvalid)
+                {
+                    pc.Error = $"Your output was cut off by the output token limit while you were writing this call to '{pc.Call.Name}', so it was not run. Call it again with shorter arguments, or split the work into smaller calls.";
+                }
+
+                continue;
+            }
+
+            if (inRound > _settings.MaximumCallsPerRound)
+            {
+                Refuse(pc, $"Not run: at most {_settings.MaximumCallsPerRound} calls are run per response. Make this call again in your next response.");
+                continue;
+            }
+
+            if (_totalCalls > _settings.MaximumTotalCalls)
+            {
+                Refuse(pc, $"Not run: the limit of {_settings.MaximumTotalCalls} tool calls for this request was reached.");
+                limitHit = true;
+                continue;
+            }
+
+            if (EarlierInRound(calls, i) is var j and >= 0)
+            {
+                pc.Kind = PreparedCallKind.Duplicate;
+                pc.DuplicateOf = j;
+                pc.EarlierCallId = calls[j].Call.CallId;
+                _consecutiveDuplicates++;
+            }
+            else if (EarlierInRequest(pc.Signature) is { } earlier)
+            {
+                pc.Kind = PreparedCallKind.Duplicate;
+                pc.EarlierResult = earlier.Result;
+                pc.EarlierCallId = earlier.Call.CallId;
+                _consecutiveDuplicates++;
+            }
+            else
+            {
+                _consecutiveDuplicates = 0;
+            }
+        }
+
+        _callLimitHit = limitHit;
+        return true;
+
+        // A request makes few calls (MaximumTotalCalls): a scan, comparing hashes first, costs less than a table.
+        PreparedCall? EarlierInRequest(CallSignature signature)
+        {
+            foreach (var earlier in _executed)
+            {
+                if (earlier.Signature.Equals(signature))
+                {
+                    return earlier;
+                }
+            }
+
+            return null;
+        }
+
+        static int EarlierInRound(List<PreparedCall> calls, int i)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (calls[j].Kind == PreparedCallKind.Execute && calls[j].Signature.Equals(calls[i].Signature))
+                {
+                    return j;
+                }
+            }
+
+            return -1;
+        }
+
+        static void Refuse(PreparedCall pc, string error)
+        {
+            pc.Kind = PreparedCallKind.Error;
+            pc.Failed = true;
+            pc.Error = error;
+        }
+    }
+
+    /// <summary>
+    /// Ids of the loop's own messages: a random prefix drawn once per process, a run number, a message number. Unique
+    /// without a random draw per run (a <see cref="Guid"/> costs more than a whole round of the loop).
+    /// </summary>
+    private string NewMessageId()
+    {
+        _idPrefix ??= string.Concat(s_processPrefix, Interlocked.Increment(ref s_runs).ToString(System.Globalization.CultureInfo.InvariantCulture), "_");
+        return _idPrefix + (++_idCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string TurnText(TurnState turn)
+    {
+        var text = string.Empty;
+        foreach (var message in turn.Messages)
+        {
+            if (message.Role == ChatRole.Assistant)
+            {
+                text += message.Text;
+            }
+        }
+
+        return text;
+    }
 
     private static TextContent NoticeContent(string text) => new(text)
     {
         AdditionalProperties = new AdditionalPropertiesDictionary { [ToolLoopPropertyNames.Notice] = true },
     };
 
-    private LoopEmission Notice(ChatRole role, string text)
+    private bool IsContextOverflow(Exception error) => (_options.IsContextOverflow ?? ContextOverflow.IsContextOverflow)(error);
+
+    /// <summary>F37: reduces the history that did not fit, pair-safe; <see langword="null"/> when it cannot get shorter.</summary>
+    private async Task<IList<ChatMessage>?> ReduceAfterOverflowAsync(IList<ChatMessage> sent, Exception error, CancellationToken cancellationToken)
     {
-        var content = NoticeContent(text);
-        var messageId = NewMessageId();
-        if (role != ChatRole.Assistant)
+        if (_options.ChatReducer is not { } reducer || _overflowRetries >= _settings.MaximumContextOverflowRetries || _conversationId is not null)
         {
-            _outgoing.Add(new ChatMessage(role, [content]) { MessageId = messageId });
+            return null;
         }
 
-        return Track(role, messageId, content);
+        _overflowRetries++;
+        ToolLoopLog.ReducingAfterOverflow(_logger, _overflowRetries, error);
+        var reduced = ToolLoopHistory.RepairAfterReduction(await reducer.ReduceAsync(sent, cancellationToken).ConfigureAwait(false), _outgoing);
+        if (reduced.Count >= sent.Count && Size(reduced) >= Size(sent))
+        {
+            return null;
+        }
+
+        // Later rounds build on the history that fits.
+        _outgoing = reduced;
+        return reduced;
+
+        static long Size(IList<ChatMessage> messages)
+        {
+            long size = 0;
+            foreach (var message in messages)
+            {
+                foreach (var content in message.Contents)
+                {
+                    size += content switch
+                    {
+                        TextContent t => t.Text.Length,
+                        TextReasoningContent r => r.Text.Length,
+                        FunctionResultContent r => ToolLoopJson.ResultText(r.Result).Length,
+                        _ => 16,
+                    };
+                }
+            }
+
+            return size;
+        }
     }
+
+    /// <summary>F33: instructions to the model go into what it is sent next, never into what the caller reads.</summary>
+    private void AddModelNotice(string text) => _outgoing.Add(new ChatMessage(ChatRole.User, [NoticeContent(text)]) { MessageId = NewMessageId() });
 
     private LoopEmission Track(ChatRole role, string messageId, AIContent content)
     {
@@ -449,32 +909,54 @@ internal sealed class ToolLoopRun
             _lastRole = message.Role;
             _lastHasText = !string.IsNullOrWhiteSpace(message.Text);
         }
+
+        // F40, as FICC: after a response with a conversation id, the service holds the history: send only what is new.
+        _conversationId = turn.ConversationId;
+        _sentUpTo = _outgoing.Count;
     }
 
-    private ChatOptions? TurnOptions(bool afterFirstRound)
+    /// <summary>F6, F8, F40: the options of the next model call.</summary>
+    private ChatOptions? TurnOptions()
     {
         var options = _forwardOptions;
-        if (_finalRound)
+        var clone = false;
+        if (_finalRound && options?.Tools is { Count: > 0 } tools && tools.Any(t => t is AIFunctionDeclaration))
         {
-            options = options?.Clone() ?? new ChatOptions();
-            options.Tools = null;
-            options.ToolMode = null;
-            options.AllowMultipleToolCalls = null;
+            // As FICC: hosted tools stay, the loop's functions go.
+            options = options.Clone();
+            clone = true;
+            var kept = tools.Where(t => t is not AIFunctionDeclaration).ToList();
+            options.Tools = kept.Count == 0 ? null : kept;
+            options.ToolMode = kept.Count == 0 ? null : options.ToolMode;
+            options.AllowMultipleToolCalls = kept.Count == 0 ? null : options.AllowMultipleToolCalls;
         }
-        else if (afterFirstRound && options?.ToolMode is RequiredChatToolMode)
+        else if (_rounds > 0 && options?.ToolMode is RequiredChatToolMode)
         {
             options = options.Clone();
+            clone = true;
             options.ToolMode = ChatToolMode.Auto;
+        }
+
+        if (_rounds > 0 && options?.ConversationId != _conversationId)
+        {
+            options = clone ? options : options?.Clone() ?? new ChatOptions();
+            options!.ConversationId = _conversationId;
         }
 
         return options;
     }
 
-    private async Task<IEnumerable<ChatMessage>> MessagesToSendAsync(CancellationToken cancellationToken)
+    /// <summary>F26, F40: the messages of the next model call.</summary>
+    private async ValueTask<IList<ChatMessage>> MessagesToSendAsync(CancellationToken cancellationToken)
     {
-        if (_options.ChatReducer is not { } reducer)
+        if (_conversationId is not null && _rounds > 0)
         {
-            return _outgoing.ToList();
+            return _outgoing.GetRange(_sentUpTo, _outgoing.Count - _sentUpTo);
+        }
+
+        if (_options.ChatReducer is not { } reducer || _conversationId is not null)
+        {
+            return _outgoing;
         }
 
         var reduced = await reducer.ReduceAsync(_outgoing.ToList(), cancellationToken).ConfigureAwait(false);
@@ -489,38 +971,59 @@ internal sealed class ToolLoopRun
         }
     }
 
-    private List<AIContent> TransformContents(IList<AIContent> contents, TurnState turn)
+    /// <summary>
+    /// Prepares each call as it arrives (F1, F2, F9, F12, F21, F23, F30) and puts an approval request in the place of
+    /// a call that needs one; usage is summed and dropped (F28). Returns <paramref name="contents"/> itself when
+    /// nothing changed.
+    /// </summary>
+    private IList<AIContent> TransformContents(IList<AIContent> contents, TurnState turn)
     {
-        var kept = new List<AIContent>(contents.Count);
-        foreach (var content in contents)
+        List<AIContent>? kept = null;
+        for (var i = 0; i < contents.Count; i++)
         {
+            var content = contents[i];
+            AIContent? replacement = content;
             switch (content)
             {
                 case UsageContent usage:
                     AddUsage(usage.Details);
+                    replacement = null;
                     break;
                 case FunctionCallContent call when !call.InformationalOnly:
-                    var pc = Prepare(call, _ids.Allocate(call.CallId));
+                    var pc = _preparer.Prepare(call, _ids.Allocate(call.CallId), _finalRound);
                     turn.Calls.Add(pc);
-                    if (pc.Kind != PreparedCallKind.Approval)
-                    {
-                        kept.Add(pc.Call);
-                    }
-
+                    replacement = pc.Kind == PreparedCallKind.Approval ? new ToolApprovalRequestContent(pc.Call.CallId, pc.Call) : pc.Call;
+                    break;
+                case ErrorContent error when error.AdditionalProperties?.ContainsKey(ToolLoopPropertyNames.ParseProblem) == true:
+                    (turn.Unreadable ??= []).Add(error);
                     break;
                 default:
-                    kept.Add(content);
                     break;
+            }
+
+            if (kept is null && !ReferenceEquals(replacement, content))
+            {
+                kept = new List<AIContent>(contents.Count);
+                for (var j = 0; j < i; j++)
+                {
+                    kept.Add(contents[j]);
+                }
+            }
+
+            if (kept is not null && replacement is not null)
+            {
+                kept.Add(replacement);
             }
         }
 
-        return kept;
+        return kept ?? contents;
     }
 
     private ChatResponseUpdate? TransformUpdate(ChatResponseUpdate update, TurnState turn)
     {
         turn.ModelId ??= update.ModelId;
         turn.ResponseId ??= update.ResponseId;
+        turn.ConversationId ??= update.ConversationId;
         if (update.FinishReason is { } finish)
         {
             turn.FinishReason = finish;
@@ -532,27 +1035,33 @@ internal sealed class ToolLoopRun
             return null;
         }
 
-        var clone = update.Clone();
-        clone.Contents = kept;
-        if (string.IsNullOrEmpty(clone.MessageId))
+        var result = update;
+        if (!ReferenceEquals(kept, update.Contents) || string.IsNullOrEmpty(update.MessageId) || update.Role is null)
         {
-            clone.MessageId = turn.LastMessageId ??= NewMessageId();
+            result = update.Clone();
+            result.Contents = kept;
+        }
+
+        if (string.IsNullOrEmpty(result.MessageId))
+        {
+            result.MessageId = turn.LastMessageId ??= NewMessageId();
         }
         else
         {
-            turn.LastMessageId = clone.MessageId;
+            turn.LastMessageId = result.MessageId;
         }
 
-        clone.Role ??= turn.LastRole ?? ChatRole.Assistant;
-        turn.LastRole = clone.Role;
-        turn.Updates.Add(clone);
-        return clone;
+        result.Role ??= turn.LastRole ?? ChatRole.Assistant;
+        turn.LastRole = result.Role;
+        turn.Updates.Add(result);
+        return result;
     }
 
     private void TransformResponse(ChatResponse response, TurnState turn)
     {
         turn.ModelId = response.ModelId;
         turn.ResponseId = response.ResponseId;
+        turn.ConversationId = response.ConversationId;
         turn.FinishReason = response.FinishReason;
         AddUsage(response.Usage);
         foreach (var message in response.Messages)
@@ -563,305 +1072,14 @@ internal sealed class ToolLoopRun
                 continue;
             }
 
-            var clone = message.Clone();
-            clone.Contents = kept;
-            turn.Messages.Add(clone);
-        }
-    }
-
-    private PreparedCall Prepare(FunctionCallContent call, string callId)
-    {
-        AIFunction? function = null;
-        string? error = null;
-        var invalid = false;
-        var arguments = call.Arguments;
-        var exception = call.Exception;
-        if (_finalRound)
-        {
-            error = NoToolsResult;
-        }
-        else if (!_tools.TryGetValue(call.Name, out var tool))
-        {
-            error = $"Unknown tool '{call.Name}'. Available tools: {(_tools.Count == 0 ? "none" : string.Join(", ", _tools.Keys))}.";
-        }
-        else if (tool is not AIFunction f)
-        {
-            error = $"The tool '{call.Name}' cannot be invoked by this client.";
-        }
-        else
-        {
-            function = f;
-            var schema = f.JsonSchema;
-            if (exception is not null)
+            var result = message;
+            if (!ReferenceEquals(kept, message.Contents))
             {
-                if (_options.HealArguments
-                    && call.AdditionalProperties?.TryGetValue(ToolLoopPropertyNames.RawArguments, out var raw) == true && raw is string rawText
-                    && ToolArgumentHealer.TryHealRaw(rawText, schema, out var healed))
-                {
-                    arguments = healed;
-                    exception = null;
-                }
-                else
-                {
-                    invalid = true;
-                    error = $"The arguments of the call to '{call.Name}' could not be parsed ({exception.Message}). Send a JSON object matching this schema: {schema.GetRawText()}";
-                }
+                result = message.Clone();
+                result.Contents = kept;
             }
 
-            if (error is null)
-            {
-                if (_options.HealArguments && arguments is not null)
-                {
-                    arguments = ToolArgumentHealer.Heal(arguments, schema);
-                }
-
-                var problems = ToolSchemaValidator.Validate(arguments, schema);
-                if (problems.Count > 0)
-                {
-                    invalid = true;
-                    error = $"Invalid arguments for '{call.Name}': {string.Join("; ", problems)}. Send a JSON object matching this schema: {schema.GetRawText()}";
-                }
-            }
-        }
-
-        var needsApproval = error is null && function!.GetService<ApprovalRequiredAIFunction>() is not null;
-        var prepared = callId == call.CallId && ReferenceEquals(arguments, call.Arguments) && ReferenceEquals(exception, call.Exception)
-            ? call
-            : ToolLoopHistory.WithCall(call, callId, arguments, exception);
-        return new PreparedCall(call, prepared)
-        {
-            Function = function,
-            Error = error,
-            ArgumentsInvalid = invalid,
-            HealedByParser = ToolLoopHistory.IsFlagSet(call.AdditionalProperties, ToolLoopPropertyNames.Healed),
-            NeedsApproval = needsApproval,
-            Signature = call.Name + "\n" + ToolLoopJson.Canonical(arguments),
-            Kind = error is not null ? PreparedCallKind.Error : needsApproval ? PreparedCallKind.Approval : PreparedCallKind.Execute,
-            Failed = error is not null,
-        };
-    }
-
-    /// <summary>Applies caps, truncation and duplicate detection to a round's calls; returns whether the total-call cap was hit.</summary>
-    private bool Classify(List<PreparedCall> calls, ChatFinishReason? finishReason)
-    {
-        var truncated = finishReason == ChatFinishReason.Length;
-        var inRound = 0;
-        var limitHit = false;
-        var signatures = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < calls.Count; i++)
-        {
-            var pc = calls[i];
-            if (pc.Kind == PreparedCallKind.Approval)
-            {
-                continue;
-            }
-
-            inRound++;
-            _totalCalls++;
-            if (pc.Kind == PreparedCallKind.Error)
-            {
-                if (truncated && pc.ArgumentsInvalid)
-                {
-                    pc.Error = $"Your output was cut off by the output token limit while you were writing this call to '{pc.Call.Name}', so it was not run. Call it again with shorter arguments, or split the work into smaller calls.";
-                }
-
-                continue;
-            }
-
-            if (inRound > _settings.MaximumCallsPerRound)
-            {
-                pc.Kind = PreparedCallKind.Error;
-                pc.Failed = true;
-                pc.Error = $"Not run: at most {_settings.MaximumCallsPerRound} calls are run per response. Make this call again in your next response.";
-                continue;
-            }
-
-            if (_totalCalls > _settings.MaximumTotalCalls)
-            {
-                pc.Kind = PreparedCallKind.Error;
-                pc.Failed = true;
-                pc.Error = $"Not run: the limit of {_settings.MaximumTotalCalls} tool calls for this request was reached.";
-                limitHit = true;
-                continue;
-            }
-
-            if (signatures.TryGetValue(pc.Signature, out var j))
-            {
-                pc.Kind = PreparedCallKind.Duplicate;
-                pc.DuplicateOf = j;
-                pc.EarlierCallId = calls[j].Call.CallId;
-                _consecutiveDuplicates++;
-            }
-            else if (_executed.TryGetValue(pc.Signature, out var earlier))
-            {
-                pc.Kind = PreparedCallKind.Duplicate;
-                pc.EarlierResult = earlier.Result;
-                pc.EarlierCallId = earlier.CallId;
-                _consecutiveDuplicates++;
-            }
-            else
-            {
-                signatures[pc.Signature] = i;
-                _consecutiveDuplicates = 0;
-            }
-        }
-
-        return limitHit;
-    }
-
-    private async Task<(FunctionResultContent Result, PreparedCall? Call)> ResolveApprovalAsync(PendingApproval approval, int index, CancellationToken cancellationToken)
-    {
-        var call = approval.Call;
-        if (approval.Response is not { } response)
-        {
-            return (approval.Current, null);
-        }
-
-        if (!response.Approved)
-        {
-            var reason = string.IsNullOrWhiteSpace(response.Reason) ? string.Empty : " Reason: " + response.Reason;
-            return (new FunctionResultContent(call.CallId, "The user rejected this call; it was not run." + reason), null);
-        }
-
-        var requested = response.ToolCall as FunctionCallContent ?? call;
-        var editedArguments = ToolLoopJson.Canonical(requested.Arguments);
-        var edited = editedArguments != ToolLoopJson.Canonical(call.Arguments);
-        var effective = edited ? ToolLoopHistory.WithCall(call, call.CallId, requested.Arguments, null) : call;
-        var pc = Prepare(effective, call.CallId);
-        FunctionResultContent result;
-        if (pc.Kind == PreparedCallKind.Error)
-        {
-            result = new FunctionResultContent(call.CallId, "Error: " + pc.Error);
-        }
-        else
-        {
-            result = await InvokeAsync(pc, index, cancellationToken).ConfigureAwait(false);
-            _executed.TryAdd(pc.Signature, (call.CallId, result));
-        }
-
-        if (edited)
-        {
-            result = new FunctionResultContent(call.CallId, $"[The user edited the arguments before approving; the call ran with {editedArguments}.]\n{ToolLoopJson.ResultText(result.Result)}")
-            {
-                Exception = result.Exception,
-            };
-        }
-
-        return (result, pc);
-    }
-
-    private async Task<FunctionResultContent> InvokeThrottledAsync(PreparedCall pc, int index, SemaphoreSlim throttle, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return new FunctionResultContent(pc.Call.CallId, CancelledResult);
-        }
-
-        try
-        {
-            return await InvokeAsync(pc, index, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            throttle.Release();
-        }
-    }
-
-    private async Task<FunctionResultContent> InvokeAsync(PreparedCall pc, int index, CancellationToken cancellationToken)
-    {
-        var function = pc.Function!;
-        var callId = pc.Call.CallId;
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return new FunctionResultContent(callId, CancelledResult);
-        }
-
-        var arguments = new AIFunctionArguments(pc.Call.Arguments ?? new Dictionary<string, object?>()) { Services = _options.Services };
-        var context = new ToolInvocationContext(function, pc.Call, arguments, Iterations + 1, index);
-        arguments.Context = new Dictionary<object, object?> { [typeof(ToolInvocationContext)] = context };
-
-        using var activity = _source.StartActivity("execute_tool " + function.Name, ActivityKind.Internal, _orchestrate?.Context ?? default);
-        if (activity is not null)
-        {
-            activity.SetTag("gen_ai.operation.name", "execute_tool");
-            activity.SetTag("gen_ai.tool.name", function.Name);
-            activity.SetTag("gen_ai.tool.call.id", callId);
-            activity.SetTag("gen_ai.tool.type", "function");
-            activity.SetTag("gen_ai.tool.description", function.Description);
-            if (_options.EnableSensitiveData)
-            {
-                activity.SetTag("gen_ai.tool.call.arguments", ToolLoopJson.Serialize(pc.Call.Arguments));
-            }
-        }
-
-        ToolLoopLog.InvokingTool(_logger, function.Name, callId);
-        if (_logger.IsEnabled(LogLevel.Trace))
-        {
-            ToolLoopLog.InvokingToolSensitive(_logger, function.Name, callId, ToolLoopJson.Serialize(pc.Call.Arguments));
-        }
-
-        var timeout = _options.ToolTimeouts.TryGetValue(function.Name, out var perTool) ? perTool : _settings.ToolTimeout;
-        using var timeoutSource = timeout is { } t && t != Timeout.InfiniteTimeSpan ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
-        timeoutSource?.CancelAfter(timeout!.Value);
-        var previous = ToolInvocationContext.Current;
-        ToolInvocationContext.Current = context;
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            var value = await function.InvokeAsync(arguments, timeoutSource?.Token ?? cancellationToken).ConfigureAwait(false);
-            pc.Terminated = context.Terminate;
-            ToolLoopLog.ToolCompleted(_logger, function.Name, callId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (_logger.IsEnabled(LogLevel.Trace))
-            {
-                ToolLoopLog.ToolCompletedSensitive(_logger, function.Name, callId, ToolLoopJson.Serialize(value));
-            }
-
-            if (_options.EnableSensitiveData)
-            {
-                activity?.SetTag("gen_ai.tool.call.result", ToolLoopJson.Serialize(value));
-            }
-
-            return new FunctionResultContent(callId, value);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            pc.Terminated = context.Terminate;
-            ToolLoopLog.ToolCancelled(_logger, function.Name, callId);
-            activity?.SetTag("error.type", typeof(OperationCanceledException).FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
-            return new FunctionResultContent(callId, CancelledResult);
-        }
-        catch (OperationCanceledException) when (timeoutSource?.IsCancellationRequested == true)
-        {
-            pc.Failed = true;
-            ToolLoopLog.ToolTimedOut(_logger, function.Name, callId, timeout!.Value);
-            activity?.SetTag("error.type", typeof(TimeoutException).FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, "timeout");
-            return new FunctionResultContent(
-                callId,
-                $"Error: the tool '{function.Name}' did not finish within {timeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s and was cancelled.");
-        }
-#pragma warning disable CA1031 // A failing tool is reported to the model, whatever it threw.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            pc.Failed = true;
-            pc.Terminated = context.Terminate;
-            ToolLoopLog.ToolFailed(_logger, function.Name, callId, ex);
-            activity?.SetTag("error.type", ex.GetType().FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            var message = _settings.IncludeDetailedErrors
-                ? $"Error: the tool '{function.Name}' failed: {ex.GetType().Name}: {ex.Message}"
-                : $"Error: the tool '{function.Name}' failed.";
-            return new FunctionResultContent(callId, message) { Exception = ex };
-        }
-        finally
-        {
-            ToolInvocationContext.Current = previous;
+            turn.Messages.Add(result);
         }
     }
 }

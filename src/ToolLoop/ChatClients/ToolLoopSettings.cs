@@ -25,9 +25,18 @@ internal sealed class ToolLoopSettings
 
     public TimeSpan? ToolTimeout { get; private init; }
 
+    public int? MaximumToolResultLength { get; private init; }
+
+    public int MaximumContextOverflowRetries { get; private init; }
+
     public static ToolLoopSettings Create(ToolLoopOptions options, ChatOptions? chatOptions)
     {
         var p = chatOptions?.AdditionalProperties;
+        if (p is null && options.Settings is { } cached)
+        {
+            return cached;
+        }
+
         return new ToolLoopSettings
         {
             MaximumIterations = Int(p, ToolLoopPropertyNames.MaximumIterations) ?? options.MaximumIterations,
@@ -39,6 +48,8 @@ internal sealed class ToolLoopSettings
             IncludeDetailedErrors = Bool(p, ToolLoopPropertyNames.IncludeDetailedErrors) ?? options.IncludeDetailedErrors,
             MaximumAnnouncementReprompts = Int(p, ToolLoopPropertyNames.MaximumAnnouncementReprompts) ?? options.MaximumAnnouncementReprompts,
             ToolTimeout = Time(p, ToolLoopPropertyNames.ToolTimeout) ?? options.ToolTimeout,
+            MaximumToolResultLength = Int(p, ToolLoopPropertyNames.MaximumToolResultLength) is { } cap ? (cap > 0 ? cap : null) : options.MaximumToolResultLength,
+            MaximumContextOverflowRetries = options.MaximumContextOverflowRetries,
         };
     }
 

@@ -37,4 +37,18 @@ public static class ToolLoopStopReasons
 
     /// <summary>The model's final answer was cut off by the output token limit (<c>ChatFinishReason.Length</c>).</summary>
     public const string Truncated = "truncated";
+
+    /// <summary>
+    /// The model called a tool the loop cannot run: a declaration-only tool, or an unknown tool with
+    /// <see cref="ToolLoopOptions.TerminateOnUnknownCalls"/>. That round's calls are returned unexecuted, without
+    /// results, for the caller to answer in the next request (<c>ChatFinishReason.ToolCalls</c>).
+    /// </summary>
+    public const string CallsReturned = "calls_returned";
+
+    /// <summary>
+    /// The inner client reported that the prompt does not fit the model's context, and reducing the history with
+    /// <see cref="ToolLoopOptions.ChatReducer"/> did not make it fit (or no reducer is set, or
+    /// <see cref="ToolLoopOptions.MaximumContextOverflowRetries"/> were spent).
+    /// </summary>
+    public const string ContextOverflow = "context_overflow";
 }

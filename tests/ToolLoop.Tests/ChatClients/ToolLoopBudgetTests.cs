@@ -186,4 +186,34 @@ public sealed class ToolLoopBudgetTests
         Assert.IsType<AutoChatToolMode>(run.Scenario.Script.Requests[1].Options!.ToolMode);
         Assert.IsType<RequiredChatToolMode>(run.Scenario.ChatOptions!.ToolMode);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task F33_TheLoopsInstructionsToTheModel_NeverReachTheCallersText(bool streaming)
+    {
+        var run = await LoopHarness.RunBothAsync(streaming, () =>
+        {
+            var script = new ScriptedChatClient(
+                ScriptedTurn.Text("I'll look that up."),                                   // re-prompted
+                ScriptedTurn.Calls(ScriptedTurn.Call("s1", "step", new { n = 1 })),
+                ScriptedTurn.Calls(ScriptedTurn.Call("s2", "step", new { n = 1 })),         // duplicate
+                ScriptedTurn.Calls(ScriptedTurn.Call("s3", "step", new { n = 1 })),         // duplicate: the limit is spent
+                ScriptedTurn.Text("Step 1 is done."));
+            return new LoopScenario(script, chatOptions: LoopScenario.WithTools(Counter()), options: new ToolLoopOptions { MaximumAnnouncementReprompts = 1 });
+        });
+
+        Assert.Equal(ToolLoopStopReasons.DuplicateCalls, run.StopReason);
+        string[] instructions = ["did not call a tool", "You repeated earlier tool calls", "Tools are no longer available"];
+        var sentToModel = string.Join("\n", run.Scenario.Script.Requests.SelectMany(r => r.Messages).Select(m => m.Text));
+        foreach (var instruction in instructions)
+        {
+            Assert.Contains(instruction, sentToModel, StringComparison.Ordinal);
+            Assert.DoesNotContain(instruction, run.Response.Text, StringComparison.Ordinal);
+            Assert.All(run.Updates ?? [], u => Assert.DoesNotContain(instruction, u.Text, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain(run.Response.Messages, m => m.Role == ChatRole.User);
+        Assert.Equal("I'll look that up.\nStep 1 is done.", run.Response.Text);
+    }
 }

@@ -53,7 +53,7 @@ public sealed class ToolLoopExecutionTests
             return new LoopScenario(
                 new ScriptedChatClient(ScriptedTurn.Calls(ScriptedTurn.Call("a", "first"), ScriptedTurn.Call("b", "second")), ScriptedTurn.Text("ok")),
                 chatOptions: LoopScenario.WithTools(first, second),
-                options: new ToolLoopOptions { AllowConcurrentInvocation = true, MaxDegreeOfParallelism = 2 });
+                options: new ToolLoopOptions { AllowConcurrentInvocation = true, MaximumDegreeOfParallelism = 2 });
         });
 
         Assert.Equal("first done", run.ResultText("a"));
@@ -85,7 +85,7 @@ public sealed class ToolLoopExecutionTests
                     ScriptedTurn.Calls(Enumerable.Range(1, 6).Select(i => ScriptedTurn.Call("w" + i, "work", new { n = i })).ToArray()),
                     ScriptedTurn.Text("ok")),
                 chatOptions: LoopScenario.WithTools(work),
-                options: new ToolLoopOptions { AllowConcurrentInvocation = true, MaxDegreeOfParallelism = 2 });
+                options: new ToolLoopOptions { AllowConcurrentInvocation = true, MaximumDegreeOfParallelism = 2 });
         });
 
         Assert.InRange(maximum, 1, 2);

@@ -9,13 +9,6 @@ public sealed class ToolLoopHealingTests
     private const string CitySchema = """{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""";
     private const string TypedSchema = """{"type":"object","properties":{"days":{"type":"integer"},"metric":{"type":"boolean"},"ratio":{"type":"number"},"filter":{"type":"object"}},"required":["days"]}""";
 
-    private static FunctionCallContent Unparsed(string id, string name, string raw)
-    {
-        var call = FunctionCallContent.CreateFromParsedArguments(raw, id, name, s => JsonSerializer.Deserialize<Dictionary<string, object?>>(s, AIJsonUtilities.DefaultOptions));
-        call.AdditionalProperties = new() { [ToolLoopPropertyNames.RawArguments] = raw };
-        return call;
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -27,9 +20,9 @@ public sealed class ToolLoopHealingTests
             var typed = TestFunction.Returning("typed", "ok", TypedSchema);
             var script = new ScriptedChatClient(
                 new ScriptedTurn(
-                    Unparsed("h1", "weather", "\"Paris\""),                       // bare string where an object was expected
-                    Unparsed("h2", "weather", "\"{\\\"city\\\": \\\"Rome\\\"}\""), // JSON that arrived as a string
-                    Unparsed("h3", "weather", "Lisbon"),                          // not even JSON
+                    ScriptedTurn.Unparsed("h1", "weather", "\"Paris\""),                       // bare string where an object was expected
+                    ScriptedTurn.Unparsed("h2", "weather", "\"{\\\"city\\\": \\\"Rome\\\"}\""), // JSON that arrived as a string
+                    ScriptedTurn.Unparsed("h3", "weather", "Lisbon"),                          // not even JSON
                     ScriptedTurn.Call("h4", "typed", new Dictionary<string, object?>
                     {
                         ["days"] = "3", ["metric"] = "true", ["ratio"] = "0.5", ["filter"] = "{\"a\":1}",
@@ -56,7 +49,7 @@ public sealed class ToolLoopHealingTests
         {
             var weather = TestFunction.Returning("weather", "ok", CitySchema);
             return new LoopScenario(
-                new ScriptedChatClient(ScriptedTurn.Calls(Unparsed("b1", "weather", "{\"city\": \"Ber")), ScriptedTurn.Text("done")),
+                new ScriptedChatClient(ScriptedTurn.Calls(ScriptedTurn.Unparsed("b1", "weather", "{\"city\": \"Ber")), ScriptedTurn.Text("done")),
                 chatOptions: LoopScenario.WithTools(weather)) { Items = { ["weather"] = weather } };
         });
 
@@ -73,7 +66,7 @@ public sealed class ToolLoopHealingTests
         {
             var weather = TestFunction.Returning("weather", "ok", CitySchema);
             return new LoopScenario(
-                new ScriptedChatClient(ScriptedTurn.Calls(Unparsed("h1", "weather", "\"Paris\"")), ScriptedTurn.Text("done")),
+                new ScriptedChatClient(ScriptedTurn.Calls(ScriptedTurn.Unparsed("h1", "weather", "\"Paris\"")), ScriptedTurn.Text("done")),
                 chatOptions: LoopScenario.WithTools(weather),
                 options: new ToolLoopOptions { HealArguments = false }) { Items = { ["weather"] = weather } };
         });

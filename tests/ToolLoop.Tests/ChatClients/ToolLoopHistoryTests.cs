@@ -178,6 +178,45 @@ public sealed class ToolLoopHistoryTests
         Assert.Equal(6, dropTools.Calls);
     }
 
+    [Fact]
+    public async Task F34_WhenTheModelsStreamFailsAfterACall_TheCallGetsAResult_AndTheErrorIsRaised()
+    {
+        var tool = TestFunction.Returning("lookup", "x");
+        var script = new ScriptedChatClient(new ScriptedTurn(new TextContent("Looking."), ScriptedTurn.Call("c1", "lookup"), new TextContent("more"))
+        {
+            BeforeUpdate = (i, _) => i == 2 ? throw new HttpRequestException("The connection was reset.") : Task.CompletedTask,
+        });
+        var loop = script.AsToolLoop();
+        var updates = new List<ChatResponseUpdate>();
+        var error = await Assert.ThrowsAsync<HttpRequestException>(async () =>
+        {
+            await foreach (var update in loop.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], LoopScenario.WithTools(tool), TestContext.Current.CancellationToken))
+            {
+                updates.Add(update);
+            }
+        });
+
+        Assert.Equal("The connection was reset.", error.Message);
+        Assert.Equal(0, tool.Count);
+        var seen = updates.ToChatResponse().Messages;
+        LoopHarness.AssertWellFormed(seen);
+        var result = Assert.Single(seen.SelectMany(m => m.Contents).OfType<FunctionResultContent>());
+        Assert.Equal("c1", result.CallId);
+        Assert.StartsWith("Not run", ToolLoopJson.ResultText(result.Result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task F34_WhenTheModelCallFails_NonStreaming_TheErrorIsRaised()
+    {
+        var script = new ScriptedChatClient(new ScriptedTurn(ScriptedTurn.Call("c1", "lookup"))
+        {
+            BeforeUpdate = (_, _) => throw new HttpRequestException("The connection was reset."),
+        });
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => script.AsToolLoop().GetResponseAsync(
+            [new ChatMessage(ChatRole.User, "hi")], LoopScenario.WithTools(TestFunction.Returning("lookup", "x")), TestContext.Current.CancellationToken));
+        Assert.Equal("The connection was reset.", error.Message);
+    }
+
     private sealed class DelegateReducer(Func<IEnumerable<ChatMessage>, IEnumerable<ChatMessage>> reduce) : IChatReducer
     {
         public int Calls { get; private set; }

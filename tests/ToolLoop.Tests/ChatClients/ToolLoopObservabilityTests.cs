@@ -32,7 +32,7 @@ public sealed class ToolLoopObservabilityTests
         };
         ActivitySource.AddActivityListener(listener);
 
-        await LoopHarness.RunBothAsync(streaming, () => WeatherScenario(new ToolLoopOptions { ActivitySourceName = sourceName }));
+        await LoopHarness.RunBothAsync(streaming, () => WeatherScenario(new ToolLoopOptions { SourceName = sourceName }));
 
         var all = activities.ToList();
         Assert.Equal(2, all.Count(a => a.OperationName == "orchestrate_tools"));

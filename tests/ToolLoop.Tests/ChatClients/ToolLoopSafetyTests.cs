@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace ToolLoop.Tests.ChatClients;
@@ -29,32 +28,5 @@ public sealed class ToolLoopSafetyTests
         var sent = run.Scenario.Script.Requests[1].Messages.SelectMany(m => m.Contents).ToList();
         Assert.Single(sent.OfType<FunctionCallContent>());
         Assert.Equal(Forged, ToolLoopJson.ResultText(sent.OfType<FunctionResultContent>().Single().Result));
-    }
-
-    [Fact]
-    public void Factory_MatchesChatClientBuilderUse_AndTakesServicesFromTheProvider()
-    {
-        var logs = new CapturingLoggerFactory(LogLevel.Debug);
-        Func<IChatClient, IServiceProvider, IChatClient> factory = ToolLoopChatClient.CreateFactory(new ToolLoopOptions { MaximumIterations = 1 });
-        using var client = factory(new ScriptedChatClient(ScriptedTurn.Text("hi")), new SingleServiceProvider(logs));
-        var loop = Assert.IsType<ToolLoopChatClient>(client);
-        Assert.IsType<ScriptedChatClient>(loop.GetService(typeof(ScriptedChatClient)));
-        Assert.NotNull(loop.GetService(typeof(System.Diagnostics.ActivitySource)));
-    }
-
-    [Fact]
-    public async Task Factory_UsesTheLoggerFactoryFromTheProvider()
-    {
-        var logs = new CapturingLoggerFactory(LogLevel.Debug);
-        var factory = ToolLoopChatClient.CreateFactory();
-        using var client = factory(new ScriptedChatClient(ScriptedTurn.Text("hi")), new SingleServiceProvider(logs));
-        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hello")], cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal("hi", response.Text);
-        Assert.Contains(logs.Entries, e => e.Message.Contains("Tool loop stopped: completed", StringComparison.Ordinal));
-    }
-
-    private sealed class SingleServiceProvider(ILoggerFactory loggerFactory) : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => serviceType == typeof(ILoggerFactory) ? loggerFactory : null;
     }
 }

@@ -45,6 +45,7 @@ public sealed class ScriptedChatClient : IChatClient
             FinishReason = turn.EffectiveFinishReason,
             Usage = turn.Usage,
             ModelId = "scripted",
+            ConversationId = turn.ConversationId,
         };
     }
 
@@ -68,7 +69,7 @@ public sealed class ScriptedChatClient : IChatClient
 
                 cancellationToken.ThrowIfCancellationRequested();
                 index++;
-                yield return new ChatResponseUpdate(ChatRole.Assistant, [piece]) { MessageId = id, ModelId = "scripted" };
+                yield return new ChatResponseUpdate(ChatRole.Assistant, [piece]) { MessageId = id, ModelId = "scripted", ConversationId = turn.ConversationId };
             }
         }
 
@@ -78,7 +79,7 @@ public sealed class ScriptedChatClient : IChatClient
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var final = new ChatResponseUpdate { MessageId = id, FinishReason = turn.EffectiveFinishReason };
+        var final = new ChatResponseUpdate { MessageId = id, FinishReason = turn.EffectiveFinishReason, ConversationId = turn.ConversationId };
         if (turn.Usage is { } usage)
         {
             final.Contents.Add(new UsageContent(usage));

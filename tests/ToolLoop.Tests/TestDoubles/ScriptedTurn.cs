@@ -14,6 +14,9 @@ public sealed class ScriptedTurn
 
     public UsageDetails? Usage { get; init; }
 
+    /// <summary>A service-side conversation id the response carries (on every update when streaming).</summary>
+    public string? ConversationId { get; init; }
+
     /// <summary>Streaming: text contents are split into chunks of this many characters (0 = whole).</summary>
     public int TextChunkSize { get; init; }
 
@@ -26,6 +29,14 @@ public sealed class ScriptedTurn
 
     public static FunctionCallContent Call(string id, string name, object? arguments = null)
         => new(id, name, arguments is null ? new Dictionary<string, object?>() : ToDictionary(arguments));
+
+    /// <summary>A call whose arguments are <paramref name="raw"/> as a provider or the parsing client delivers them: parsed if they can be, else in <c>Exception</c>, with the raw text kept for healing.</summary>
+    public static FunctionCallContent Unparsed(string id, string name, string raw)
+    {
+        var call = FunctionCallContent.CreateFromParsedArguments(raw, id, name, s => System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, object?>>(s, AIJsonUtilities.DefaultOptions));
+        call.AdditionalProperties = new() { [ToolLoopPropertyNames.RawArguments] = raw };
+        return call;
+    }
 
     public ChatFinishReason EffectiveFinishReason => FinishReason ?? (Contents.Any(c => c is FunctionCallContent) ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop);
 

@@ -1,0 +1,99 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Xunit;
+
+namespace ToolLoop.Tests.ChatClients;
+
+/// <summary>Feature 41: arguments are validated against the tool's full JSON Schema, with messages the model can act on.</summary>
+public sealed class ToolLoopSchemaTests
+{
+    private const string BookingSchema = """
+        {"type":"object","properties":{
+          "hotel":{"type":"string","pattern":"^[A-Z][a-z]+$"},
+          "nights":{"type":"integer","minimum":1,"maximum":14},
+          "guest":{"type":"object","properties":{"name":{"type":"string","minLength":1},"email":{"type":"string"}},"required":["name"]},
+          "rooms":{"type":"array","items":{"type":"string","enum":["single","double"]},"maxItems":3},
+          "pay":{"oneOf":[{"type":"string","const":"card"},{"type":"object","properties":{"voucher":{"type":"string"}},"required":["voucher"]}]}
+        },"required":["hotel","nights"]}
+        """;
+
+    /// <summary>Arguments, and the place the model is told is wrong (<see langword="null"/>: valid, so the tool runs).</summary>
+    public static TheoryData<string, string?> Cases() => new()
+    {
+        { """{"hotel":"Ritz","nights":50}""", "parameter 'nights'" },
+        { """{"hotel":"ritz","nights":2}""", "parameter 'hotel'" },
+        { """{"hotel":"Ritz","nights":2,"guest":{"email":"a@b"}}""", "parameter 'guest'" },
+        { """{"hotel":"Ritz","nights":2,"guest":{"name":""}}""", "parameter 'guest.name'" },
+        { """{"hotel":"Ritz","nights":2,"rooms":["single","suite"]}""", "parameter 'rooms[1]'" },
+        { """{"hotel":"Ritz","nights":2,"pay":{"coupon":"x"}}""", "parameter 'pay'" },
+        { """{"hotel":"Ritz","nights":2,"guest":{"name":"Ann"},"rooms":["double"],"pay":"card"}""", null },
+        { """{"hotel":"Ritz","nights":"3"}""", null }, // healed to an integer first
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task F41_ArgumentsAreValidatedAgainstTheFullSchema(string arguments, string? wrongAt)
+    {
+        var run = await LoopHarness.RunBothAsync(false, () =>
+        {
+            var book = TestFunction.Returning("book", "booked", BookingSchema);
+            var call = new FunctionCallContent("b1", "book", JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions));
+            return new LoopScenario(new ScriptedChatClient(ScriptedTurn.Calls(call), ScriptedTurn.Text("ok")), chatOptions: LoopScenario.WithTools(book)) { Items = { ["book"] = book } };
+        });
+
+        var result = run.ResultText("b1");
+        if (wrongAt is null)
+        {
+            Assert.Equal("booked", result);
+            return;
+        }
+
+        Assert.Equal(0, run.Scenario.Item<TestFunction>("book").Count);
+        Assert.StartsWith("Error: Invalid arguments for 'book': ", result, StringComparison.Ordinal);
+        Assert.Contains(wrongAt + ":", result, StringComparison.Ordinal);
+        Assert.Contains("Send a JSON object matching this schema: {", result, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void F41_TheMessagesSayWhatWasWrong()
+    {
+        var book = TestFunction.Returning("book", "booked", BookingSchema);
+        var problems = ToolSchemaValidator.Validate(new Dictionary<string, object?> { ["hotel"] = "Ritz", ["nights"] = 50 }, book);
+        var problem = Assert.Single(problems!);
+        Assert.StartsWith("parameter 'nights': ", problem, StringComparison.Ordinal);
+        Assert.Contains("14", problem, StringComparison.Ordinal);
+    }
+
+    public sealed record Guest(string Name, int Age);
+
+    public enum Room
+    {
+        Twin,
+        Suite,
+    }
+
+    [Fact]
+    public void F41_SchemasFromAIFunctionFactory_AreChecked()
+    {
+        var book = AIFunctionFactory.Create(
+            ([Description("Nights")] int nights, Room room, Guest guest) => "booked",
+            "book");
+
+        Assert.Null(ToolSchemaValidator.Validate(Args("""{"nights":2,"room":"Twin","guest":{"name":"Ann","age":30}}"""), book));
+        Assert.Contains(ToolSchemaValidator.Validate(Args("""{"nights":2.5,"room":"Twin","guest":{"name":"Ann","age":30}}"""), book)!, p => p.Contains("'nights'", StringComparison.Ordinal));
+        Assert.Contains(ToolSchemaValidator.Validate(Args("""{"nights":2,"room":"Penthouse","guest":{"name":"Ann","age":30}}"""), book)!, p => p.Contains("'room'", StringComparison.Ordinal));
+        Assert.Contains(ToolSchemaValidator.Validate(Args("""{"nights":2,"room":"Twin","guest":{"name":"Ann","age":"old"}}"""), book)!, p => p.Contains("'guest.age'", StringComparison.Ordinal));
+        Assert.Contains(ToolSchemaValidator.Validate(Args("""{"nights":2,"room":"Twin"}"""), book)!, p => p.Contains("'guest'", StringComparison.Ordinal));
+
+        static Dictionary<string, object?> Args(string json) => JsonSerializer.Deserialize<Dictionary<string, object?>>(json, AIJsonUtilities.DefaultOptions)!;
+    }
+
+    [Fact]
+    public void F41_ASchemaTheEvaluatorCannotRead_FallsBackToTheDirectChecks()
+    {
+        var odd = TestFunction.Returning("odd", "ok", """{"type":"object","properties":{"a":{"type":"string","pattern":"("}},"required":["a"]}""");
+        Assert.Null(ToolSchemaValidator.Validate(new Dictionary<string, object?> { ["a"] = "x" }, odd));
+        Assert.Contains(ToolSchemaValidator.Validate(new Dictionary<string, object?>(), odd)!, p => p.Contains("missing required parameter 'a'", StringComparison.Ordinal));
+    }
+}
