@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ToolLoop.Tests;
 
 namespace ToolLoop.Samples.Tests.Samples;
 
@@ -10,11 +11,13 @@ public sealed class OpenAICompatibleSampleTests
     [Fact]
     public async Task The_text_call_is_parsed_run_and_its_result_sent_back_to_the_server()
     {
-        await using var server = new RawTextOpenAIServer(request =>
-            // The model's turn after the tool result answers; before it, the model writes a Hermes call as text.
-            Messages(request).Any(m => m.GetProperty("role").GetString() == "tool")
-                ? "It is 11 °C with light rain in Bergen."
-                : "Let me check.<tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Bergen\"}}</tool_call>");
+        await using var server = await FakeOpenAIServer.StartAsync(
+            request =>
+                // The model's turn after the tool result answers; before it, the model writes a Hermes call as text.
+                Messages(request).Any(m => m.GetProperty("role").GetString() == "tool")
+                    ? "It is 11 °C with light rain in Bergen."
+                    : "Let me check.<tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Bergen\"}}</tool_call>",
+            TestContext.Current.CancellationToken);
 
         var (code, stdout, stderr) = await SampleProcess.RunAsync(Sample, string.Empty, server.Endpoint.ToString());
 
