@@ -21,25 +21,20 @@ public static class ParseCommand
         var reasoningOpen = false;
         var tools = new List<DeclaredTool>();
         string? file = null;
-        args = SplitInlineValues(args);
-        for (var i = 0; i < args.Length; i++)
+        var reader = new ArgumentReader(args);
+        while (reader.MoveNext())
         {
-            switch (args[i])
+            switch (reader.Current)
             {
                 case "--format":
-                    var name = Next(args, ref i);
-                    if (!ToolCallFormats.TryParse(name, out format))
-                    {
-                        throw new UsageException($"unknown format '{name}' (see 'toolloop formats')");
-                    }
-
+                    format = reader.FormatValue();
                     formatGiven = true;
                     break;
                 case "--tools":
-                    tools.AddRange(Next(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => new DeclaredTool(n)));
+                    tools.AddRange(reader.Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n => new DeclaredTool(n)));
                     break;
                 case "--tools-file":
-                    tools.AddRange(await ReadToolsFileAsync(Next(args, ref i)).ConfigureAwait(false));
+                    tools.AddRange(await ReadToolsFileAsync(reader.Value()).ConfigureAwait(false));
                     break;
                 case "--reasoning-open":
                     reasoningOpen = true;
@@ -51,9 +46,9 @@ public static class ParseCommand
                     await CliApp.WriteHelpAsync(stdout).ConfigureAwait(false);
                     return 0;
                 default:
-                    if (args[i].StartsWith('-') && args[i] != "-")
+                    if (reader.CurrentIsOption)
                     {
-                        throw new UsageException($"unknown option '{args[i]}'");
+                        throw reader.Unknown();
                     }
 
                     if (file is not null)
@@ -61,7 +56,7 @@ public static class ParseCommand
                         throw new UsageException("only one input file may be given");
                     }
 
-                    file = args[i];
+                    file = reader.Current;
                     break;
             }
         }
@@ -107,7 +102,7 @@ public static class ParseCommand
                     writer.Reset();
                     output.SetLength(0);
                     writer.WriteStartObject();
-                    writer.WriteString("error", $"line {lineNumber}: {Describe(ex)}");
+                    writer.WriteString("error", $"line {lineNumber}: {JsonInput.Describe(ex)}");
                     writer.WriteEndObject();
                 }
             }
@@ -166,88 +161,19 @@ public static class ParseCommand
         return (input.GetString()!, new ToolCallParserOptions { Tools = tools, StartInReasoning = reasoningOpen }, format);
     }
 
-    /// <summary>Tools as names, or as objects with a name and an optional parameters schema (OpenAI's wrapped shape too).</summary>
     private static IEnumerable<DeclaredTool> ReadTools(JsonElement tools)
-    {
-        if (tools.ValueKind != JsonValueKind.Array)
-        {
-            throw new FormatException("\"tools\" must be an array");
-        }
-
-        foreach (var tool in tools.EnumerateArray())
-        {
-            switch (tool.ValueKind)
-            {
-                case JsonValueKind.String:
-                    yield return new DeclaredTool(tool.GetString()!);
-                    break;
-                case JsonValueKind.Object:
-                    var fn = tool.TryGetProperty("function", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : tool;
-                    if (!fn.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
-                    {
-                        throw new FormatException("a tool object needs a \"name\" string");
-                    }
-
-                    JsonElement? schema = fn.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object ? p.Clone() : null;
-                    yield return new DeclaredTool(name.GetString()!, schema);
-                    break;
-                default:
-                    throw new FormatException("each tool must be a name or an object");
-            }
-        }
-    }
+        => ToolDeclaration.ReadAll(tools).Select(t => new DeclaredTool(t.Name, t.Parameters));
 
     private static async Task<IEnumerable<DeclaredTool>> ReadToolsFileAsync(string path)
     {
-        var bytes = await File.ReadAllBytesAsync(path).ConfigureAwait(false);
+        using var doc = await JsonInput.ReadFileAsync(path, "--tools-file").ConfigureAwait(false);
         try
         {
-            using var doc = JsonDocument.Parse(bytes);
             return [.. ReadTools(doc.RootElement)];
         }
-        catch (Exception ex) when (ex is JsonException or FormatException)
+        catch (FormatException ex)
         {
-            throw new InputException($"--tools-file {path}: {Describe(ex)}", ex);
+            throw new InputException($"--tools-file {path}: {ex.Message}", ex);
         }
-    }
-
-    /// <summary>What was wrong with a JSON input, in words a user can act on (no JSON-reader internals).</summary>
-    private static string Describe(Exception ex) => ex switch
-    {
-        JsonException { BytePositionInLine: { } column, LineNumber: { } row } =>
-            row == 0 ? $"not valid JSON (at character {column + 1})" : $"not valid JSON (at line {row + 1}, character {column + 1})",
-        JsonException => "not valid JSON",
-        _ => ex.Message,
-    };
-
-    /// <summary>Turns <c>--option=value</c> into <c>--option value</c>, so both spellings work.</summary>
-    private static string[] SplitInlineValues(string[] args)
-    {
-        var result = new List<string>(args.Length);
-        foreach (var arg in args)
-        {
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 2)
-            {
-                result.Add(arg[..eq]);
-                result.Add(arg[(eq + 1)..]);
-            }
-            else
-            {
-                result.Add(arg);
-            }
-        }
-
-        return [.. result];
-    }
-
-    private static string Next(string[] args, ref int i)
-    {
-        if (i + 1 >= args.Length)
-        {
-            throw new UsageException($"option '{args[i]}' needs a value");
-        }
-
-        return args[++i];
     }
 }

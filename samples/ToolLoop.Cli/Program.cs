@@ -1,3 +1,6 @@
 using ToolLoop.Cli;
+using ToolLoop.Cli.Chat;
 
-return await CliApp.RunAsync(args, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error).ConfigureAwait(false);
+var code = await CliApp.RunAsync(args, CliConsole.FromSystemConsole()).ConfigureAwait(false);
+GenAILifetime.Shutdown();
+return code;

@@ -1,6 +1,6 @@
 using System.Security;
 using System.Text.Json;
-using ToolLoop.Onnx.Tests.TinyModel;
+using ToolLoop.TinyModels;
 
 namespace ToolLoop.Packaging.Tests;
 

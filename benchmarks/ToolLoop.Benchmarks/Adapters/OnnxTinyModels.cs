@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntimeGenAI;
-using ToolLoop.Onnx.Tests.TinyModel;
+using ToolLoop.TinyModels;
 
 namespace ToolLoop.Benchmarks.Adapters;
 

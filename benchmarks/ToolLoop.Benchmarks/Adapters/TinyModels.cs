@@ -1,4 +1,4 @@
-using ToolLoop.LlamaCpp.Tests.Gguf;
+using ToolLoop.TinyModels;
 
 namespace ToolLoop.Benchmarks.Adapters;
 

@@ -12,6 +12,17 @@ public static class ToolCallFormats
         => format == ToolCallFormat.Auto ? "auto" : FormatFamilies.Get(format)?.Name ?? throw new ArgumentOutOfRangeException(nameof(format));
 
     /// <summary>
+    /// Gets the other names <see cref="TryParse"/> accepts for a format besides its canonical name and its enum name
+    /// (lower-case, <c>-</c> where vLLM writes <c>_</c>; for example <c>qwen3</c> and <c>qwen2.5</c> for
+    /// <see cref="ToolCallFormat.Hermes"/>). Empty for <see cref="ToolCallFormat.Auto"/>.
+    /// </summary>
+    /// <param name="format">The format.</param>
+    /// <returns>The aliases, in a fixed order; the list is read-only and shared.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="format"/> is not a defined format.</exception>
+    public static IReadOnlyList<string> GetAliases(ToolCallFormat format)
+        => format == ToolCallFormat.Auto ? [] : FormatFamilies.Get(format)?.AliasList ?? throw new ArgumentOutOfRangeException(nameof(format));
+
+    /// <summary>
     /// Reads a format name: case-insensitive, <c>_</c> and <c>-</c> alike; canonical names, the enum names, and aliases
     /// such as <c>qwen3</c>, <c>qwen3_coder</c>, <c>llama3_json</c>, <c>deepseek_v31</c>, <c>glm45</c> or <c>kimi_k2</c>.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace ToolLoop.LlamaCpp.Tests.Gguf;
 
 /// <summary>Recipes used across the tests.</summary>
-public static class TestRecipes
+internal static class TestRecipes
 {
     /// <summary>Qwen2.5-7B-Instruct's chat template (llama.cpp <c>models/templates/Qwen-Qwen2.5-7B-Instruct.jinja</c>): tools in the system turn, calls as <c>&lt;tool_call&gt;</c>, results as <c>&lt;tool_response&gt;</c>.</summary>
     public const string Qwen25Template = """

@@ -29,7 +29,7 @@ internal static class LlamaGrammarEngine
         allowedBytes = 0;
         foreach (var b in Encoding.UTF8.GetBytes(text))
         {
-            var token = Gguf.TinyScriptedModel.Byte0 + b;
+            var token = TinyScriptedModel.Byte0 + b;
             if (!Allowed(chain, token))
             {
                 return false;

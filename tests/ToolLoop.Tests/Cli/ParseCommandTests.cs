@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using ToolLoop.Cli;
 
@@ -7,14 +6,7 @@ namespace ToolLoop.Tests.Cli;
 /// <summary>The <c>toolloop parse</c> contract, including the stable <c>--jsonl</c> line format.</summary>
 public sealed class ParseCommandTests
 {
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string stdin, params string[] args)
-    {
-        using var input = new MemoryStream(Encoding.UTF8.GetBytes(stdin));
-        using var output = new MemoryStream();
-        using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, input, output, error);
-        return (code, Encoding.UTF8.GetString(output.ToArray()), error.ToString());
-    }
+    private static Task<CliResult> RunAsync(string stdin, params string[] args) => CliRun.RunAsync(stdin, args);
 
     [Fact]
     public async Task Parse_reads_a_fixture_file_and_prints_the_call()
@@ -89,17 +81,6 @@ public sealed class ParseCommandTests
         var (code, _, stderr) = await RunAsync(string.Empty, "parse", "/no/such/file.txt");
         Assert.Equal(1, code);
         Assert.Contains("file.txt", stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Formats_lists_every_format()
-    {
-        var (code, stdout, _) = await RunAsync(string.Empty, "formats");
-        Assert.Equal(0, code);
-        foreach (var format in Enum.GetValues<ToolCallFormat>())
-        {
-            Assert.Contains(ToolCallFormats.GetName(format), stdout, StringComparison.Ordinal);
-        }
     }
 
     [Theory]

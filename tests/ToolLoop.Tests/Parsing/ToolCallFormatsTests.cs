@@ -43,6 +43,34 @@ public sealed class ToolCallFormatsTests
 
     [Theory]
     [MemberData(nameof(Formats))]
+    public void Every_alias_parses_back_to_its_format_and_belongs_to_no_other(ToolCallFormat format)
+    {
+        var aliases = ToolCallFormats.GetAliases(format);
+        Assert.Equal(aliases.Count, aliases.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        foreach (var alias in aliases)
+        {
+            Assert.True(ToolCallFormats.TryParse(alias, out var back), alias);
+            Assert.Equal(format, back);
+            Assert.NotEqual(ToolCallFormats.GetName(format), alias);
+            foreach (var other in Enum.GetValues<ToolCallFormat>().Where(f => f != format))
+            {
+                Assert.DoesNotContain(alias, ToolCallFormats.GetAliases(other));
+            }
+        }
+    }
+
+    [Fact]
+    public void Aliases_are_listed_for_the_vllm_names_and_none_for_auto()
+    {
+        Assert.Empty(ToolCallFormats.GetAliases(ToolCallFormat.Auto));
+        Assert.Contains("qwen3", ToolCallFormats.GetAliases(ToolCallFormat.Hermes));
+        Assert.Contains("llama3-json", ToolCallFormats.GetAliases(ToolCallFormat.Llama3));
+        Assert.Contains("kimi-k2", ToolCallFormats.GetAliases(ToolCallFormat.Kimi));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ToolCallFormats.GetAliases((ToolCallFormat)99));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
     public void Every_canonical_name_parses_back(ToolCallFormat format)
     {
         Assert.True(ToolCallFormats.TryParse(ToolCallFormats.GetName(format), out var back));

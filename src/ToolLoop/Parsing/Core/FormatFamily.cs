@@ -8,6 +8,8 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal sealed class FormatFamily
 {
+    private readonly string[] _aliases = [];
+
     /// <summary>Gets the format value.</summary>
     public required ToolCallFormat Format { get; init; }
 
@@ -15,7 +17,18 @@ internal sealed class FormatFamily
     public required string Name { get; init; }
 
     /// <summary>Gets other names accepted by <see cref="ToolCallFormats.TryParse"/> (lower-case, <c>-</c> for <c>_</c>).</summary>
-    public string[] Aliases { get; init; } = [];
+    public string[] Aliases
+    {
+        get => _aliases;
+        init
+        {
+            _aliases = value;
+            AliasList = Array.AsReadOnly(value);
+        }
+    }
+
+    /// <summary>Gets <see cref="Aliases"/> as a read-only list, for <see cref="ToolCallFormats.GetAliases"/>.</summary>
+    public IReadOnlyList<string> AliasList { get; private init; } = Array.Empty<string>();
 
     /// <summary>Gets the method that registers the family's markers and regions.</summary>
     public required Action<FormatTable.Builder> Register { get; init; }
