@@ -53,7 +53,7 @@ public sealed class ConsumerTests(PackedPackages packages)
     }
 
     [Fact]
-    public void Toolloop_tool_installs_from_the_folder_and_prints_its_help()
+    public void Toolloop_tool_installs_from_the_folder_and_runs_the_demo_on_both_backends()
     {
         string folder = packages.NewFolder("tool");
         var environment = WriteNuGetConfig(folder);
@@ -65,6 +65,17 @@ public sealed class ConsumerTests(PackedPackages packages)
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("toolloop parse", output, StringComparison.Ordinal);
+
+        // The installed tool's own natives (llama.cpp and ONNX Runtime GenAI, for this machine's RID) must load and run:
+        // the demo checks its own result per backend and exits 1 when a backend fails. Standard input is not a terminal,
+        // so its one approval per backend is automatic.
+        (exitCode, output) = DotNet.RunProgram(command, folder, environment, "demo", "--backend", "all");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("== llama.cpp (LLamaSharp) on a tiny scripted GGUF ==", output, StringComparison.Ordinal);
+        Assert.Contains("== ONNX Runtime GenAI on a tiny scripted model folder ==", output, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split("model> 17 * 23 is 391.").Length - 1);
+        Assert.Contains("Demo complete.", output, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -12,21 +12,26 @@ public sealed class PackageContentTests(PackedPackages packages)
     /// <summary>The Source Link custom debug information in a portable PDB.</summary>
     private static readonly Guid s_sourceLink = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
 
-    public static TheoryData<string> PackageIds => ["ToolLoop", "ToolLoop.LlamaCpp", "ToolLoop.Onnx", "ToolLoop.Cli"];
+    /// <summary>Every package: the libraries, the tool's pointer package and its package for this machine's RID.</summary>
+    public static TheoryData<string> PackageIds => ["ToolLoop", "ToolLoop.LlamaCpp", "ToolLoop.Onnx", "ToolLoop.Cli", PackedPackages.RidToolPackage];
+
+    /// <summary>The packages with assemblies, so with symbols (the tool's pointer package has none).</summary>
+    public static TheoryData<string> PackagesWithSymbols => ["ToolLoop", "ToolLoop.LlamaCpp", "ToolLoop.Onnx", PackedPackages.RidToolPackage];
 
     [Fact]
     public void Every_library_and_the_tool_are_packed()
     {
         var packed = Directory.GetFiles(packages.Feed, "*.nupkg").Select(f => Path.GetFileName(f)[..^$".{packages.Version}.nupkg".Length]).ToHashSet();
-        Assert.Superset(PackageIds.Select(row => row.Data).ToHashSet(), packed);
+        Assert.Equal(PackageIds.Select(row => packages.ResolveId(row.Data)).ToHashSet(), packed);
         Assert.All(Directory.GetFiles(Path.Combine(packages.RepositoryRoot, "src"), "*.csproj", SearchOption.AllDirectories),
             project => Assert.Contains(Path.GetFileNameWithoutExtension(project), packed));
     }
 
     [Theory]
     [MemberData(nameof(PackageIds))]
-    public void Package_has_its_readme_description_tags_license_and_repository(string id)
+    public void Package_has_its_readme_description_tags_license_and_repository(string row)
     {
+        string id = packages.ResolveId(row);
         using var package = ZipFile.OpenRead(packages.PackagePath(id));
         var metadata = Nuspec(package);
         XNamespace ns = metadata.Name.Namespace;
@@ -39,7 +44,7 @@ public sealed class PackageContentTests(PackedPackages packages)
         Assert.NotNull(readme);
         using (var reader = new StreamReader(readme.Open()))
         {
-            string project = packages.Projects.Single(p => Path.GetFileNameWithoutExtension(p) == id);
+            string project = packages.Projects.Single(p => Path.GetFileNameWithoutExtension(p) == (row == PackedPackages.RidToolPackage ? "ToolLoop.Cli" : id));
             Assert.Equal(File.ReadAllText(Path.Combine(Path.GetDirectoryName(project)!, "README.md")), reader.ReadToEnd());
         }
 
@@ -57,16 +62,33 @@ public sealed class PackageContentTests(PackedPackages packages)
         Assert.Equal(head.Trim(), (string?)repository.Attribute("commit"));
     }
 
-    [Theory]
-    [MemberData(nameof(PackageIds))]
-    public void Symbols_have_repository_relative_paths_and_source_link_to_the_commit(string id)
+    [Fact]
+    public void Tool_package_for_this_machine_holds_this_platforms_natives_of_both_runtimes_and_no_other_platforms()
     {
+        using var package = ZipFile.OpenRead(packages.PackagePath(packages.ResolveId(PackedPackages.RidToolPackage)));
+        var names = package.Entries.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        string[] genAi = ["onnxruntime-genai.dll", "libonnxruntime-genai.so", "libonnxruntime-genai.dylib"];
+        string[] ort = ["onnxruntime.dll", "libonnxruntime.so", "libonnxruntime.dylib"];
+        string[] llama = ["llama.dll", "libllama.so", "libllama.dylib"];
+        int platform = OperatingSystem.IsWindows() ? 0 : OperatingSystem.IsMacOS() ? 2 : 1;
+        foreach (string[] library in new[] { genAi, ort, llama })
+        {
+            Assert.Contains(library[platform], names);
+            Assert.All(library.Where((_, i) => i != platform), other => Assert.DoesNotContain(other, names));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PackagesWithSymbols))]
+    public void Symbols_have_repository_relative_paths_and_source_link_to_the_commit(string row)
+    {
+        string id = packages.ResolveId(row);
         string commit;
         using (var package = ZipFile.OpenRead(packages.PackagePath(id)))
         {
             var metadata = Nuspec(package);
             commit = (string)metadata.Element(metadata.Name.Namespace + "repository")!.Attribute("commit")!;
-            if (id != "ToolLoop.Cli") // a tool package is its publish output, PDBs included
+            if (row != PackedPackages.RidToolPackage) // a tool package is its publish output, PDBs included
             {
                 Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase));
                 // The libraries' XML docs ship beside them (a missing doc comment fails the build: CS1591 is an error in src/).

@@ -62,6 +62,27 @@ public sealed class PackedPackages : IDisposable
     /// <summary>A new empty folder inside this run's temporary folder.</summary>
     public string NewFolder(string name) => Directory.CreateDirectory(Path.Combine(_work, name + "-" + Guid.NewGuid().ToString("N")[..8])).FullName;
 
+    /// <summary>
+    /// Stands for the tool's RID-specific package in test data (its id, <c>ToolLoop.Cli.&lt;rid&gt;</c>, depends on the
+    /// SDK that packed it); <see cref="ResolveId"/> turns it into the id.
+    /// </summary>
+    public const string RidToolPackage = "ToolLoop.Cli.<rid>";
+
+    /// <summary>The package id <paramref name="row"/> stands for (itself, or the RID-specific tool package's id).</summary>
+    public string ResolveId(string row)
+    {
+        if (row != RidToolPackage)
+        {
+            return row;
+        }
+
+        // The pointer package ToolLoop.Cli.<version>.nupkg does not match: its name has no further '.' part before the version.
+        string suffix = $".{Version}.nupkg";
+        var ids = Directory.GetFiles(Feed, "ToolLoop.Cli.*" + suffix).Select(f => Path.GetFileName(f)[..^suffix.Length])
+            .Where(id => id != "ToolLoop.Cli").ToList();
+        return ids.Count == 1 ? ids[0] : throw new InvalidOperationException("expected one RID-specific ToolLoop.Cli package, found: " + string.Join(", ", ids));
+    }
+
     /// <summary>The package file of <paramref name="id"/> (<c>.nupkg</c>, or <c>.snupkg</c> for its symbols).</summary>
     public string PackagePath(string id, string extension = ".nupkg") => Path.Combine(Feed, $"{id}.{Version}{extension}");
 
