@@ -139,6 +139,13 @@ internal static class GptOssFormat
                         {
                             // A recipient follows "to=" directly; the other words may follow whitespace.
                             pos = _state == State.Recipient ? pos : Spans.SkipWhitespace(region, pos);
+                            if (pos >= region.Length)
+                            {
+                                // Where the word starts is known only once the whitespace has ended: however the text is
+                                // chunked, the same word is read.
+                                return RegionStatus.NeedMore;
+                            }
+
                             _wordStart = pos;
                         }
 

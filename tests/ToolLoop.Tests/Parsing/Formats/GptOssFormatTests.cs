@@ -45,4 +45,16 @@ public sealed class GptOssFormatTests
         Assert.Equal("""{"a":1}""", call.ArgumentsJson);
         Assert.Equal("", r.Content);
     }
+
+    [Theory]
+    [InlineData("<|start|> to=functions.")]
+    [InlineData("<|start|>  assistant to=functions.f<|channel|>  commentary  json<|message|>{}")]
+    [InlineData("<|channel|>  final<|message|>hi")]
+    public void Whitespace_before_a_header_word_reads_the_same_however_chunked(string text)
+    {
+        foreach (var size in (int[])[1, 2, 3, 5, 9, 10, 11])
+        {
+            Chunking.AssertSame(ToolCallParser.Parse(text, ToolCallFormat.GptOss, s_options), Chunking.ParseChars(text, size, ToolCallFormat.GptOss, s_options), $"chunks of {size}");
+        }
+    }
 }
