@@ -20,12 +20,15 @@ public static class FormatsCommand
             throw new UsageException($"'formats' takes no arguments (got '{args[0]}')");
         }
 
+        // The name column is as wide as the longest name plus two spaces, so no name runs into its aliases.
+        var formats = Enum.GetValues<ToolCallFormat>();
+        int width = formats.Max(f => ToolCallFormats.GetName(f).Length) + 2;
         var sb = new StringBuilder();
-        sb.Append("name          aliases (case-insensitive; '_' and '-' are the same)\n");
-        foreach (var format in Enum.GetValues<ToolCallFormat>())
+        sb.Append("name".PadRight(width)).Append("aliases (case-insensitive; '_' and '-' are the same)\n");
+        foreach (var format in formats)
         {
             var aliases = ToolCallFormats.GetAliases(format);
-            sb.Append(ToolCallFormats.GetName(format).PadRight(14));
+            sb.Append(ToolCallFormats.GetName(format).PadRight(width));
             sb.Append(format == ToolCallFormat.Auto ? "(reads every family's markers; the default)" : aliases.Count == 0 ? "-" : string.Join(", ", aliases));
             sb.Append('\n');
         }

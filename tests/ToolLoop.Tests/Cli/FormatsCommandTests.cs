@@ -10,10 +10,13 @@ public sealed class FormatsCommandTests
         Assert.Equal(0, run.Code);
         var lines = run.Stdout.TrimEnd('\n').Split('\n');
         Assert.Equal(Enum.GetValues<ToolCallFormat>().Length + 1, lines.Length);
+        // One column for the aliases: every line's second field starts at the same place, after at least two spaces.
+        int column = lines[0].IndexOf("aliases", StringComparison.Ordinal);
+        Assert.All(lines, l => Assert.True(l.Length > column && l[column] != ' ' && l[column - 1] == ' ' && l[column - 2] == ' ', l));
         foreach (var format in Enum.GetValues<ToolCallFormat>())
         {
             var line = Assert.Single(lines, l => l.Split(' ')[0] == ToolCallFormats.GetName(format));
-            var listed = line[14..].Split(", ");
+            var listed = line[ToolCallFormats.GetName(format).Length..].TrimStart(' ').Split(", ");
             var aliases = ToolCallFormats.GetAliases(format);
             if (aliases.Count > 0)
             {
