@@ -59,6 +59,9 @@ internal static class GptOssFormat
         private string? _channel;
         private bool _dropped;
         private int _bodyStart = -1;
+
+        // Where the header that superseded this one starts (see the Channel case of ReadHeaderItem).
+        private int _handoff = -1;
         private int _bodyEnd = -1;
         private JsonScanner? _json;
         private bool _textBody;
@@ -136,6 +139,13 @@ internal static class GptOssFormat
                         {
                             // A recipient follows "to=" directly; the other words may follow whitespace.
                             pos = _state == State.Recipient ? pos : Spans.SkipWhitespace(region, pos);
+                            if (pos >= region.Length)
+                            {
+                                // Where the word starts is known only once the whitespace has ended: however the text is
+                                // chunked, the same word is read.
+                                return RegionStatus.NeedMore;
+                            }
+
                             _wordStart = pos;
                         }
 
@@ -212,13 +222,20 @@ internal static class GptOssFormat
                         break;
 
                     case Channel:
-                        if (forUser && (_channel is not null || opening == Opening.Role))
+                        if (forUser && (_channel is not null || (opening == Opening.Role && _handoff < 0)))
                         {
                             // A role header without a recipient, or a stray "<|channel|>commentary to=assistant" before the real
-                            // channel header: this region ends here and the channel header is read anew (so that
-                            // "<|channel|>analysis<|message|>" opens reasoning).
-                            _dropped = true;
-                            return RegionStatus.Complete;
+                            // channel header, is markup only if the header after it is one: it stands or falls with that
+                            // header (else its words would vanish while the next header's text stays content). The next
+                            // header is read on here; once it is decided, this region ends where it starts and it is read
+                            // anew (so that "<|channel|>analysis<|message|>" opens reasoning). MaxHeader bounds the chain.
+                            if (_handoff < 0)
+                            {
+                                _handoff = pos;
+                            }
+
+                            _recipient = null;
+                            _channel = null;
                         }
 
                         _state = State.ChannelName;
@@ -230,6 +247,14 @@ internal static class GptOssFormat
 
                     default:
                         pos += marker.Length;
+                        if (_handoff >= 0)
+                        {
+                            // The header after a superseded one is whole: the superseded one was markup.
+                            _dropped = true;
+                            pos = _handoff;
+                            return RegionStatus.Complete;
+                        }
+
                         if (forUser)
                         {
                             // A message for the user (final, commentary): the header is markup, the body is content.
@@ -431,6 +456,7 @@ internal static class GptOssFormat
         {
             _wordStart = Shift(_wordStart, shift);
             _bodyStart = Shift(_bodyStart, shift);
+            _handoff = Shift(_handoff, shift);
             _bodyEnd = Shift(_bodyEnd, shift);
             _jsonScan = Shift(_jsonScan, shift);
             _jsonEnd = Shift(_jsonEnd, shift);
