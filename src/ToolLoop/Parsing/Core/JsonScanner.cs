@@ -30,24 +30,37 @@ internal sealed class JsonScanner(int maxDepth)
         var i = pos;
         while (i < text.Length)
         {
-            var c = text[i++];
             if (_inString)
             {
                 if (_escape)
                 {
                     _escape = false;
+                    i++;
+                    continue;
                 }
-                else if (c == '\\')
+
+                // Long string values (code, documents) are most of a call: skip to the next quote or backslash at once.
+                var rel = text[i..].IndexOfAny('"', '\\');
+                if (rel < 0)
+                {
+                    i = text.Length;
+                    break;
+                }
+
+                i += rel;
+                if (text[i++] == '\\')
                 {
                     _escape = true;
                 }
-                else if (c == '"')
+                else
                 {
                     _inString = false;
                 }
 
                 continue;
             }
+
+            var c = text[i++];
 
             switch (c)
             {
