@@ -48,13 +48,18 @@ internal sealed class JsonScanner(int maxDepth)
                 }
 
                 i += rel;
-                if (text[i++] == '\\')
+                if (text[i++] != '\\')
                 {
-                    _escape = true;
+                    _inString = false;
+                }
+                else if (i < text.Length)
+                {
+                    // The escaped character is plain text whatever it is: step over it here.
+                    i++;
                 }
                 else
                 {
-                    _inString = false;
+                    _escape = true;
                 }
 
                 continue;
