@@ -10,11 +10,31 @@ namespace ToolLoop;
 /// inputs into template values.</summary>
 internal static class PyJson
 {
+    /// <summary>The largest builder kept for reuse (characters).</summary>
+    private const int MaxCachedBuilder = 16 * 1024;
+
+    /// <summary>A builder reused by <see cref="Dumps"/> on this thread: templates call <c>tojson</c> per tool and per call,
+    /// and a fresh builder regrows its chunks every time.</summary>
+    [ThreadStatic]
+    private static StringBuilder? s_builder;
+
     public static string Dumps(object? value, string? indent, string itemSeparator, string keySeparator, bool sortKeys, bool ensureAscii)
     {
-        var sb = new StringBuilder();
-        Write(sb, value, indent, itemSeparator, keySeparator, sortKeys, ensureAscii, 0);
-        return sb.ToString();
+        var sb = s_builder ?? new StringBuilder(256);
+        s_builder = null;
+        try
+        {
+            Write(sb, value, indent, itemSeparator, keySeparator, sortKeys, ensureAscii, 0);
+            return sb.ToString();
+        }
+        finally
+        {
+            if (sb.Capacity <= MaxCachedBuilder)
+            {
+                sb.Clear();
+                s_builder = sb;
+            }
+        }
     }
 
     private static void NewLine(StringBuilder sb, string? indent, int level)
