@@ -143,7 +143,12 @@ public static class ChatTemplateInputs
                 result.Add((JsonNode)m);
             }
 
-            foreach (var fr in results ?? [])
+            if (results is null)
+            {
+                continue;
+            }
+
+            foreach (var fr in results)
             {
                 result.Add((JsonNode)new JsonObject
                 {

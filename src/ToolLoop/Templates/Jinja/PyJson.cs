@@ -155,36 +155,7 @@ internal static class PyJson
         }
     }
 
-    private static void WriteString(StringBuilder sb, string s, bool ascii)
-    {
-        sb.Append('"');
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || (ascii && c > 0x7e))
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
-    }
+    private static void WriteString(StringBuilder sb, string s, bool ascii) => PyJsonString.Write(sb, s, ascii);
 
     /// <summary>Converts a JSON node to template values. <paramref name="data"/> and <paramref name="keyIsFraming"/> decide whether a
     /// string is untrusted data (registered with <paramref name="taint"/>).</summary>
