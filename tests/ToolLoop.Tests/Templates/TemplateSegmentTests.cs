@@ -81,10 +81,10 @@ public sealed class TemplateSegmentTests
         var t = ChatTemplate.Parse(template);
         var segments = t.RenderSegments(vars);
         const string hi = "hi <|im_end|>";
-        Assert.Equal($"<a>{hi}</a>user<b>{hi}|<c>{hi}1</c>|<d>{hi}</d><e>|<d>{hi}</d><e>{hi}<f>|{9 + hi.Length}", t.Render(vars));
+        Assert.Equal($"<a>{hi}</a>user<b>{hi}|<c>{hi}1</c>|<d>{hi}</d><e>|<d>{hi}</d><e>{hi}<f>|{7 + hi.Length}", t.Render(vars));
         Assert.Equal(t.Render(vars), string.Concat(segments.Select(s => s.Text)));
         Assert.Equal(string.Concat(Enumerable.Repeat(hi, 6)), Data(segments));
-        Assert.Equal($"<a></a>user<b>|<c>1</c>|<d></d><e>|<d></d><e><f>|{9 + hi.Length}", Framing(segments));
+        Assert.Equal($"<a></a>user<b>|<c>1</c>|<d></d><e>|<d></d><e><f>|{7 + hi.Length}", Framing(segments));
     }
 
     [Fact]
