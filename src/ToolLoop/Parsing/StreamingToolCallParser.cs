@@ -27,7 +27,6 @@ public sealed class StreamingToolCallParser : IDisposable
     private static readonly Encoding s_utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
     private readonly ParserCore _core;
     private readonly Decoder _decoder = s_utf8.GetDecoder();
-    private char[] _chars = [];
 
     /// <summary>Initializes a new instance of the <see cref="StreamingToolCallParser"/> class.</summary>
     /// <param name="format">The family whose markup to read; <see cref="ToolCallFormat.Auto"/> reads every family's unambiguous markers.</param>
@@ -52,14 +51,7 @@ public sealed class StreamingToolCallParser : IDisposable
     public void Append(ReadOnlySpan<byte> utf8, List<ToolCallParseEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var max = s_utf8.GetMaxCharCount(utf8.Length);
-        if (_chars.Length < max)
-        {
-            _chars = new char[Math.Max(max, 256)];
-        }
-
-        var n = _decoder.GetChars(utf8, _chars, flush: false);
-        _core.Append(_chars.AsSpan(0, n), events);
+        _core.Append(utf8, _decoder, s_utf8.GetMaxCharCount(utf8.Length), events);
     }
 
     /// <summary>Parses the next piece of model output text.</summary>
@@ -70,6 +62,9 @@ public sealed class StreamingToolCallParser : IDisposable
         ArgumentNullException.ThrowIfNull(events);
         _core.Append(text, events);
     }
+
+    /// <summary>Parses a whole output, the only text of this parser, in place (see <see cref="ParserCore.AppendWhole"/>).</summary>
+    internal void AppendWhole(string text, List<ToolCallParseEvent> events) => _core.AppendWhole(text, events);
 
     /// <summary>Ends the output: held text is released, an unclosed call is healed or reported. Further appends throw.</summary>
     /// <param name="events">Receives the remaining events.</param>

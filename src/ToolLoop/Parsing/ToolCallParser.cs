@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Text;
 
 namespace ToolLoop;
 
@@ -23,7 +22,7 @@ public static class ToolCallParser
         ArgumentNullException.ThrowIfNull(text);
         using var parser = new StreamingToolCallParser(format, options);
         var events = new List<ToolCallParseEvent>();
-        parser.Append(text.AsSpan(), events);
+        parser.AppendWhole(text, events);
         parser.Complete(events);
         return Collect(events);
     }
@@ -72,20 +71,13 @@ public static class ToolCallParser
     public static ToolCallParseResult Collect(IEnumerable<ToolCallParseEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var content = new StringBuilder();
-        var reasoning = new StringBuilder();
+        var list = events as IReadOnlyList<ToolCallParseEvent> ?? [.. events];
         var calls = new List<ParsedToolCall>();
         var problems = new List<ToolCallParseProblem>();
-        foreach (var e in events)
+        foreach (var e in list)
         {
             switch (e.Kind)
             {
-                case ToolCallParseEventKind.Content:
-                    content.Append(e.Text);
-                    break;
-                case ToolCallParseEventKind.Reasoning:
-                    reasoning.Append(e.Text);
-                    break;
                 case ToolCallParseEventKind.ToolCall:
                     calls.Add(e.Call!);
                     break;
@@ -95,6 +87,40 @@ public static class ToolCallParser
             }
         }
 
-        return new ToolCallParseResult(content.ToString(), reasoning.ToString(), calls, problems);
+        return new ToolCallParseResult(Join(list, ToolCallParseEventKind.Content), Join(list, ToolCallParseEventKind.Reasoning), calls, problems);
+    }
+
+    /// <summary>Concatenates the text of one kind of event with one copy (none when a single event holds it all).</summary>
+    private static string Join(IReadOnlyList<ToolCallParseEvent> events, ToolCallParseEventKind kind)
+    {
+        string? single = null;
+        var pieces = 0;
+        var length = 0;
+        foreach (var e in events)
+        {
+            if (e.Kind == kind && e.Text is { Length: > 0 } text)
+            {
+                single = text;
+                pieces++;
+                length += text.Length;
+            }
+        }
+
+        if (pieces <= 1)
+        {
+            return single ?? string.Empty;
+        }
+
+        return string.Create(length, (events, kind), static (dest, state) =>
+        {
+            foreach (var e in state.events)
+            {
+                if (e.Kind == state.kind && e.Text is { Length: > 0 } text)
+                {
+                    text.CopyTo(dest);
+                    dest = dest[text.Length..];
+                }
+            }
+        });
     }
 }

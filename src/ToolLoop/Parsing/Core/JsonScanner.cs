@@ -30,24 +30,42 @@ internal sealed class JsonScanner(int maxDepth)
         var i = pos;
         while (i < text.Length)
         {
-            var c = text[i++];
             if (_inString)
             {
                 if (_escape)
                 {
                     _escape = false;
+                    i++;
+                    continue;
                 }
-                else if (c == '\\')
+
+                // Long string values (code, documents) are most of a call: skip to the next quote or backslash at once.
+                var rel = text[i..].IndexOfAny('"', '\\');
+                if (rel < 0)
                 {
-                    _escape = true;
+                    i = text.Length;
+                    break;
                 }
-                else if (c == '"')
+
+                i += rel;
+                if (text[i++] != '\\')
                 {
                     _inString = false;
+                }
+                else if (i < text.Length)
+                {
+                    // The escaped character is plain text whatever it is: step over it here.
+                    i++;
+                }
+                else
+                {
+                    _escape = true;
                 }
 
                 continue;
             }
+
+            var c = text[i++];
 
             switch (c)
             {

@@ -19,11 +19,14 @@ internal sealed class ParserCore : IDisposable
     private readonly FormatTable _table;
     private readonly TextChannel _content = new();
     private readonly TextChannel _reasoning = new();
-    private readonly StringBuilder _text = new();
+    private readonly TextSink _text = new();
     private readonly int _maxCallChars;
     private ToolCallParseEventKind _textKind;
     private List<ToolCallParseEvent>? _events;
     private char[] _buf;
+
+    // A whole input string parsed in place (see AppendWhole): the buffer is that string until anything else is appended.
+    private string? _borrowed;
     private int _len;
     private int _scan;
     private int _emitFrom;
@@ -88,13 +91,52 @@ internal sealed class ParserCore : IDisposable
 
     public void Append(ReadOnlySpan<char> chunk, List<ToolCallParseEvent> events)
     {
+        var start = BeginAppend(chunk.Length, events);
+        chunk.CopyTo(_buf.AsSpan(_len));
+        EndAppend(start, chunk.Length);
+    }
+
+    /// <summary>Decodes the next piece of UTF-8 output straight into the buffer (no intermediate copy) and parses it.</summary>
+    public void Append(ReadOnlySpan<byte> utf8, Decoder decoder, int maxChars, List<ToolCallParseEvent> events)
+    {
+        var start = BeginAppend(maxChars, events);
+        var n = decoder.GetChars(utf8, _buf.AsSpan(_len), flush: false);
+        EndAppend(start, n);
+    }
+
+    /// <summary>
+    /// Parses a whole output given as a string, the first and only text of this parser, in place: the string is the
+    /// buffer, so prose is scanned where it lies and text that is one run of it is copied once, into its event (the whole
+    /// string is handed out as is). Text with lone surrogates (which must become U+FFFD) takes the copying path.
+    /// </summary>
+    public void AppendWhole(string text, List<ToolCallParseEvent> events)
+    {
+        if (_len != 0 || _completed || _heldHighSurrogate != '\0' || Utf16Text.FirstLoneSurrogate(text) >= 0)
+        {
+            Append(text.AsSpan(), events);
+            return;
+        }
+
+        _events = events;
+        _borrowed = text;
+        _len = text.Length;
+        _text.SetSource(text.AsMemory(), text);
+        Run(final: false);
+        FlushText();
+        _events = null;
+    }
+
+    /// <summary>Makes room for <paramref name="maxChars"/> more characters (and a held high surrogate); returns where the piece starts.</summary>
+    private int BeginAppend(int maxChars, List<ToolCallParseEvent> events)
+    {
         if (_completed)
         {
             throw new InvalidOperationException("The parser was completed; create a new parser for a new output.");
         }
 
         _events = events;
-        EnsureRoom(chunk.Length + 1);
+        EnsureRoom(maxChars + 1);
+        _text.SetSource(_buf.AsMemory(), null);
         var start = _len;
         if (_heldHighSurrogate != '\0')
         {
@@ -102,8 +144,12 @@ internal sealed class ParserCore : IDisposable
             _heldHighSurrogate = '\0';
         }
 
-        chunk.CopyTo(_buf.AsSpan(_len));
-        _len += chunk.Length;
+        return start;
+    }
+
+    private void EndAppend(int start, int written)
+    {
+        _len += written;
 
         // Lone surrogates become U+FFFD on the way in (as invalid UTF-8 does), so no text the parser hands out can
         // break a JSON writer; a high surrogate at the end waits for its low half in the next piece.
@@ -129,6 +175,7 @@ internal sealed class ParserCore : IDisposable
         if (_heldHighSurrogate != '\0')
         {
             EnsureRoom(1);
+            _text.SetSource(_buf.AsMemory(), null);
             _buf[_len++] = Utf16Text.Replacement;
             _heldHighSurrogate = '\0';
         }
@@ -143,6 +190,8 @@ internal sealed class ParserCore : IDisposable
 
     public void Dispose()
     {
+        _text.Dispose();
+        _borrowed = null;
         var buf = _buf;
         _buf = [];
         if (buf.Length > 0)
@@ -181,7 +230,7 @@ internal sealed class ParserCore : IDisposable
         if (final && _mode != Mode.Call)
         {
             // Whatever was held back as a possible marker is plain text now.
-            Write(_mode == Mode.Content ? ToolCallParseEventKind.Content : ToolCallParseEventKind.Reasoning, _buf.AsSpan(_emitFrom, _len - _emitFrom));
+            Write(_mode == Mode.Content ? ToolCallParseEventKind.Content : ToolCallParseEventKind.Reasoning, Held[_emitFrom..]);
             _emitFrom = _scan = _len;
         }
     }
@@ -192,7 +241,7 @@ internal sealed class ParserCore : IDisposable
         var inReasoning = _mode == Mode.Reasoning;
         var set = inReasoning ? _table.Reasoning : _table.Content;
         var kind = inReasoning ? ToolCallParseEventKind.Reasoning : ToolCallParseEventKind.Content;
-        var span = _buf.AsSpan(0, _len);
+        var span = Held;
         var i = _scan;
         while (true)
         {
@@ -417,7 +466,7 @@ internal sealed class ParserCore : IDisposable
             }
 
             var before = pos;
-            status = region.Scan(_buf.AsSpan(_regionStart, limit), ref pos);
+            status = region.Scan(Held[_regionStart..(_regionStart + limit)], ref pos);
             _examined += Math.Max(0, limit - before);
             if (status != RegionStatus.NeedMore || limit == available || (!_oversized && limit > _maxCallChars))
             {
@@ -427,7 +476,7 @@ internal sealed class ParserCore : IDisposable
             window *= 2;
         }
 
-        var span = _buf.AsSpan(_regionStart, limit);
+        var span = Held[_regionStart..(_regionStart + limit)];
         switch (status)
         {
             case RegionStatus.Complete:
@@ -483,7 +532,7 @@ internal sealed class ParserCore : IDisposable
             var dropped = false;
             while (_len - _regionStart > _maxCallChars && _regionScan >= _maxCallChars)
             {
-                EmitOversizedPiece(_buf.AsSpan(_regionStart, _maxCallChars), last: false);
+                EmitOversizedPiece(Held.Slice(_regionStart, _maxCallChars), last: false);
                 _regionStart += _maxCallChars;
                 _regionScan -= _maxCallChars;
                 _emitFrom = _regionStart;
@@ -500,7 +549,7 @@ internal sealed class ParserCore : IDisposable
 
         if (final)
         {
-            span = _buf.AsSpan(_regionStart, _len - _regionStart);
+            span = Held[_regionStart..];
             if (region.IsSpeculative && span.Length > _maxCallChars)
             {
                 RejectRegion();
@@ -530,7 +579,7 @@ internal sealed class ParserCore : IDisposable
             return false;
         }
 
-        EndRegion(_buf.AsSpan(_regionStart, committed), endOfStream: false);
+        EndRegion(Held.Slice(_regionStart, committed), endOfStream: false);
         return true;
     }
 
@@ -581,7 +630,7 @@ internal sealed class ParserCore : IDisposable
         _region = null;
         _oversized = false;
         var after = _regionStart + _regionStripLength;
-        if (_regionStripLength > 0 && !(after < _len && IsQuote(_buf[after])))
+        if (_regionStripLength > 0 && !(after < _len && IsQuote(Held[after])))
         {
             _content.Boundary();
             _emitFrom = _scan = _regionStart + _regionStripLength;
@@ -617,13 +666,29 @@ internal sealed class ParserCore : IDisposable
             return;
         }
 
-        var s = _text.ToString();
-        _text.Clear();
+        var s = _text.Take();
         _events!.Add(_textKind == ToolCallParseEventKind.Reasoning ? ToolCallParseEvent.ForReasoning(s) : ToolCallParseEvent.ForContent(s));
     }
 
+    /// <summary>Gets the text held so far: the buffer, or the borrowed whole input.</summary>
+    private ReadOnlySpan<char> Held => _borrowed is null ? _buf.AsSpan(0, _len) : _borrowed.AsSpan(0, _len);
+
     private void EnsureRoom(int extra)
     {
+        if (_borrowed is not null)
+        {
+            // More text after a whole input (not done by the entry points): the input moves into the buffer.
+            var borrowed = _borrowed;
+            _borrowed = null;
+            if (_buf.Length < _len + extra)
+            {
+                ArrayPool<char>.Shared.Return(_buf);
+                _buf = ArrayPool<char>.Shared.Rent(_len + extra);
+            }
+
+            borrowed.AsSpan(0, _len).CopyTo(_buf);
+        }
+
         var keepFrom = _mode == Mode.Call ? _regionStart : _emitFrom;
 
         // Drop what was emitted when it is at least half the buffer (amortised O(1) per character), or when needed for room.

@@ -190,10 +190,7 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
         var body = region[openerLength..(_bodyEnd >= 0 ? _bodyEnd : region.Length)];
         if (_bodyEnd < 0)
         {
-            foreach (var m in closers)
-            {
-                body = body[..Spans.WithoutPartialMarker(body, m)];
-            }
+            body = body[..Spans.WithoutPartialMarker(body, closers)];
         }
 
         if (_bodyEnd < 0 && endOfStream && body.IsWhiteSpace())
@@ -227,7 +224,8 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
     }
 
     /// <summary>Splits a section body into the calls between <paramref name="callOpen"/> and one of <paramref name="callCloses"/> and reads each.</summary>
-    public static void ReadCalls(ParseContext context, ReadOnlySpan<char> body, bool truncated, string callOpen, string[] callCloses, Reader readCall)
+    /// <remarks><paramref name="raw"/> is the section's region as its reader got it (to the end of the output when <paramref name="truncated"/>).</remarks>
+    public static void ReadCalls(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw, string callOpen, string[] callCloses, Reader readCall)
     {
         var p = 0;
 
@@ -275,10 +273,13 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
 
             if (end < 0)
             {
+                // A call closer cut by the end of the output is markup; but when the section's own closer was cut off
+                // the body, the body no longer ends where the output does and what ends it is text (it may look like
+                // a cut call closer, and is kept).
                 var rest = body[inner..];
-                foreach (var close in callCloses)
+                if (truncated && EndsAt(body, raw))
                 {
-                    rest = rest[..Spans.WithoutPartialMarker(rest, close)];
+                    rest = rest[..Spans.WithoutPartialMarker(rest, callCloses)];
                 }
 
                 readCall(context, rest, truncated, body[start..]);
@@ -289,6 +290,10 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
             p = end + closeLength;
         }
     }
+
+    /// <summary>Whether <paramref name="body"/> ends where <paramref name="raw"/> (the region, to the end of the output when truncated) ends.</summary>
+    private static bool EndsAt(ReadOnlySpan<char> body, ReadOnlySpan<char> raw)
+        => raw.Overlaps(body, out var offset) ? offset + body.Length == raw.Length : body.IsEmpty;
 
     /// <summary>Text inside a section that is no call (prose after the last call of an unclosed section, say) is content.</summary>
     private static void ReportJunk(ParseContext context, ReadOnlySpan<char> text)

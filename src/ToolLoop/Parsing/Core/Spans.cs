@@ -67,6 +67,22 @@ internal static class Spans
         return text.Length;
     }
 
+    /// <summary>
+    /// The length of <paramref name="text"/> without one marker of <paramref name="markers"/> cut by the end of the
+    /// output: the longest trailing proper prefix of any of them. Only one is taken off, never one after another: once a
+    /// cut marker is off, the text no longer ends where the output ends, so a cut marker before it is text, not markup.
+    /// </summary>
+    public static int WithoutPartialMarker(ReadOnlySpan<char> text, ReadOnlySpan<string> markers)
+    {
+        var end = text.Length;
+        foreach (var m in markers)
+        {
+            end = Math.Min(end, WithoutPartialMarker(text, m));
+        }
+
+        return end;
+    }
+
     /// <summary>Advances over JSON whitespace.</summary>
     public static int SkipWhitespace(ReadOnlySpan<char> text, int pos)
     {

@@ -11,13 +11,13 @@ internal sealed class TextChannel
 {
     // Held whitespace beyond this is released (oldest first) so that memory stays bounded however long the run.
     private const int MaxHeldWhitespace = 16 * 1024;
-    private readonly StringBuilder _heldWhitespace = new();
+    private StringBuilder? _heldWhitespace;
     private bool _atBoundary = true;
 
     /// <summary>Gets a value indicating whether any non-whitespace text went out.</summary>
     public bool HasText { get; private set; }
 
-    public void Write(ReadOnlySpan<char> text, StringBuilder output)
+    public void Write(ReadOnlySpan<char> text, TextSink output)
     {
         if (text.IsEmpty)
         {
@@ -47,27 +47,52 @@ internal sealed class TextChannel
             return;
         }
 
-        output.Append(_heldWhitespace);
-        _heldWhitespace.Clear();
+        if (_heldWhitespace is { Length: > 0 })
+        {
+            foreach (var piece in _heldWhitespace.GetChunks())
+            {
+                output.Append(piece.Span);
+            }
+
+            _heldWhitespace.Clear();
+        }
+
         output.Append(text[..end]);
         HasText = true;
         Hold(text[end..], output);
     }
 
-    private void Hold(ReadOnlySpan<char> whitespace, StringBuilder output)
+    private void Hold(ReadOnlySpan<char> whitespace, TextSink output)
     {
-        _heldWhitespace.Append(whitespace);
-        if (_heldWhitespace.Length > MaxHeldWhitespace)
+        if (whitespace.IsEmpty)
         {
-            var excess = _heldWhitespace.Length - MaxHeldWhitespace;
-            output.Append(_heldWhitespace, 0, excess);
-            _heldWhitespace.Remove(0, excess);
+            return;
+        }
+
+        var held = _heldWhitespace ??= new StringBuilder();
+        held.Append(whitespace);
+        if (held.Length > MaxHeldWhitespace)
+        {
+            var excess = held.Length - MaxHeldWhitespace;
+            var left = excess;
+            foreach (var piece in held.GetChunks())
+            {
+                var n = Math.Min(left, piece.Length);
+                output.Append(piece.Span[..n]);
+                left -= n;
+                if (left == 0)
+                {
+                    break;
+                }
+            }
+
+            held.Remove(0, excess);
         }
     }
 
     public void Boundary()
     {
-        _heldWhitespace.Clear();
+        _heldWhitespace?.Clear();
         _atBoundary = true;
     }
 }

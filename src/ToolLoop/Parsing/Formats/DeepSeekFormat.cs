@@ -36,7 +36,7 @@ internal static class DeepSeekFormat
     }
 
     private static void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
-        => SectionRegion.ReadCalls(context, body, truncated, CallBegin, s_callEnd, ReadCall);
+        => SectionRegion.ReadCalls(context, body, truncated, raw, CallBegin, s_callEnd, ReadCall);
 
     /// <summary>Reads <c>TYPE&lt;｜tool▁sep｜&gt;NAME\n```json\n{…}\n```</c> (R1) or <c>NAME&lt;｜tool▁sep｜&gt;{…}</c> (V3.1).</summary>
     private static void ReadCall(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
@@ -92,8 +92,9 @@ internal static class DeepSeekFormat
             {
                 rest = rest[..fenceEnd];
             }
-            else
+            else if (truncated)
             {
+                // A closing fence cut by the end of the output is markup; anywhere else a lone backtick is text.
                 rest = rest[..Spans.WithoutPartialMarker(rest, "\n```")];
             }
         }

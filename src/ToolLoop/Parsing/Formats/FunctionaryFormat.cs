@@ -249,11 +249,7 @@ internal static class FunctionaryFormat
             if (_bodyEnd < 0)
             {
                 // An end token cut by the end of the output goes back to the output text.
-                foreach (var m in s_codeEnds)
-                {
-                    body = body[..Spans.WithoutPartialMarker(body, m)];
-                }
-
+                body = body[..Spans.WithoutPartialMarker(body, s_codeEnds)];
                 consumed = _bodyStart + body.Length;
             }
 

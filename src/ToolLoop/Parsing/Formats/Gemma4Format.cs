@@ -247,8 +247,7 @@ internal static class Gemma4Format
                 var text = region[_bodyStart..end];
                 if (_bodyEnd < 0)
                 {
-                    text = text[..Spans.WithoutPartialMarker(text, _close)];
-                    text = _altClose is null ? text : text[..Spans.WithoutPartialMarker(text, _altClose)];
+                    text = text[..(_altClose is null ? Spans.WithoutPartialMarker(text, _close) : Spans.WithoutPartialMarker(text, [_close, _altClose]))];
                     if (_inString || !EndsAtBoundary(ref text, _quote))
                     {
                         // Cut inside a string or a bare value (which only ends at ',' or '}'): it may be incomplete.

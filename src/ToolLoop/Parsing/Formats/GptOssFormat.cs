@@ -424,10 +424,7 @@ internal static class GptOssFormat
             else if (_bodyEnd < 0)
             {
                 // A terminator cut by the end of the output is not argument text.
-                foreach (var m in (ReadOnlySpan<string>)[CallEnd, End, Return, Start, Channel])
-                {
-                    body = body[..Spans.WithoutPartialMarker(body, m)];
-                }
+                body = body[..Spans.WithoutPartialMarker(body, [CallEnd, End, Return, Start, Channel])];
 
                 consumed = _bodyStart + body.Length;
             }

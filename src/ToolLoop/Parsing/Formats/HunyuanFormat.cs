@@ -63,7 +63,7 @@ internal static class HunyuanFormat
         public SectionRegion Section() => new(ToolCallFormat.Hunyuan, SectionOpen.Length, _sectionClose, s_stops, ReadSection, SectionRegion.StartsWithMarkup, _calls);
 
         private void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
-            => SectionRegion.ReadCalls(context, body, truncated, _callOpen, _callClose, ReadCall);
+            => SectionRegion.ReadCalls(context, body, truncated, raw, _callOpen, _callClose, ReadCall);
 
         /// <summary>Reads one call (its text from its opener) with GLM's pair reader.</summary>
         private void ReadCall(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)

@@ -32,7 +32,7 @@ internal static class KimiFormat
     }
 
     private static void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
-        => SectionRegion.ReadCalls(context, body, truncated, CallBegin, s_callEnd, ReadCall);
+        => SectionRegion.ReadCalls(context, body, truncated, raw, CallBegin, s_callEnd, ReadCall);
 
     private static void ReadCall(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
     {

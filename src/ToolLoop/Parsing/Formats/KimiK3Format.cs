@@ -46,7 +46,7 @@ internal static class KimiK3Format
     }
 
     private static void ReadSection(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)
-        => SectionRegion.ReadCalls(context, body, truncated, CallOpen, s_callClose, ReadCall);
+        => SectionRegion.ReadCalls(context, body, truncated, raw, CallOpen, s_callClose, ReadCall);
 
     /// <summary>Reads <c> tool="NAME" index="I"&lt;|sep|&gt;</c> and the arguments that follow (the text after <c>&lt;|open|&gt;call</c>).</summary>
     private static void ReadCall(ParseContext context, ReadOnlySpan<char> body, bool truncated, ReadOnlySpan<char> raw)

@@ -227,8 +227,7 @@ internal static class Llama3Format
                 if (endOfStream && _bodyEnd < 0)
                 {
                     // An end token cut by the end of the output is not code; it goes back to the output text.
-                    body = body[..Spans.WithoutPartialMarker(body, EndOfMessage)];
-                    body = body[..Spans.WithoutPartialMarker(body, EndOfTurn)];
+                    body = body[..Spans.WithoutPartialMarker(body, [EndOfMessage, EndOfTurn])];
                     consumed = _bodyStart + body.Length;
                 }
 
