@@ -54,12 +54,10 @@ public static class NothingLost
             return sb.ToString();
         }
 
-        // A marker cut by the end of the output (a closing tag of a healed call, say) carries nothing: it may go.
-        string StripAll(string text)
-        {
-            text = Strip(text);
-            return text[..WithoutTrailingPartialMarker(text, markers)];
-        }
+        // A marker cut by the end of the output (a closing tag of a healed call, say) carries nothing: it may go. It is
+        // found before markup is stripped, so that shorter markup inside it (Gemma's "call:" within a cut
+        // "</tool_call:") cannot hide it; only what the cut marker covers is excused, nothing before it.
+        string StripAll(string text) => Strip(text[..WithoutTrailingPartialMarker(text, markers)]);
 
         var raw = Count(StripAll(input));
         var decoded = Count(StripAll(DecodeEscapes(input)));
