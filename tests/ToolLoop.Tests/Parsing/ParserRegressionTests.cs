@@ -3,7 +3,8 @@ namespace ToolLoop.Tests.Parsing;
 /// <summary>Bugs the properties found, pinned as plain cases (each failed before its fix).</summary>
 public sealed class ParserRegressionTests
 {
-    private static ToolCallParseResult ParseEveryWay(string text, ToolCallFormat format, ToolCallParserOptions options)
+    /// <summary>Parses <paramref name="text"/> whole and split at every char, asserting the same result.</summary>
+    internal static ToolCallParseResult ParseEveryWay(string text, ToolCallFormat format, ToolCallParserOptions options)
     {
         var whole = ToolCallParser.Parse(text, format, options);
         for (var cut = 1; cut < text.Length; cut++)
