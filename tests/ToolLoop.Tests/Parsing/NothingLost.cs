@@ -54,15 +54,26 @@ public static class NothingLost
             return sb.ToString();
         }
 
-        // A marker cut by the end of the output (a closing tag of a healed call, say) carries nothing: it may go.
-        string StripAll(string text)
+        // A marker cut by the end of the output (a closing tag of a healed call, say) carries nothing: it may go. Where the
+        // output ends, markup and a cut marker can overlap either way: shorter markup inside the cut marker (Gemma's
+        // "call:" within a cut "</tool_call:") hides it when markup is stripped first, and a cut marker that is the end of
+        // full markup (Functionary's ">>>" after "<|eot_id|>") breaks that markup when the cut marker goes first. Each
+        // character is demanded as often as the more lenient reading leaves it; both only excuse the output's tail.
+        Dictionary<string, int> StripAll(string text)
         {
-            text = Strip(text);
-            return text[..WithoutTrailingPartialMarker(text, markers)];
+            var markupFirst = Strip(text);
+            var stripped = Count(markupFirst[..WithoutTrailingPartialMarker(markupFirst, markers)]);
+            var cutFirst = Count(Strip(text[..WithoutTrailingPartialMarker(text, markers)]));
+            foreach (var key in stripped.Keys.ToList())
+            {
+                stripped[key] = Math.Min(stripped[key], cutFirst.GetValueOrDefault(key));
+            }
+
+            return stripped;
         }
 
-        var raw = Count(StripAll(input));
-        var decoded = Count(StripAll(DecodeEscapes(input)));
+        var raw = StripAll(input);
+        var decoded = StripAll(DecodeEscapes(input));
         var output = new StringBuilder().Append(result.Content).Append(result.Reasoning);
         foreach (var p in result.Problems)
         {

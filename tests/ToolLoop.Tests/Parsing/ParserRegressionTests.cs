@@ -3,7 +3,8 @@ namespace ToolLoop.Tests.Parsing;
 /// <summary>Bugs the properties found, pinned as plain cases (each failed before its fix).</summary>
 public sealed class ParserRegressionTests
 {
-    private static ToolCallParseResult ParseEveryWay(string text, ToolCallFormat format, ToolCallParserOptions options)
+    /// <summary>Parses <paramref name="text"/> whole and split at every char, asserting the same result.</summary>
+    internal static ToolCallParseResult ParseEveryWay(string text, ToolCallFormat format, ToolCallParserOptions options)
     {
         var whole = ToolCallParser.Parse(text, format, options);
         for (var cut = 1; cut < text.Length; cut++)
@@ -147,5 +148,22 @@ public sealed class ParserRegressionTests
         var undeclared = ParseEveryWay("See <function=other>{\"a\": 1}</function> here.", ToolCallFormat.Hermes, declared);
         Assert.Empty(undeclared.Calls);
         Assert.Equal("See <function=other>{\"a\": 1}</function> here.", undeclared.Content);
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(400)]
+    public void Glm_call_ended_by_text_after_an_unconfirmed_closer_is_not_healed_however_long_the_text(int words)
+    {
+        // The text after an unconfirmed </arg_value> ends the call and is content. The call used to be healed when that
+        // text was short and not healed when it outgrew MaxToolCallBytes (the region then ends at the closer).
+        var options = new ToolCallParserOptions { Tools = [new DeclaredTool("get_weather")], MaxToolCallBytes = 512 };
+        var rest = string.Join(' ', Enumerable.Range(0, words).Select(i => "word" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var r = ParseEveryWay("<tool_call>get_weather<arg_key>city</arg_key><arg_value>Paris</arg_value> " + rest, ToolCallFormat.Glm, options);
+        var call = Assert.Single(r.Calls);
+        Assert.Equal("""{"city":"Paris"}""", call.ArgumentsJson);
+        Assert.False(call.Healed);
+        Assert.Equal(rest, r.Content);
+        Assert.Empty(r.Problems);
     }
 }

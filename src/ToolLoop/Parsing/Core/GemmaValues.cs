@@ -23,11 +23,20 @@ internal static class GemmaValues
     /// Converts the object <paramref name="text"/>; nesting deeper than <paramref name="maxDepth"/> levels is not
     /// converted (the caller reports a problem; never a stack overflow).
     /// </summary>
-    public static bool TryConvertObject(string text, string? quote, int maxDepth, out string json)
+    /// <param name="text">The arguments object.</param>
+    /// <param name="quote">The string delimiter, or <see langword="null"/> for the bare form.</param>
+    /// <param name="maxDepth">The nesting cap.</param>
+    /// <param name="json">The JSON object.</param>
+    /// <param name="properties">
+    /// The tool's declared parameter names (formats.md 5.2's schema refinement), or <see langword="null"/> when the
+    /// schema declares none: then a top-level bare value of plain text ends only at a <c>, KEY:</c> whose KEY is one of
+    /// them, so <c>note:call me, or: later</c> stays one value. Containers, quoted runs and nested objects use rule 2.
+    /// </param>
+    public static bool TryConvertObject(string text, string? quote, int maxDepth, out string json, IReadOnlySet<string>? properties = null)
     {
         json = "{}";
         var p = 0;
-        var converted = Convert(text, quote, ref p, depth: 0, maxDepth, objectOnly: true);
+        var converted = Convert(text, quote, ref p, depth: 0, maxDepth, objectOnly: true, properties);
         if (converted is null || Skip(text, p) != text.Length)
         {
             return false;
@@ -35,6 +44,24 @@ internal static class GemmaValues
 
         json = converted;
         return true;
+    }
+
+    /// <summary>The parameter names <paramref name="schema"/> declares (its <c>properties</c>), or <see langword="null"/> when it declares none.</summary>
+    public static IReadOnlySet<string>? DeclaredProperties(JsonElement? schema)
+    {
+        if (schema is not { ValueKind: JsonValueKind.Object } s || !s.TryGetProperty("properties", out var properties)
+            || properties.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in properties.EnumerateObject())
+        {
+            names.Add(property.Name);
+        }
+
+        return names.Count > 0 ? names : null;
     }
 
     /// <summary>
@@ -45,7 +72,7 @@ internal static class GemmaValues
         => lastNonSpace is ':' or '{' or '[' or '(' or ',' or '=' || (c == '"' && afterSpace);
 
     /// <summary>Converts the container at <paramref name="p"/> to JSON text, or <see langword="null"/> when it cannot be read.</summary>
-    private static string? Convert(string s, string? quote, ref int p, int depth, int maxDepth, bool objectOnly)
+    private static string? Convert(string s, string? quote, ref int p, int depth, int maxDepth, bool objectOnly, IReadOnlySet<string>? properties = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
         try
@@ -53,7 +80,7 @@ internal static class GemmaValues
             using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
             {
                 p = Skip(s, p);
-                if (p >= s.Length || !(s[p] == '{' || (!objectOnly && s[p] == '[')) || !Container(s, quote, ref p, w, depth, maxDepth))
+                if (p >= s.Length || !(s[p] == '{' || (!objectOnly && s[p] == '[')) || !Container(s, quote, ref p, w, depth, maxDepth, properties))
                 {
                     return null;
                 }
@@ -67,7 +94,7 @@ internal static class GemmaValues
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static bool Container(string s, string? quote, ref int p, Utf8JsonWriter w, int depth, int maxDepth)
+    private static bool Container(string s, string? quote, ref int p, Utf8JsonWriter w, int depth, int maxDepth, IReadOnlySet<string>? properties = null)
     {
         if (depth >= maxDepth)
         {
@@ -106,7 +133,7 @@ internal static class GemmaValues
                 w.WritePropertyName(key);
             }
 
-            if (!Value(s, quote, ref p, w, closer, depth, maxDepth))
+            if (!Value(s, quote, ref p, w, closer, depth, maxDepth, isObject ? properties : null))
             {
                 return false;
             }
@@ -198,7 +225,7 @@ internal static class GemmaValues
         return true;
     }
 
-    private static bool Value(string s, string? quote, ref int p, Utf8JsonWriter w, char closer, int depth, int maxDepth)
+    private static bool Value(string s, string? quote, ref int p, Utf8JsonWriter w, char closer, int depth, int maxDepth, IReadOnlySet<string>? properties)
     {
         p = Skip(s, p);
         if (quote is not null && string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
@@ -216,13 +243,16 @@ internal static class GemmaValues
         }
 
         var start = p;
-        p = BareEnd(s, quote, p, closer);
+        // The schema refinement is for plain text only: a container or a quoted run ends where its brackets or quotes
+        // say, and what follows it is the next member even when the model named one the schema lacks.
+        var plain = p < s.Length && s[p] is not ('{' or '[' or '"' or '\'');
+        p = BareEnd(s, quote, p, closer, plain ? properties : null);
         var token = s.AsSpan(start, p - start).Trim();
         return WriteBare(token, quote, w, depth, maxDepth);
     }
 
     /// <summary>Where the bare value starting at <paramref name="p"/> ends (rule 2), in a container closed by <paramref name="closer"/>.</summary>
-    private static int BareEnd(string s, string? quote, int p, char closer)
+    private static int BareEnd(string s, string? quote, int p, char closer, IReadOnlySet<string>? properties)
     {
         var depth = 0;
         var last = ':';
@@ -262,7 +292,7 @@ internal static class GemmaValues
 
                 depth = Math.Max(0, depth - 1);
             }
-            else if (c == ',' && depth == 0 && (closer == ']' || IsKeyAhead(s, p + 1)))
+            else if (c == ',' && depth == 0 && (closer == ']' || IsKeyAhead(s, p + 1, properties)))
             {
                 return p;
             }
@@ -295,8 +325,11 @@ internal static class GemmaValues
         return s.Length;
     }
 
-    /// <summary>Whether <c>WS KEY WS ":"</c> follows at <paramref name="p"/>, KEY an identifier starting with a letter or <c>_</c> (rule 2).</summary>
-    private static bool IsKeyAhead(string s, int p)
+    /// <summary>
+    /// Whether <c>WS KEY WS ":"</c> follows at <paramref name="p"/>, KEY an identifier starting with a letter or <c>_</c>
+    /// (rule 2), and one of <paramref name="properties"/> when given.
+    /// </summary>
+    private static bool IsKeyAhead(string s, int p, IReadOnlySet<string>? properties = null)
     {
         p = Skip(s, p);
         if (p >= s.Length || !(char.IsAsciiLetter(s[p]) || s[p] == '_'))
@@ -304,9 +337,15 @@ internal static class GemmaValues
             return false;
         }
 
+        var start = p;
         while (p < s.Length && (char.IsAsciiLetterOrDigit(s[p]) || s[p] is '_' or '.' or '-'))
         {
             p++;
+        }
+
+        if (properties is not null && !properties.Contains(s[start..p]))
+        {
+            return false;
         }
 
         p = Skip(s, p);

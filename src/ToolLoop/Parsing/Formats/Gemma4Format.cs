@@ -265,7 +265,7 @@ internal static class Gemma4Format
                 body = region[_bodyStart.._bodyEnd].ToString();
             }
 
-            if (!GemmaValues.TryConvertObject(body, _quote, ctx.Options.MaxJsonDepth + 1, out var json))
+            if (!GemmaValues.TryConvertObject(body, _quote, ctx.Options.MaxJsonDepth + 1, out var json, GemmaValues.DeclaredProperties(ctx.SchemaFor(name))))
             {
                 ctx.EmitProblem(healed ? ToolCallProblemKind.Truncated : ToolCallProblemKind.Malformed,
                     healed ? "The output ended inside this tool call and it cannot be completed." : "The tool call's arguments cannot be read.", region, name);
@@ -484,7 +484,7 @@ internal static class Gemma4Format
                 return region.Length;
             }
 
-            if (!GemmaValues.TryConvertObject(region[_bodyStart..].ToString(), quote: null, ctx.Options.MaxJsonDepth, out var json))
+            if (!GemmaValues.TryConvertObject(region[_bodyStart..].ToString(), quote: null, ctx.Options.MaxJsonDepth, out var json, GemmaValues.DeclaredProperties(ctx.SchemaFor(name))))
             {
                 ctx.EmitProblem(ToolCallProblemKind.Malformed, "The tool call's arguments cannot be read.", region, name);
                 return region.Length;

@@ -278,9 +278,12 @@ internal static class GlmFormat
             if (_state == State.Value && ClosedAt >= 0)
             {
                 // The value was closed (only </tool_call> is missing); text after an unconfirmed closer is output text.
+                // Healed only when the output ended in the call (only whitespace after the closer): when text follows,
+                // that text ended the call, as text after a call ends a section, and it is not healed. So the flag does
+                // not depend on whether that text outgrew MaxToolCallBytes (which ends the region at the closer).
                 _args.Add((_keyStart, _keyEnd, _valueStart, ClosedAt));
                 rest = _closerAt < 0 ? _fallback + tags.ValueClose.Length : -1;
-                healed = endOfStream;
+                healed = endOfStream && _closerAt >= 0;
                 _state = State.Between;
             }
             else if (endOfStream)
