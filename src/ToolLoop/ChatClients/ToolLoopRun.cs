@@ -38,12 +38,12 @@ internal sealed class ToolLoopRun
     private readonly CallIdAllocator _ids = new();
     private readonly List<PreparedCall> _executed = [];
     private readonly TurnState _turn = new();
-    private List<AIContent> _modelResults = [];
+    private List<AIContent> _modelResults = null!; // set by BeginRecord before each round's results
     private List<AIContent>? _callerResults;
     private string? _roundMessageId;
     private string? _idPrefix;
     private int _idCount;
-    private List<ChatMessage> _outgoing = [];
+    private List<ChatMessage> _outgoing = null!; // the prepared history, set first thing in RunAsync
     private Activity? _orchestrate;
     private string? _stop;
     private string? _pendingStop;
@@ -801,8 +801,8 @@ internal sealed class ToolLoopRun
     /// </summary>
     private string NewMessageId()
     {
-        _idPrefix ??= string.Concat(s_processPrefix, Interlocked.Increment(ref s_runs).ToString(System.Globalization.CultureInfo.InvariantCulture), "_");
-        return _idPrefix + (++_idCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _idPrefix ??= string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s_processPrefix}{Interlocked.Increment(ref s_runs)}_");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_idPrefix}{++_idCount}");
     }
 
     private static string TurnText(TurnState turn)

@@ -93,25 +93,44 @@ internal static class ToolSchemaValidator
             return;
         }
 
-        var value = ToolLoopJson.ToElement(pair.Value);
-        if (!property.Accepts(value))
+        if (!property.Accepts(pair.Value))
         {
-            (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(property.Schema))} but was {Describe(value)}");
+            (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(property.Schema))} but was {Describe(ToolLoopJson.ToElement(pair.Value))}");
             return;
         }
 
-        if (property.HasEnum)
+        if (property.HasEnum && !InEnum(property.Enum, pair.Value))
         {
-            foreach (var option in property.Enum.EnumerateArray())
+            (problems ??= []).Add($"parameter '{pair.Key}' must be one of {property.Enum.GetRawText()}");
+        }
+    }
+
+    /// <summary>Whether <paramref name="value"/> is one of <paramref name="options"/>; a CLR string is compared in place, without serializing it.</summary>
+    private static bool InEnum(JsonElement options, object? value)
+    {
+        if (value is string s)
+        {
+            foreach (var option in options.EnumerateArray())
             {
-                if (JsonElement.DeepEquals(option, value))
+                if (option.ValueKind == JsonValueKind.String && option.ValueEquals(s))
                 {
-                    return;
+                    return true;
                 }
             }
 
-            (problems ??= []).Add($"parameter '{pair.Key}' must be one of {property.Enum.GetRawText()}");
+            return false;
         }
+
+        var element = ToolLoopJson.ToElement(value);
+        foreach (var option in options.EnumerateArray())
+        {
+            if (JsonElement.DeepEquals(option, element))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static IReadOnlyList<string> DeclaredTypes(JsonElement propertySchema)
@@ -295,6 +314,22 @@ internal static class ToolSchemaValidator
     public readonly record struct PropertyInfo(JsonElement Schema, JsonElement Type, bool HasType, JsonElement Enum, bool HasEnum)
     {
         public TypeSet Types { get; } = HasType ? ToTypeSet(Type) : TypeSet.Any;
+
+        /// <summary>
+        /// As <see cref="Accepts(JsonElement)"/> for an argument as the call holds it. The CLR values a provider or a
+        /// caller puts in arguments most often (strings, booleans, whole numbers, null) are judged by their type, as
+        /// they serialize to one JSON kind; anything else is serialized first.
+        /// </summary>
+        public bool Accepts(object? value) => value switch
+        {
+            JsonElement e => Accepts(e),
+            _ when (Types & TypeSet.Any) != 0 => true,
+            null => (Types & TypeSet.Null) != 0,
+            string => (Types & TypeSet.String) != 0,
+            bool => (Types & TypeSet.Boolean) != 0,
+            int or long => (Types & (TypeSet.Number | TypeSet.Integer)) != 0,
+            _ => Accepts(ToolLoopJson.ToElement(value)),
+        };
 
         public bool Accepts(JsonElement value) => value.ValueKind switch
         {
