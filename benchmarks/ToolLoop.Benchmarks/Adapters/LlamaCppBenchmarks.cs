@@ -150,7 +150,7 @@ public class LlamaCppBenchmarks
     [Benchmark]
     [BenchmarkCategory("generation")]
     [PerUnit("token", "outputTokens")]
-    public Task<int> ClientGenerationStreaming() => ChatClients.LoopBenchmarks.Drain(_generationClient.GetStreamingResponseAsync(_generationConversation, _generationOptions));
+    public Task<int> ClientGenerationStreaming() => ChatClients.LoopBenchmarkBase.Drain(_generationClient.GetStreamingResponseAsync(_generationConversation, _generationOptions));
 
     /// <summary>Baseline for a new client: a new context and sampler on the loaded model, the short prompt, one token.</summary>
     [Benchmark(Baseline = true)]

@@ -200,7 +200,7 @@ public class OnnxGenAIBenchmarks
     [Benchmark]
     [BenchmarkCategory("generation")]
     [PerUnit("token", "outputTokens")]
-    public Task<int> ClientGenerationStreaming() => ChatClients.LoopBenchmarks.Drain(_generationClient.GetStreamingResponseAsync(_generationConversation, _generationOptions));
+    public Task<int> ClientGenerationStreaming() => ChatClients.LoopBenchmarkBase.Drain(_generationClient.GetStreamingResponseAsync(_generationConversation, _generationOptions));
 
     /// <summary>Microsoft's client, non-streaming (its prompt evaluated anew every request).</summary>
     [Benchmark]
@@ -212,7 +212,7 @@ public class OnnxGenAIBenchmarks
     [Benchmark]
     [BenchmarkCategory("generation")]
     [PerUnit("token", "outputTokens")]
-    public Task<int> MicrosoftGenerationStreaming() => ChatClients.LoopBenchmarks.Drain(_generationMicrosoft.GetStreamingResponseAsync(_generationConversation, _generationOptions));
+    public Task<int> MicrosoftGenerationStreaming() => ChatClients.LoopBenchmarkBase.Drain(_generationMicrosoft.GetStreamingResponseAsync(_generationConversation, _generationOptions));
 
     /// <summary>Baseline for a new client: a new generator and tokenizer on the loaded model, the short prompt, one token.</summary>
     [Benchmark(Baseline = true)]
