@@ -187,18 +187,42 @@ public abstract class ChatClientScenarios
     {
         using IChatClient client = NewClient(8192);
         List<ChatMessage> longConversation = Conversation(string.Join(' ', Enumerable.Repeat("lorem ipsum dolor", 300)));
-        using var cts = new CancellationTokenSource();
-        cts.CancelAfter(TimeSpan.FromMilliseconds(20));
+        var cancelled = 0;
 
         // Wherever the cancellation lands (inside prefill, typically, or between tokens), the request ends with a
-        // cancellation and the cache mirror stays true to the runtime, so the same request then succeeds.
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync(longConversation, cancellationToken: cts.Token));
-        ChatResponse after = await client.GetResponseAsync(longConversation, cancellationToken: Ct);
+        // cancellation and the cache mirror stays true to the runtime, so the same request then succeeds. A tiny model
+        // on a quiet machine can finish the whole request before a timer fires, so the cancellation comes sooner on
+        // each attempt; the last one cancels before the request starts, which must be honoured too.
+        foreach (int delayMs in (int[])[20, 5, 1, 0])
+        {
+            using var cts = new CancellationTokenSource();
+            if (delayMs > 0)
+            {
+                cts.CancelAfter(TimeSpan.FromMilliseconds(delayMs));
+            }
+            else
+            {
+                await cts.CancelAsync();
+            }
 
-        Assert.Equal(PlainReply, after.Text);
-        ScenarioStatistics stats = Statistics(client);
-        Assert.Equal(stats.PromptTokens - stats.PromptTokensReused, stats.PromptTokensDecoded);
-        Assert.InRange(stats.PromptTokensReused, 0, stats.PromptTokens - 1);
+            try
+            {
+                ChatResponse finished = await client.GetResponseAsync(longConversation, cancellationToken: cts.Token);
+                Assert.Equal(PlainReply, finished.Text);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled++;
+                ChatResponse after = await client.GetResponseAsync(longConversation, cancellationToken: Ct);
+
+                Assert.Equal(PlainReply, after.Text);
+                ScenarioStatistics stats = Statistics(client);
+                Assert.Equal(stats.PromptTokens - stats.PromptTokensReused, stats.PromptTokensDecoded);
+                Assert.InRange(stats.PromptTokensReused, 0, stats.PromptTokens - 1);
+            }
+        }
+
+        Assert.InRange(cancelled, 1, 4);
     }
 
     [Fact]
