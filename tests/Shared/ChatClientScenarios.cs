@@ -133,6 +133,36 @@ public abstract class ChatClientScenarios
         Assert.Contains(updates[^1].Contents, c => c is UsageContent);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_response_is_the_streamed_updates_combined(bool withTools)
+    {
+        // Two new clients, so both requests start from an empty cache and report the same usage.
+        using IChatClient whole = NewClient();
+        using IChatClient streamed = NewClient();
+        ChatOptions Options() => withTools ? new ChatOptions { Tools = [Weather()] } : new ChatOptions();
+
+        ChatResponse response = await whole.GetResponseAsync(Conversation("Weather in Paris?"), Options(), Ct);
+        ChatResponse combined = await streamed.GetStreamingResponseAsync(Conversation("Weather in Paris?"), Options(), Ct).ToChatResponseAsync(Ct);
+
+        static string Describe(ChatResponse r) => string.Join(" | ", r.Messages.Select(m => $"{m.Role}/{m.MessageId is not null}: " + string.Join(", ", m.Contents.Select(c => c switch
+        {
+            TextContent t => $"text '{t.Text}'",
+            TextReasoningContent t => $"reasoning '{t.Text}'",
+            FunctionCallContent f => $"call {f.Name}({JsonSerializer.Serialize(f.Arguments)})",
+            _ => c.GetType().Name,
+        }))));
+        Assert.Equal(Describe(combined), Describe(response));
+        Assert.Equal(combined.FinishReason, response.FinishReason);
+        Assert.Equal(combined.ModelId, response.ModelId);
+        Assert.Equal(combined.Usage?.InputTokenCount, response.Usage?.InputTokenCount);
+        Assert.Equal(combined.Usage?.OutputTokenCount, response.Usage?.OutputTokenCount);
+        Assert.Equal(combined.Usage?.CachedInputTokenCount, response.Usage?.CachedInputTokenCount);
+        Assert.NotNull(response.ResponseId);
+        Assert.Equal(withTools ? ChatFinishReason.ToolCalls : ChatFinishReason.Stop, response.FinishReason);
+    }
+
     [Fact]
     public async Task Streaming_text_arrives_in_several_updates()
     {

@@ -7,9 +7,8 @@ namespace ToolLoop.Benchmarks.Adapters;
 /// statistics say it decoded, for <see cref="KvReuseBenchmarkBase"/>.
 /// </summary>
 /// <param name="create">Creates the client (once, or for every request).</param>
-/// <param name="read">Reads the client's statistics: tokens decoded since it was created, and the last prompt's tokens.</param>
 /// <param name="freshPerRequest">Whether every request gets a new client (no reuse: it decodes its whole prompt).</param>
-internal sealed class CountingClient(Func<IChatClient> create, Func<IChatClient, (long TotalTokensDecoded, int PromptTokens)> read, bool freshPerRequest) : IChatClient
+internal sealed class CountingClient(Func<IChatClient> create, bool freshPerRequest) : IChatClient
 {
     private IChatClient? _client;
 
@@ -29,11 +28,11 @@ internal sealed class CountingClient(Func<IChatClient> create, Func<IChatClient,
             _client = create();
         }
 
-        long before = read(_client).TotalTokensDecoded;
+        long before = AdapterClients.Tokens(_client).TotalTokensDecoded;
         var response = await _client.GetResponseAsync(messages, options, cancellationToken);
         Requests++;
         Calls += response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Count();
-        var after = read(_client);
+        var after = AdapterClients.Tokens(_client);
         Decoded += after.TotalTokensDecoded - before;
         LastPromptTokens = after.PromptTokens;
         return response;

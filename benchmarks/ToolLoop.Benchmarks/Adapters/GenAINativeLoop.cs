@@ -9,7 +9,7 @@ namespace ToolLoop.Benchmarks.Adapters;
 /// sequence (<c>RewindTo</c>), <c>GenerateNextToken</c>, the end-of-sequence check, a <see cref="TokenizerStream"/>
 /// for the text — with no rendering, literal tokenizing, parsing or chat-client layer. One generator, like one client.
 /// </summary>
-internal sealed class GenAINativeLoop : IDisposable
+internal sealed class GenAINativeLoop : INativeLoop
 {
     private readonly Tokenizer _tokenizer;
     private readonly GeneratorParams _parameters;
@@ -28,7 +28,6 @@ internal sealed class GenAINativeLoop : IDisposable
         _generator = new Generator(model, _parameters);
     }
 
-    /// <summary>Tokenizes text with special and added tokens parsed (the rendered prompts here have no data that looks like one).</summary>
     public int[] Tokenize(string text)
     {
         using var sequences = _tokenizer.Encode(text);
@@ -38,21 +37,11 @@ internal sealed class GenAINativeLoop : IDisposable
     /// <summary>Renders HF-shaped messages (a JSON array) with GenAI's own template engine and the model's template, as Microsoft's client does.</summary>
     public string ApplyChatTemplate(string messagesJson) => _tokenizer.ApplyChatTemplate(null, messagesJson, null, add_generation_prompt: true);
 
-    /// <summary>Appends <paramref name="prompt"/> after its common prefix with the generator's sequence (re-feeding the last token when all of it is held); returns the tokens evaluated.</summary>
+    /// <summary>Appends the prompt after its common prefix with the generator's own sequence (<c>RewindTo</c>).</summary>
     public int Prefill(int[] prompt)
     {
         var held = _generator.GetSequence(0);
-        int common = 0;
-        while (common < held.Length && common < prompt.Length && held[common] == prompt[common])
-        {
-            common++;
-        }
-
-        if (common == prompt.Length)
-        {
-            common--;
-        }
-
+        int common = INativeLoop.Reusable(held, prompt);
         if (common < held.Length)
         {
             _generator.RewindTo((ulong)common);
@@ -62,7 +51,7 @@ internal sealed class GenAINativeLoop : IDisposable
         return prompt.Length - common;
     }
 
-    /// <summary>Generates greedily until an end-of-sequence token (not decoded: GenAI does not store it) or <paramref name="maxTokens"/>; returns the tokens generated.</summary>
+    /// <summary>Generates greedily; the end-of-sequence token is not decoded (GenAI does not store it).</summary>
     public int Generate(int maxTokens, StringBuilder text)
     {
         using var stream = _tokenizer.CreateStream();

@@ -31,9 +31,9 @@ public abstract class KvReuseBenchmarkBase
     {
         Load();
         _options = new ChatOptions { Tools = [_tool] };
-        var counting = new CountingClient(NewClient, Read, freshPerRequest: false);
+        var counting = new CountingClient(NewClient, freshPerRequest: false);
         Loop(counting).GetResponseAsync(Conversation, _options).GetAwaiter().GetResult();
-        var fresh = new CountingClient(NewClient, Read, freshPerRequest: true);
+        var fresh = new CountingClient(NewClient, freshPerRequest: true);
         Loop(fresh).GetResponseAsync(Conversation, _options).GetAwaiter().GetResult();
         if (counting.Requests != Rounds || fresh.Requests != Rounds || counting.Calls != Rounds)
         {
@@ -60,7 +60,7 @@ public abstract class KvReuseBenchmarkBase
         fresh.Dispose();
 
         _withReuse = Loop(NewClient());
-        _withoutReuse = Loop(new CountingClient(NewClient, Read, freshPerRequest: true));
+        _withoutReuse = Loop(new CountingClient(NewClient, freshPerRequest: true));
     }
 
     /// <summary>Baseline: no reuse (a new client and cache per request).</summary>
@@ -85,9 +85,6 @@ public abstract class KvReuseBenchmarkBase
 
     /// <summary>Creates a client on the loaded model (a new cache).</summary>
     protected abstract IChatClient NewClient();
-
-    /// <summary>Reads a client's statistics: tokens decoded since it was created, and its last prompt's tokens.</summary>
-    protected abstract (long TotalTokensDecoded, int PromptTokens) Read(IChatClient client);
 
     /// <summary>Frees the model (after every client on it).</summary>
     protected abstract void Unload();

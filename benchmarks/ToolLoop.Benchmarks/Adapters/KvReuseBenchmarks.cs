@@ -27,12 +27,5 @@ public class KvReuseBenchmarks : KvReuseBenchmarkBase
     protected override IChatClient NewClient() => new LlamaCppChatClient(_weights, _clientOptions);
 
     /// <inheritdoc/>
-    protected override (long TotalTokensDecoded, int PromptTokens) Read(IChatClient client)
-    {
-        var statistics = ((LlamaCppChatClient)client).Statistics;
-        return (statistics.TotalTokensDecoded, statistics.PromptTokens);
-    }
-
-    /// <inheritdoc/>
     protected override void Unload() => _weights.Dispose();
 }

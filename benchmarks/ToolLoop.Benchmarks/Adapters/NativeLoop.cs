@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using LLama.Native;
 
@@ -6,9 +7,10 @@ namespace ToolLoop.Benchmarks.Adapters;
 /// <summary>
 /// The baseline for the adapter: a tight loop over the same LLamaSharp native calls the adapter makes — batch decode of
 /// the prompt suffix after the longest common prefix with the cache, greedy sampling, token-to-piece, one-token
-/// decodes — with no rendering, tokenizing, parsing or chat-client layer. One context and cache, like one client.
+/// decodes — and the whole prompt tokenized in one call, with no rendering, parsing or chat-client layer. One context
+/// and cache, like one client.
 /// </summary>
-internal sealed class NativeLoop : IDisposable
+internal sealed class NativeLoop : INativeLoop
 {
     private readonly SafeLlamaModelHandle _model;
     private readonly SafeLLamaContextHandle _context;
@@ -38,22 +40,11 @@ internal sealed class NativeLoop : IDisposable
         _sampler.AddGreedySampler();
     }
 
-    /// <summary>Tokenizes text with special tokens parsed (the rendered prompt of the tiny model has no data that looks like one).</summary>
-    public int[] Tokenize(string text) => [.. _model.Tokenize(text, false, true, Encoding.UTF8).Select(t => (int)t)];
+    public int[] Tokenize(string text) => MemoryMarshal.Cast<LLamaToken, int>(_model.Tokenize(text, false, true, Encoding.UTF8)).ToArray();
 
-    /// <summary>Feeds <paramref name="prompt"/> after its common prefix with the cache (re-feeding the last token when all of it is cached); returns the tokens decoded.</summary>
     public int Prefill(int[] prompt)
     {
-        int common = 0;
-        while (common < _cached.Count && common < prompt.Length && _cached[common] == prompt[common])
-        {
-            common++;
-        }
-
-        if (common == prompt.Length)
-        {
-            common--;
-        }
+        int common = INativeLoop.Reusable(CollectionsMarshal.AsSpan(_cached), prompt);
 
         if (common < _cached.Count)
         {
@@ -65,7 +56,7 @@ internal sealed class NativeLoop : IDisposable
         return prompt.Length - common;
     }
 
-    /// <summary>Samples greedily until end of generation or <paramref name="maxTokens"/>, turning each token into its bytes and feeding it back; returns the tokens generated.</summary>
+    /// <summary>Samples greedily, turning each token into its bytes and feeding it back.</summary>
     public int Generate(int maxTokens, StringBuilder text)
     {
         var vocab = _model.Vocab;

@@ -27,13 +27,6 @@ public class OnnxKvReuseBenchmarks : KvReuseBenchmarkBase
     protected override IChatClient NewClient() => new OnnxGenAIChatClient(_model, _folder);
 
     /// <inheritdoc/>
-    protected override (long TotalTokensDecoded, int PromptTokens) Read(IChatClient client)
-    {
-        var statistics = ((OnnxGenAIChatClient)client).Statistics;
-        return (statistics.TotalTokensDecoded, statistics.PromptTokens);
-    }
-
-    /// <inheritdoc/>
     protected override void Unload()
     {
         _model.Dispose();

@@ -8,6 +8,8 @@ namespace ToolLoop.TinyModels;
 /// tiny model's JSON files are byte-identical to those of <c>shared/reference/make_tiny_genai_model.py</c>.
 /// Values: <see cref="OrderedDictionary{TKey, TValue}"/> (an object, in insertion order), <see cref="System.Collections.IEnumerable"/>
 /// (an array), <see cref="string"/>, <see cref="int"/>, <see cref="long"/>, <see cref="double"/>, <see cref="bool"/> and <see langword="null"/>.
+/// Strings are escaped by the library's <c>PyJsonString</c> (src/ToolLoop/Templates/Jinja/PyJsonString.cs), which every
+/// project that compiles this folder links too (the benchmarks, which see the library's internals, use it from there).
 /// </summary>
 internal static class PythonJson
 {
@@ -25,7 +27,7 @@ internal static class PythonJson
         {
             case null: sb.Append("null"); break;
             case bool b: sb.Append(b ? "true" : "false"); break;
-            case string s: WriteString(sb, s); break;
+            case string s: PyJsonString.Write(sb, s, ensureAscii: false); break;
             case int i: sb.Append(i.ToString(CultureInfo.InvariantCulture)); break;
             case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); break;
             case double d: sb.Append(FloatRepr(d)); break;
@@ -42,7 +44,7 @@ internal static class PythonJson
                 {
                     sb.Append(firstKey ? "\n" : ",\n").Append(' ', depth + 1);
                     firstKey = false;
-                    WriteString(sb, key);
+                    PyJsonString.Write(sb, key, ensureAscii: false);
                     sb.Append(": ");
                     Write(sb, item, depth + 1);
                 }
@@ -88,28 +90,5 @@ internal static class PythonJson
         }
 
         return r;
-    }
-
-    // json.dumps with ensure_ascii=False escapes only '"', '\\' and the C0 controls.
-    private static void WriteString(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case < ' ': sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: sb.Append(c); break;
-            }
-        }
-
-        sb.Append('"');
     }
 }

@@ -58,25 +58,14 @@ internal sealed class GenerationRun : IDisposable
 
         PromptTokens = prompt.Length;
         _sampler = _session.CreateSampler(_settings);
-
-        IReadOnlyList<int> cached = _session.CachedTokens;
-        int common = 0;
-        int limit = Math.Min(cached.Count, prompt.Length);
-        while (common < limit && cached[common] == prompt[common])
-        {
-            common++;
-        }
-
-        if (common == prompt.Length)
-        {
-            common--;
-        }
-
-        _session.Trim(common);
+        _session.Trim(Reusable(prompt));
         int kept = _session.CachedTokens.Count;
         _session.Append(prompt.AsSpan(kept), cancellationToken);
         PromptTokensReused = kept;
     }
+
+    /// <summary>How many prompt tokens <see cref="Prefill"/> would evaluate if the cache keeps what it holds (a cache that cannot drop a suffix may need more).</summary>
+    public int TokensToEvaluate(int[] prompt) => prompt.Length - Reusable(prompt);
 
     /// <summary>Generates one token; returns false when generation has ended. <paramref name="text"/> may be empty (an incomplete character, or held-back text).</summary>
     public bool Step(out string text, CancellationToken cancellationToken)
@@ -138,6 +127,21 @@ internal sealed class GenerationRun : IDisposable
     {
         _sampler?.Dispose();
         _decoder.Dispose();
+    }
+
+    // The cached tokens the prompt keeps: the longest common prefix, less its last token when that is the whole prompt
+    // (it is evaluated again for fresh next-token probabilities).
+    private int Reusable(int[] prompt)
+    {
+        IReadOnlyList<int> cached = _session.CachedTokens;
+        int common = 0;
+        int limit = Math.Min(cached.Count, prompt.Length);
+        while (common < limit && cached[common] == prompt[common])
+        {
+            common++;
+        }
+
+        return common == prompt.Length ? common - 1 : common;
     }
 
     private bool End(ChatFinishReason reason)

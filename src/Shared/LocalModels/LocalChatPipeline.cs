@@ -17,6 +17,9 @@ namespace ToolLoop.LocalModels;
 /// </remarks>
 internal sealed class LocalChatPipeline : IDisposable
 {
+    /// <summary>A streaming request evaluates at most this many prompt tokens inline (the cost of a few generated tokens).</summary>
+    private const int InlinePrefillTokens = 8;
+
     private readonly ILocalModel _model;
     private readonly ILocalSession _session;
     private readonly LocalPipelineOptions _options;
@@ -61,12 +64,18 @@ internal sealed class LocalChatPipeline : IDisposable
     /// <summary>Tokenizes a rendered prompt the way a request does.</summary>
     public int[] Tokenize(RenderedPrompt prompt) => _model.TokenizePrompt(prompt.Segments);
 
+    // Non-streaming: the same run, its contents gathered into one update (not one per token), which M.E.AI's
+    // ToChatResponse turns into the same response the per-token updates would (same order, same coalescing).
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
-        => GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+        => RunAsync(messages, options, perToken: false, cancellationToken).ToChatResponseAsync(cancellationToken);
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+        => RunAsync(messages, options, perToken: true, cancellationToken);
+
+    private async IAsyncEnumerable<ChatResponseUpdate> RunAsync(
         IEnumerable<ChatMessage> messages,
         ChatOptions? options,
+        bool perToken,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -91,7 +100,19 @@ internal sealed class LocalChatPipeline : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, _options.ClientType);
             using var run = new GenerationRun(_model, _session, settings);
-            await Task.Run(() => run.Prefill(tokens, _options.PromptTooLong, cancellationToken), cancellationToken).ConfigureAwait(false);
+            // A prompt is evaluated on the thread pool, so the caller is not blocked for it. A streaming request whose
+            // prompt is nearly all cached (the usual next request of a conversation) evaluates the rest inline instead,
+            // as the tokens after it are evaluated on the consumer's thread anyway: no thread hop for a few tokens.
+            if (perToken && tokens.Length > 0 && run.TokensToEvaluate(tokens) <= InlinePrefillTokens)
+            {
+                cancellationToken.ThrowIfCancellationRequested(); // as Task.Run would, before any work
+                run.Prefill(tokens, _options.PromptTooLong, cancellationToken);
+            }
+            else
+            {
+                await Task.Run(() => run.Prefill(tokens, _options.PromptTooLong, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
             Publish(run);
 
             var contents = new List<AIContent>();
@@ -104,7 +125,7 @@ internal sealed class LocalChatPipeline : IDisposable
                 }
 
                 parser.Append(text, contents);
-                if (contents.Count > 0)
+                if (perToken && contents.Count > 0)
                 {
                     sawCall |= contents.Exists(c => c is FunctionCallContent);
                     yield return Update(contents, responseId, created, null);

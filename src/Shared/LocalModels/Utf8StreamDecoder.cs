@@ -20,7 +20,8 @@ internal sealed class Utf8StreamDecoder
 
     private string Decode(ReadOnlySpan<byte> bytes, bool flush)
     {
-        int needed = _decoder.GetCharCount(bytes, flush: false) + 4;
+        // Each byte (and each of at most three held back) gives at most one char, so this bound needs no counting pass.
+        int needed = bytes.Length + 4;
         if (_chars.Length < needed)
         {
             _chars = new char[Math.Max(needed, _chars.Length * 2)];

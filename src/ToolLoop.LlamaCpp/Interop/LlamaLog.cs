@@ -140,7 +140,7 @@ internal static class LlamaLog
     internal sealed class Scope : IDisposable
     {
         private readonly Scope? _previous;
-        private readonly List<string> _lines = [];
+        private List<string>? _lines; // created on the first line: most scopes (one per decode) see none
 
         public Scope(ILogger? logger, Scope? previous)
         {
@@ -150,11 +150,11 @@ internal static class LlamaLog
 
         public ILogger? Logger { get; }
 
-        public IReadOnlyList<string> Lines => _lines;
+        public IReadOnlyList<string> Lines => (IReadOnlyList<string>?)_lines ?? [];
 
         public void Add(string line)
         {
-            _lines.Add(line);
+            (_lines ??= []).Add(line);
             _previous?.Add(line);
         }
 

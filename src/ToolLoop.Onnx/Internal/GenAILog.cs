@@ -93,7 +93,7 @@ internal static unsafe class GenAILog
     internal sealed class Scope : IDisposable
     {
         private readonly Scope? _outer;
-        private readonly List<string> _lines = [];
+        private List<string>? _lines; // created on the first line: most scopes (one per generated token) see none
 
         internal Scope(ILogger? logger, Scope? outer)
         {
@@ -103,18 +103,19 @@ internal static unsafe class GenAILog
 
         public ILogger? Logger { get; }
 
-        public IReadOnlyList<string> Lines => _lines;
+        public IReadOnlyList<string> Lines => (IReadOnlyList<string>?)_lines ?? [];
 
         public void Dispose() => t_scope = _outer;
 
         internal void Record(string line)
         {
-            if (_lines.Count == MaxScopeLines)
+            List<string> lines = _lines ??= [];
+            if (lines.Count == MaxScopeLines)
             {
-                _lines.RemoveAt(0);
+                lines.RemoveAt(0);
             }
 
-            _lines.Add(line);
+            lines.Add(line);
         }
     }
 }

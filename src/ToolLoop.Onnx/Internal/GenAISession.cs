@@ -31,6 +31,7 @@ internal sealed class GenAISession : ILocalSession
     private Generator? _generator;
     private SamplingKey? _key;
     private int _evaluated;
+    private bool _terminated;
     private bool _disposed;
 
     public GenAISession(Model model, int contextSize, ILogger? logger)
@@ -93,11 +94,10 @@ internal sealed class GenAISession : ILocalSession
             return;
         }
 
-        int[] copy = tokens.ToArray();
-        Run("evaluating the prompt", () => generator.AppendTokens(copy), cancellationToken);
-        _cached.AddRange(copy);
+        Run(generator, tokens, generate: false, cancellationToken);
+        _cached.AddRange(tokens);
         _evaluated = _cached.Count;
-        TotalTokensDecoded += copy.Length;
+        TotalTokensDecoded += tokens.Length;
     }
 
     public void Accept(int token, CancellationToken cancellationToken)
@@ -130,7 +130,7 @@ internal sealed class GenAISession : ILocalSession
         ObjectDisposedException.ThrowIf(_disposed, this);
         Generator generator = _generator ?? throw new InvalidOperationException("CreateSampler first.");
         DropUnaccepted();
-        Run("generating a token", generator.GenerateNextToken, cancellationToken);
+        Run(generator, default, generate: true, cancellationToken);
         _evaluated = _cached.Count; // Everything accepted so far has been evaluated now.
         return generator.GetNextTokens()[0];
     }
@@ -229,22 +229,28 @@ internal sealed class GenAISession : ILocalSession
     /// Runtime stop between graph nodes; after a terminated or failed run the generator is recreated (an empty
     /// cache), so the next request evaluates its whole prompt on a sound cache.
     /// </summary>
-    private void Run(string operation, Action call, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Called once per generated token, so it allocates nothing when the request cannot be cancelled: no closure, no
+    /// delegate, and a registration only for a token that can be cancelled (its state is this session).
+    /// </remarks>
+    private void Run(Generator generator, ReadOnlySpan<int> append, bool generate, CancellationToken cancellationToken)
     {
-        Generator generator = _generator!;
-        bool terminated = false;
+        _terminated = false;
         OnnxRuntimeGenAIException? failure = null;
         using (GenAILog.Scope scope = GenAILog.Enter(_logger))
         {
-            using (cancellationToken.Register(() =>
-            {
-                Volatile.Write(ref terminated, true);
-                generator.SetRuntimeOption("terminate_session", "1");
-            }))
+            using (cancellationToken.CanBeCanceled ? cancellationToken.UnsafeRegister(static state => ((GenAISession)state!).Terminate(), this) : default)
             {
                 try
                 {
-                    call();
+                    if (generate)
+                    {
+                        generator.GenerateNextToken();
+                    }
+                    else
+                    {
+                        generator.AppendTokens(append);
+                    }
                 }
                 catch (OnnxRuntimeGenAIException ex)
                 {
@@ -253,7 +259,8 @@ internal sealed class GenAISession : ILocalSession
             }
 
             // Disposing the registration waited for a running callback, so the flag is final here.
-            if (Volatile.Read(ref terminated))
+            bool terminated = Volatile.Read(ref _terminated);
+            if (terminated)
             {
                 generator.SetRuntimeOption("terminate_session", "0");
             }
@@ -271,8 +278,15 @@ internal sealed class GenAISession : ILocalSession
                 throw new OperationCanceledException("ONNX Runtime GenAI stopped the run (terminate_session) because the request was cancelled.", failure, cancellationToken);
             }
 
-            throw GenAIErrors.Runtime(operation, failure, [.. scope.Lines]);
+            throw GenAIErrors.Runtime(generate ? "generating a token" : "evaluating the prompt", failure, [.. scope.Lines]);
         }
+    }
+
+    // The cancellation callback of Run: stops ONNX Runtime between graph nodes.
+    private void Terminate()
+    {
+        Volatile.Write(ref _terminated, true);
+        _generator?.SetRuntimeOption("terminate_session", "1");
     }
 
     private sealed class Sampler(GenAISession session) : ITokenSampler

@@ -5,9 +5,15 @@ namespace ToolLoop;
 public sealed class ChatPrompt
 {
     internal ChatPrompt(IReadOnlyList<TemplateSegment> segments, string generationPrompt, ToolPromptSource toolSource, bool usedDefaultTemplate)
+        : this(segments, string.Concat(segments.Select(s => s.Text)), generationPrompt, toolSource, usedDefaultTemplate)
+    {
+    }
+
+    /// <summary>A prompt whose text is already known: <paramref name="text"/> must be the concatenation of <paramref name="segments"/>.</summary>
+    internal ChatPrompt(IReadOnlyList<TemplateSegment> segments, string text, string generationPrompt, ToolPromptSource toolSource, bool usedDefaultTemplate)
     {
         Segments = segments;
-        Text = string.Concat(segments.Select(s => s.Text));
+        Text = text;
         GenerationPrompt = generationPrompt;
         ToolSource = toolSource;
         UsedDefaultTemplate = usedDefaultTemplate;

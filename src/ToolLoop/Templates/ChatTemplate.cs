@@ -30,6 +30,13 @@ public sealed class ChatTemplate
     private readonly JinjaTemplate _parsed;
     private readonly ConcurrentDictionary<string, Lazy<TemplateCapabilities>> _capabilities = new(StringComparer.Ordinal);
 
+    /// <summary>The largest capacity hint kept, so one huge render does not make every later one allocate big buffers.</summary>
+    private const int MaxHint = 1 << 18;
+
+    // Sizes of the previous render (tainted strings, output length): capacity hints, never part of the output.
+    private int _taintHint;
+    private int _outputHint = 16;
+
     private ChatTemplate(string source, JinjaTemplate parsed)
     {
         Source = source;
@@ -80,6 +87,15 @@ public sealed class ChatTemplate
     /// <exception cref="TemplateException">As for <see cref="Render"/>.</exception>
     public IReadOnlyList<TemplateSegment> RenderSegments(JsonObject variables, ChatTemplateOptions? options = null) =>
         RenderCore(variables, options).ToSegments();
+
+    /// <summary>One render to both the text and its segments (the segments share the text's single copy where a
+    /// segment is the whole text).</summary>
+    internal (string Text, List<TemplateSegment> Segments) RenderTextAndSegments(JsonObject variables, ChatTemplateOptions? options)
+    {
+        var output = RenderCore(variables, options);
+        string text = output.ToString();
+        return (text, output.ToSegments(text));
+    }
 
     /// <summary>What this template supports under <paramref name="options"/>' keyword arguments, learned on first use
     /// and cached per keyword-argument set (thread-safe; concurrent first uses learn once).</summary>
@@ -151,8 +167,9 @@ public sealed class ChatTemplate
             CountedRenders++;
         }
 
-        var taint = new TaintTracker();
-        var interpreter = new JinjaInterpreter(_parsed, options ?? ChatTemplateOptions.Default, taint);
+        // Sized from the previous render of this template (a hint only: races between threads just cost a regrow).
+        var taint = new TaintTracker(_taintHint);
+        var interpreter = new JinjaInterpreter(_parsed, options ?? ChatTemplateOptions.Default, taint, _outputHint);
         var values = new List<KeyValuePair<string, object?>>(variables.Count);
         foreach (var kv in variables)
         {
@@ -160,7 +177,10 @@ public sealed class ChatTemplate
             values.Add(new(kv.Key, PyJson.FromNode(kv.Value, taint, data, data ? IsFramingKey : null)));
         }
 
-        return interpreter.Render(values);
+        var output = interpreter.Render(values);
+        _taintHint = Math.Min(taint.Count, MaxHint);
+        _outputHint = Math.Min(output.Length, MaxHint);
+        return output;
     }
 
     private static bool IsFramingKey(string key) => key is "role" or "type";

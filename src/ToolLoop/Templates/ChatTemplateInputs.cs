@@ -86,11 +86,11 @@ public static class ChatTemplateInputs
         foreach (var message in messages)
         {
             string role = message.Role.Value.ToLowerInvariant();
-            var text = new StringBuilder();
-            var reasoning = new StringBuilder();
+            var text = new TextAccumulator();
+            var reasoning = new TextAccumulator();
             bool hasReasoning = false;
-            var toolCalls = new JsonArray();
-            var results = new List<FunctionResultContent>();
+            JsonArray? toolCalls = null;
+            List<FunctionResultContent>? results = null;
             foreach (var content in message.Contents)
             {
                 switch (content)
@@ -104,7 +104,7 @@ public static class ChatTemplateInputs
                         break;
                     case FunctionCallContent call:
                         callNames[call.CallId] = call.Name;
-                        toolCalls.Add((JsonNode)new JsonObject
+                        (toolCalls ??= []).Add((JsonNode)new JsonObject
                         {
                             ["type"] = "function",
                             ["id"] = call.CallId,
@@ -116,12 +116,12 @@ public static class ChatTemplateInputs
                         });
                         break;
                     case FunctionResultContent fr:
-                        results.Add(fr);
+                        (results ??= []).Add(fr);
                         break;
                 }
             }
 
-            bool onlyResults = results.Count > 0 && text.Length == 0 && toolCalls.Count == 0 && !hasReasoning;
+            bool onlyResults = results is not null && text.Length == 0 && toolCalls is null && !hasReasoning;
             if (!onlyResults)
             {
                 var m = new JsonObject { ["role"] = role, ["content"] = text.ToString() };
@@ -130,7 +130,7 @@ public static class ChatTemplateInputs
                     m["reasoning_content"] = reasoning.ToString();
                 }
 
-                if (toolCalls.Count > 0)
+                if (toolCalls is not null)
                 {
                     m["tool_calls"] = toolCalls;
                 }
@@ -141,6 +141,11 @@ public static class ChatTemplateInputs
                 }
 
                 result.Add((JsonNode)m);
+            }
+
+            if (results is null)
+            {
+                continue;
             }
 
             foreach (var fr in results)
@@ -176,8 +181,9 @@ public static class ChatTemplateInputs
                 continue;
             }
 
+            // A view of the schema element (read as the render walks it), rather than its text parsed again.
             JsonNode parameters = f.JsonSchema.ValueKind == JsonValueKind.Object
-                ? JsonNode.Parse(f.JsonSchema.GetRawText())!
+                ? JsonObject.Create(f.JsonSchema)!
                 : new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() };
             result.Add((JsonNode)new JsonObject
             {
@@ -216,6 +222,9 @@ public static class ChatTemplateInputs
         JsonNode node => node.DeepClone(),
         JsonElement el => el.ValueKind == JsonValueKind.Null ? null : JsonNode.Parse(el.GetRawText()),
         string s => JsonValue.Create(s),
+        // String lists (a common argument) as the serializer writes them, without a trip through it.
+        string?[] strings => StringArray(strings),
+        List<string?> strings when strings.GetType() == typeof(List<string>) => StringArray(strings),
         bool b => JsonValue.Create(b),
         int i => JsonValue.Create(i),
         long l => JsonValue.Create(l),
@@ -228,6 +237,45 @@ public static class ChatTemplateInputs
         decimal m => JsonNode.Parse(m.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         _ => JsonSerializer.SerializeToNode(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType())),
     };
+
+    private static JsonArray StringArray(IReadOnlyList<string?> strings)
+    {
+        var array = new JsonArray();
+        foreach (string? s in strings)
+        {
+            array.Add((JsonNode?)(s is null ? null : JsonValue.Create(s)));
+        }
+
+        return array;
+    }
+
+    /// <summary>The text of a message's parts: the part itself when there is one (no copy), a builder only for several.</summary>
+    private struct TextAccumulator
+    {
+        private string? _first;
+        private StringBuilder? _builder;
+
+        public readonly int Length => _builder?.Length ?? _first?.Length ?? 0;
+
+        public void Append(string? text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return;
+            }
+
+            if (_first is null)
+            {
+                _first = text;
+                return;
+            }
+
+            _builder ??= new StringBuilder(_first);
+            _builder.Append(text);
+        }
+
+        public override readonly string ToString() => _builder?.ToString() ?? _first ?? "";
+    }
 
     private static string ResultText(FunctionResultContent result) => result.Result switch
     {

@@ -70,12 +70,20 @@ public sealed class ChatTemplateRenderer
         var caps = template.GetCapabilities(Options);
         bool? rendersTools = Template is null ? false : UseLearnedCapabilities ? caps.RendersTools : null;
         var request = Prepare(caps, messages, chatOptions, rendersTools ?? true);
-        var rendered = template.RenderSegments(request.Variables, Options);
-        if (request.Tools is not null && rendersTools is null && !RendersTools(template, request.Variables, Concat(rendered)))
+        var (text, rendered) = template.RenderTextAndSegments(request.Variables, Options);
+        if (request.Tools is not null && rendersTools is null && !RendersTools(template, request.Variables, text))
         {
             // Whether the template renders the tools depends on the conversation: it did not render them in this one.
             request = Prepare(caps, messages, chatOptions, rendersTools: false);
-            rendered = template.RenderSegments(request.Variables, Options);
+            (text, rendered) = template.RenderTextAndSegments(request.Variables, Options);
+        }
+
+        var source = request.Tools is null ? ToolPromptSource.None : request.ToolBlock is null ? ToolPromptSource.Template : ToolPromptSource.FamilyFallback;
+        string generationPrompt = Options.AddGenerationPrompt ? GenerationPrompt(template, caps, request, text) : "";
+        if (request.Splice.Count == 0 && request.ToolBlock is null)
+        {
+            // Nothing to splice in: the rendered text is the prompt (no second copy of it).
+            return new ChatPrompt(rendered, text, generationPrompt, source, Template is null);
         }
 
         var segments = request.Splice.Apply(rendered, out bool[] placed);
@@ -85,8 +93,6 @@ public sealed class ChatTemplateRenderer
             segments.InsertRange(0, block);
         }
 
-        var source = request.Tools is null ? ToolPromptSource.None : request.ToolBlock is null ? ToolPromptSource.Template : ToolPromptSource.FamilyFallback;
-        string generationPrompt = Options.AddGenerationPrompt ? GenerationPrompt(template, caps, request, Concat(rendered)) : "";
         return new ChatPrompt(segments, generationPrompt, source, Template is null);
     }
 
@@ -211,6 +217,4 @@ public sealed class ChatTemplateRenderer
             return "";
         }
     }
-
-    private static string Concat(IReadOnlyList<TemplateSegment> segments) => string.Concat(segments.Select(s => s.Text));
 }

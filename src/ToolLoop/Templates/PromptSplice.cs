@@ -14,7 +14,8 @@ internal sealed class PromptSplice
     private const char Open = '\uE000';
     private const char Close = '\uE001';
 
-    private readonly string _prefix = Open + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)) + ".";
+    // Made on the first block: most requests splice nothing.
+    private string? _prefix;
     private readonly List<IReadOnlyList<TemplateSegment>> _blocks = [];
     private readonly List<string?> _insertBefore = [];
 
@@ -24,6 +25,7 @@ internal sealed class PromptSplice
     /// before the last occurrence of that framing text preceding the placeholder (Mistral's <c>[INST]</c>).</summary>
     public string Add(IReadOnlyList<TemplateSegment> block, string? insertBeforeMarker = null)
     {
+        _prefix ??= Open + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)) + ".";
         _blocks.Add(block);
         _insertBefore.Add(insertBeforeMarker);
         return _prefix + (_blocks.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + Close;
@@ -39,6 +41,7 @@ internal sealed class PromptSplice
             return [.. segments];
         }
 
+        string prefix = _prefix!;
         var result = new List<TemplateSegment>(segments.Count + 16);
         foreach (var seg in segments)
         {
@@ -46,7 +49,7 @@ internal sealed class PromptSplice
             int pos = 0;
             while (true)
             {
-                int at = text.IndexOf(_prefix, pos, StringComparison.Ordinal);
+                int at = text.IndexOf(prefix, pos, StringComparison.Ordinal);
                 if (at < 0)
                 {
                     Add(result, seg, text[pos..]);
@@ -54,9 +57,9 @@ internal sealed class PromptSplice
                 }
 
                 Add(result, seg, text[pos..at]);
-                int close = text.IndexOf(Close, at + _prefix.Length);
+                int close = text.IndexOf(Close, at + prefix.Length);
                 int end = close < 0 ? text.Length : close + 1;
-                if (close > 0 && int.TryParse(text.AsSpan(at + _prefix.Length, close - at - _prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index)
+                if (close > 0 && int.TryParse(text.AsSpan(at + prefix.Length, close - at - prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index)
                     && index < _blocks.Count && !placed[index])
                 {
                     placed[index] = true;

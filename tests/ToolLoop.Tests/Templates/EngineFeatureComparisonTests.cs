@@ -48,6 +48,14 @@ public sealed class EngineFeatureComparisonTests(ITestOutputHelper output)
         "{{ 1 < 2 < 3 }} {{ 3 > 2 > 2 }} {{ 'a' < 'b' }} {{ [1, 2] < [1, 3] }} {{ 1 == 1.0 }} {{ 'a' in 'cat' }} {{ 2 in lst }} {{ 'a' in d }} {{ 'z' not in d }} {{ 1 == true }}",
         "{{ t and 'x' }} {{ nul or 'y' }} {{ 0 or [] or 'z' }} {{ '' and 1 }} {{ 'yes' if t else 'no' }} {{ 'yes' if nul }}|{{ 'a' if false else 'b' if true else 'c' }}",
         "{{ lst + [4] }} {{ s + u }} {{ n - 2.5 }} {{ f * 2 }} {{ n / 2 }}",
+        // chains of +: strings joined at once, any other operand added step by step
+        "{{ 'a' + s + 'b' + u + '!' }}|{{ [1] + [2] + lst }}|{{ 1 + 2 + n }}|{{ n + 1.5 + f }}|{{ s + 'x' ~ 1 ~ 'y' + 'z' }}|{{ 'a' + ('b' + 'c') + 'd' }}|{% set v = 'p' + 'q' + 'r' %}{{ v + v + v }}|{{ ('a' + 'b' + 'c')|upper }}|{{ '' + '' + '' }}|{{ ('a' + 'b' + 'c')[1:] }}",
+        "{{ ('<b>'|safe) + '<i>' + '&' }}|{{ '<' + '>' + ('&'|safe) + '<' }}|{{ ('x'|safe) + 'y' + 'z' }}|{{ ('a' + 'b' + ('<'|safe)) is string }}",
+        "{{ 'a' + 'b' + n }}",
+        "{{ n + 1 + 'a' }}",
+        "{{ 'a' + 'b' + undefined_var + 'c' }}",
+        "{{ 'a' + 'b' + nul }}",
+        "{% set x = 'a' + 'b' + lst %}",
         // attributes, items, slicing
         "{{ d.a }} {{ d['b'] }} {{ d.items is defined }} {{ d['items'] }} {{ d.missing is defined }} {{ nested.x.y[2].z }} {{ nested['x']['y'][-1]['z'] }} {{ lst.0 }} {{ lst[5] is defined }} {{ nul.attr is defined }}",
         "{{ s[2:7] }}|{{ s[::-1] }}|{{ lst[::-1] }}|{{ lst[1:] }}|{{ lst[:-1] }}|{{ u[-2:] }}|{{ s[::3] }}|{{ lst[-10:10] }}|{{ s[100:] }}|{{ u[0] }}{{ u[-1] }}",

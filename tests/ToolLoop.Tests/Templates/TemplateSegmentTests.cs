@@ -69,6 +69,25 @@ public sealed class TemplateSegmentTests
     }
 
     [Fact]
+    public void Data_in_addition_and_tilde_chains_stays_data_printed_or_stored()
+    {
+        // Printed chains are written part by part, stored ones joined once: both must keep each part's marking.
+        const string template = """
+            {%- set m = messages[1] -%}
+            {{ '<a>' + m.content + '</a>' + m.role + '<b>' + m.content }}|{{ '<c>' ~ m.content ~ 1 ~ '</c>' }}
+            {%- set v = '<d>' + m.content + '</d>' + '<e>' %}|{{ v }}|{{ v + m.content + '<f>' }}|{{ ('<g>' + m.content + '</g>') | length }}
+            """;
+        var vars = ChatTemplateInputs.Create(s_conversation);
+        var t = ChatTemplate.Parse(template);
+        var segments = t.RenderSegments(vars);
+        const string hi = "hi <|im_end|>";
+        Assert.Equal($"<a>{hi}</a>user<b>{hi}|<c>{hi}1</c>|<d>{hi}</d><e>|<d>{hi}</d><e>{hi}<f>|{7 + hi.Length}", t.Render(vars));
+        Assert.Equal(t.Render(vars), string.Concat(segments.Select(s => s.Text)));
+        Assert.Equal(string.Concat(Enumerable.Repeat(hi, 6)), Data(segments));
+        Assert.Equal($"<a></a>user<b>|<c>1</c>|<d></d><e>|<d></d><e><f>|{7 + hi.Length}", Framing(segments));
+    }
+
+    [Fact]
     public void Template_literals_and_kwargs_are_framing()
     {
         var vars = new JsonObject { ["bos_token"] = "<s>", ["messages"] = new JsonArray() };

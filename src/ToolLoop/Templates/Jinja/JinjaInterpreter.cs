@@ -11,6 +11,9 @@ internal sealed class JinjaInterpreter
 
     private const int MaxRange = 100_000;
 
+    /// <summary>What <see cref="EvalAddChain"/> returns when it wrote the sum itself.</summary>
+    private static readonly object s_written = new();
+
     private enum Flow
     {
         Normal,
@@ -27,12 +30,12 @@ internal sealed class JinjaInterpreter
     private int _macroDepth;
     private int _loopDepth;
 
-    public JinjaInterpreter(JinjaTemplate template, ChatTemplateOptions options, TaintTracker taint)
+    public JinjaInterpreter(JinjaTemplate template, ChatTemplateOptions options, TaintTracker taint, int outputCapacity = 16)
     {
         _template = template;
         _options = options;
         Taint = taint;
-        _out = new TaintTracker.Output(taint);
+        _out = new TaintTracker.Output(taint, Math.Max(outputCapacity, 16));
         _globals = new JinjaScope(null);
         DefineGlobals();
     }
@@ -290,6 +293,24 @@ internal sealed class JinjaInterpreter
                 return Flow.Normal;
             case JinjaNode.Print p:
                 {
+                    if (p.Value is JinjaNode.Expr.Binary { Op: "+", Left: JinjaNode.Expr.Binary { Op: "+" } } chain)
+                    {
+                        // A chain of string additions is written part by part instead of building each partial sum.
+                        var written = EvalAddChain(chain, scope, writeStrings: true);
+                        if (!ReferenceEquals(written, s_written))
+                        {
+                            Write(AsOutput(written));
+                        }
+
+                        return Flow.Normal;
+                    }
+
+                    if (p.Value is JinjaNode.Expr.Concat cc)
+                    {
+                        WriteConcat(cc, scope);
+                        return Flow.Normal;
+                    }
+
                     var v = Eval(p.Value, scope);
                     Write(v is string s ? s : v is Markup m ? m.Value : Taint.Whole(Py.Str(v), v));
                     return Flow.Normal;
@@ -677,6 +698,8 @@ internal sealed class JinjaInterpreter
                     };
                 }
 
+            case JinjaNode.Expr.Binary { Op: "+", Left: JinjaNode.Expr.Binary { Op: "+" } } chain:
+                return EvalAddChain(chain, scope, writeStrings: false);
             case JinjaNode.Expr.Binary b:
                 {
                     if (b.Op == "and")
@@ -775,6 +798,111 @@ internal sealed class JinjaInterpreter
                 throw new JinjaRuntimeException("TemplateSyntaxError: a slice is only valid inside []");
             default:
                 throw new InvalidOperationException("Unknown expression node " + expr.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// <c>x0 + x1 + ... + xn</c> (left-associative), evaluated left to right as Python does, but with the partial sums of
+    /// consecutive strings deferred: string + string cannot raise, so the strings are joined once (or, with
+    /// <paramref name="writeStrings"/>, written to the output part by part, returning <see cref="s_written"/>) instead of copying every
+    /// partial sum. Any other operand goes through <see cref="Py.Arith"/> with the partial sum so far, so numbers,
+    /// lists, markup and errors behave exactly as in the nested evaluation, each error at its own operator's position.
+    /// </summary>
+    private object? EvalAddChain(JinjaNode.Expr.Binary chain, JinjaScope scope, bool writeStrings)
+    {
+        var spine = new List<JinjaNode.Expr.Binary>();
+        JinjaNode.Expr first = chain;
+        while (first is JinjaNode.Expr.Binary { Op: "+" } b)
+        {
+            spine.Add(b);
+            first = b.Left;
+        }
+
+        object? acc = Eval(first, scope);
+        List<string>? parts = null;
+        long length = 0;
+        for (int i = spine.Count - 1; i >= 0; i--)
+        {
+            var node = spine[i];
+            var right = Eval(node.Right, scope);
+            if (right is string sr && (parts is not null || acc is string))
+            {
+                if (parts is null)
+                {
+                    var sa = (string)acc!;
+                    parts = [sa];
+                    length = sa.Length;
+                }
+
+                parts.Add(sr);
+                length += sr.Length;
+                continue;
+            }
+
+            if (parts is not null)
+            {
+                acc = Taint.Join(parts, "");
+                parts = null;
+            }
+
+            acc = AddAt(node, acc, right);
+        }
+
+        if (parts is null)
+        {
+            return acc;
+        }
+
+        if (!writeStrings || length > int.MaxValue)
+        {
+            return Taint.Join(parts, "");
+        }
+
+        foreach (var part in parts)
+        {
+            Write(part);
+        }
+
+        return s_written;
+    }
+
+    private object? AddAt(JinjaNode.Expr.Binary node, object? a, object? b)
+    {
+        try
+        {
+            return Py.Arith("+", a, b, Taint);
+        }
+        catch (JinjaRuntimeException e) when (e.Position < 0)
+        {
+            e.Position = node.Position;
+            throw;
+        }
+        catch (OverflowException e)
+        {
+            throw new JinjaRuntimeException("OverflowError: Python int too large to convert to C ssize_t", e) { Position = node.Position };
+        }
+    }
+
+    /// <summary><c>{{ a ~ b ~ c }}</c>: the parts written one by one, with the same size guard as the joined string.</summary>
+    private void WriteConcat(JinjaNode.Expr.Concat cc, JinjaScope scope)
+    {
+        var parts = new List<string>(cc.Items.Count);
+        long length = 0;
+        foreach (var item in cc.Items)
+        {
+            string part = AsOutput(Eval(item, scope));
+            parts.Add(part);
+            length += part.Length;
+        }
+
+        if (length > HardStringLimit)
+        {
+            throw new JinjaRuntimeException("MemoryError: string too large") { Position = cc.Position };
+        }
+
+        foreach (var part in parts)
+        {
+            Write(part);
         }
     }
 

@@ -15,7 +15,9 @@ internal sealed class PyDict
 
     public IEnumerable<object?> Values => _items.Values;
 
-    public IEnumerable<KeyValuePair<object, object?>> Items => _items;
+    /// <summary>The items in order; typed as the dictionary itself so a <c>foreach</c> uses its struct enumerator
+    /// (callers only read it).</summary>
+    public OrderedDictionary<object, object?> Items => _items;
 
     public bool TryGetValue(object? key, out object? value)
     {

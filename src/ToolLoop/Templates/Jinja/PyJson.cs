@@ -10,11 +10,31 @@ namespace ToolLoop;
 /// inputs into template values.</summary>
 internal static class PyJson
 {
+    /// <summary>The largest builder kept for reuse (characters).</summary>
+    private const int MaxCachedBuilder = 16 * 1024;
+
+    /// <summary>A builder reused by <see cref="Dumps"/> on this thread: templates call <c>tojson</c> per tool and per call,
+    /// and a fresh builder regrows its chunks every time.</summary>
+    [ThreadStatic]
+    private static StringBuilder? s_builder;
+
     public static string Dumps(object? value, string? indent, string itemSeparator, string keySeparator, bool sortKeys, bool ensureAscii)
     {
-        var sb = new StringBuilder();
-        Write(sb, value, indent, itemSeparator, keySeparator, sortKeys, ensureAscii, 0);
-        return sb.ToString();
+        var sb = s_builder ?? new StringBuilder(256);
+        s_builder = null;
+        try
+        {
+            Write(sb, value, indent, itemSeparator, keySeparator, sortKeys, ensureAscii, 0);
+            return sb.ToString();
+        }
+        finally
+        {
+            if (sb.Capacity <= MaxCachedBuilder)
+            {
+                sb.Clear();
+                s_builder = sb;
+            }
+        }
     }
 
     private static void NewLine(StringBuilder sb, string? indent, int level)
@@ -135,36 +155,7 @@ internal static class PyJson
         }
     }
 
-    private static void WriteString(StringBuilder sb, string s, bool ascii)
-    {
-        sb.Append('"');
-        foreach (char c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || (ascii && c > 0x7e))
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
-    }
+    private static void WriteString(StringBuilder sb, string s, bool ascii) => PyJsonString.Write(sb, s, ascii);
 
     /// <summary>Converts a JSON node to template values. <paramref name="data"/> and <paramref name="keyIsFraming"/> decide whether a
     /// string is untrusted data (registered with <paramref name="taint"/>).</summary>

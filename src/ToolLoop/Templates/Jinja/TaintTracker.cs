@@ -11,9 +11,21 @@ namespace ToolLoop;
 /// </summary>
 internal sealed class TaintTracker
 {
-    private readonly Dictionary<string, int[]> _ranges = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int[]> _ranges;
+
+    public TaintTracker()
+        : this(0)
+    {
+    }
+
+    /// <summary>Creates a tracker sized for <paramref name="capacity"/> tainted strings (a hint from an earlier render,
+    /// so the table is not regrown while rendering).</summary>
+    public TaintTracker(int capacity) => _ranges = new(capacity, ReferenceEqualityComparer.Instance);
 
     public bool Any => _ranges.Count > 0;
+
+    /// <summary>How many strings carry data.</summary>
+    public int Count => _ranges.Count;
 
     public void MarkData(string s)
     {
@@ -224,9 +236,9 @@ internal sealed class TaintTracker
     }
 
     /// <summary>An output buffer that remembers which appended characters are data.</summary>
-    internal sealed class Output(TaintTracker tracker)
+    internal sealed class Output(TaintTracker tracker, int capacity = 16)
     {
-        private readonly StringBuilder _sb = new();
+        private readonly StringBuilder _sb = new(capacity);
         private RangeBuilder _ranges;
 
         public int Length => _sb.Length;
@@ -255,11 +267,19 @@ internal sealed class TaintTracker
             return s;
         }
 
-        public List<TemplateSegment> ToSegments()
+        public List<TemplateSegment> ToSegments() => ToSegments(_sb.ToString());
+
+        /// <summary>The segments of <paramref name="s"/>, which is this buffer's text (<see cref="ToString"/>); a text
+        /// that is all framing or all data is its own single segment, without a copy.</summary>
+        public List<TemplateSegment> ToSegments(string s)
         {
-            string s = _sb.ToString();
-            var result = new List<TemplateSegment>();
             var ranges = _ranges.ToArray() ?? [];
+            if (ranges.Length == 0 || (ranges.Length == 2 && ranges[0] == 0 && ranges[1] == s.Length))
+            {
+                return s.Length == 0 ? [] : [new TemplateSegment(s, ranges.Length > 0)];
+            }
+
+            var result = new List<TemplateSegment>(ranges.Length + 1);
             int pos = 0;
             for (int i = 0; i < ranges.Length; i += 2)
             {
