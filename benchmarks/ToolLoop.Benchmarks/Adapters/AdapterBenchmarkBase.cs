@@ -182,7 +182,7 @@ public abstract class AdapterBenchmarkBase
     [Benchmark]
     [BenchmarkCategory("generation")]
     [PerUnit("token", "outputTokens")]
-    public Task<int> ClientGenerationStreaming() => ChatClients.LoopBenchmarks.Drain(_generationClient.GetStreamingResponseAsync(GenerationConversation, GenerationOptions));
+    public Task<int> ClientGenerationStreaming() => ChatClients.LoopBenchmarkBase.Drain(_generationClient.GetStreamingResponseAsync(GenerationConversation, GenerationOptions));
 
     /// <summary>The part of <see cref="ClientGeneration"/> the baseline does not do: one render of the conversation.</summary>
     [Benchmark]

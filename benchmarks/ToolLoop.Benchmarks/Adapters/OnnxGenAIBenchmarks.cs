@@ -53,7 +53,7 @@ public class OnnxGenAIBenchmarks : AdapterBenchmarkBase
     [Benchmark]
     [BenchmarkCategory("generation")]
     [PerUnit("token", "outputTokens")]
-    public Task<int> MicrosoftGenerationStreaming() => ChatClients.LoopBenchmarks.Drain(_generationMicrosoft.GetStreamingResponseAsync(GenerationConversation, GenerationOptions));
+    public Task<int> MicrosoftGenerationStreaming() => ChatClients.LoopBenchmarkBase.Drain(_generationMicrosoft.GetStreamingResponseAsync(GenerationConversation, GenerationOptions));
 
     /// <summary>Microsoft's client created on the loaded model, its first request, one token.</summary>
     [Benchmark]

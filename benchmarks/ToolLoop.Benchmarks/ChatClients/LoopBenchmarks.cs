@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.AI;
-using ToolLoop.Benchmarks.Infrastructure;
 
 namespace ToolLoop.Benchmarks.ChatClients;
 
@@ -10,12 +8,8 @@ namespace ToolLoop.Benchmarks.ChatClients;
 /// the same instant client and tool: one request of five rounds of one structured call, then an answer, streaming and
 /// not. Per-round columns divide the request by its five tool rounds; the instant client's own cost is in both.
 /// </summary>
-[PerUnit("round", LoopFixture.Rounds)]
-[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-[CategoriesColumn]
-public class LoopBenchmarks
+public class LoopBenchmarks : LoopBenchmarkBase
 {
-    private readonly LoopFixture _fixture = new();
     private IChatClient _toolLoop = null!;
     private IChatClient _ficc = null!;
 
@@ -26,31 +20,31 @@ public class LoopBenchmarks
         var inner = new InstantChatClient(LoopFixture.Rounds, hermesText: false);
         _toolLoop = inner.AsToolLoop();
         _ficc = new FunctionInvokingChatClient(inner);
-        _fixture.Verify(nameof(ToolLoop), async () => (await ToolLoop()).Text);
-        _fixture.Verify(nameof(Ficc), async () => (await Ficc()).Text);
-        _fixture.Verify(nameof(ToolLoopStreaming), () => LoopFixture.TextOf(_toolLoop.GetStreamingResponseAsync(_fixture.Messages, _fixture.Options)));
-        _fixture.Verify(nameof(FiccStreaming), () => LoopFixture.TextOf(_ficc.GetStreamingResponseAsync(_fixture.Messages, _fixture.Options)));
+        VerifyResponse(nameof(ToolLoop), _toolLoop);
+        VerifyResponse(nameof(Ficc), _ficc);
+        VerifyStream(nameof(ToolLoopStreaming), _toolLoop);
+        VerifyStream(nameof(FiccStreaming), _ficc);
     }
 
     /// <summary>Baseline: FunctionInvokingChatClient, non-streaming.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("GetResponseAsync")]
-    public Task<ChatResponse> Ficc() => _ficc.GetResponseAsync(_fixture.Messages, _fixture.Options);
+    public Task<ChatResponse> Ficc() => Respond(_ficc);
 
     /// <summary>ToolLoop, non-streaming.</summary>
     [Benchmark]
     [BenchmarkCategory("GetResponseAsync")]
-    public Task<ChatResponse> ToolLoop() => _toolLoop.GetResponseAsync(_fixture.Messages, _fixture.Options);
+    public Task<ChatResponse> ToolLoop() => Respond(_toolLoop);
 
     /// <summary>Baseline: FunctionInvokingChatClient, streaming.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("GetStreamingResponseAsync")]
-    public Task<int> FiccStreaming() => Drain(_ficc.GetStreamingResponseAsync(_fixture.Messages, _fixture.Options));
+    public Task<int> FiccStreaming() => Stream(_ficc);
 
     /// <summary>ToolLoop, streaming.</summary>
     [Benchmark]
     [BenchmarkCategory("GetStreamingResponseAsync")]
-    public Task<int> ToolLoopStreaming() => Drain(_toolLoop.GetStreamingResponseAsync(_fixture.Messages, _fixture.Options));
+    public Task<int> ToolLoopStreaming() => Stream(_toolLoop);
 
     /// <summary>Disposes the clients.</summary>
     [GlobalCleanup]
@@ -58,16 +52,5 @@ public class LoopBenchmarks
     {
         _toolLoop?.Dispose();
         _ficc?.Dispose();
-    }
-
-    internal static async Task<int> Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        int n = 0;
-        await foreach (var update in updates)
-        {
-            n += update.Contents.Count;
-        }
-
-        return n;
     }
 }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.AI;
 using ToolLoop.Benchmarks.Infrastructure;
 
@@ -10,12 +9,8 @@ namespace ToolLoop.Benchmarks.ChatClients;
 /// <c>&lt;tool_call&gt;</c> text read by <see cref="ToolCallParsingChatClient"/>, next to the same content as
 /// structured calls (the baseline), streaming and not; and one response through the parsing client alone.
 /// </summary>
-[PerUnit("round", LoopFixture.Rounds)]
-[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-[CategoriesColumn]
-public class ParsingClientBenchmarks
+public class ParsingClientBenchmarks : LoopBenchmarkBase
 {
-    private readonly LoopFixture _fixture = new();
     private IChatClient _structured = null!;
     private IChatClient _structuredLoop = null!;
     private IChatClient _parsing = null!;
@@ -29,8 +24,8 @@ public class ParsingClientBenchmarks
         _structuredLoop = _structured.AsToolLoop();
         _parsing = new InstantChatClient(LoopFixture.Rounds, hermesText: true).AsToolCallParsing(ToolCallFormat.Hermes);
         _parsingLoop = _parsing.AsToolLoop();
-        _fixture.Verify(nameof(HermesTextLoop), async () => (await HermesTextLoop()).Text);
-        _fixture.Verify(nameof(HermesTextLoopStreaming), () => LoopFixture.TextOf(_parsingLoop.GetStreamingResponseAsync(_fixture.Messages, _fixture.Options)));
+        VerifyResponse(nameof(HermesTextLoop), _parsingLoop);
+        VerifyStream(nameof(HermesTextLoopStreaming), _parsingLoop);
         var one = OneHermesResponse().GetAwaiter().GetResult();
         if (one.Messages[^1].Contents.OfType<FunctionCallContent>().Count() != 1)
         {
@@ -41,34 +36,34 @@ public class ParsingClientBenchmarks
     /// <summary>Baseline: the loop over structured calls.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("loop")]
-    public Task<ChatResponse> StructuredLoop() => _structuredLoop.GetResponseAsync(_fixture.Messages, _fixture.Options);
+    public Task<ChatResponse> StructuredLoop() => Respond(_structuredLoop);
 
     /// <summary>The loop over Hermes text through the parsing client.</summary>
     [Benchmark]
     [BenchmarkCategory("loop")]
-    public Task<ChatResponse> HermesTextLoop() => _parsingLoop.GetResponseAsync(_fixture.Messages, _fixture.Options);
+    public Task<ChatResponse> HermesTextLoop() => Respond(_parsingLoop);
 
     /// <summary>Baseline: the streaming loop over structured calls.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("loop streaming")]
-    public Task<int> StructuredLoopStreaming() => LoopBenchmarks.Drain(_structuredLoop.GetStreamingResponseAsync(_fixture.Messages, _fixture.Options));
+    public Task<int> StructuredLoopStreaming() => Stream(_structuredLoop);
 
     /// <summary>The streaming loop over Hermes text (4-char updates) through the parsing client.</summary>
     [Benchmark]
     [BenchmarkCategory("loop streaming")]
-    public Task<int> HermesTextLoopStreaming() => LoopBenchmarks.Drain(_parsingLoop.GetStreamingResponseAsync(_fixture.Messages, _fixture.Options));
+    public Task<int> HermesTextLoopStreaming() => Stream(_parsingLoop);
 
     /// <summary>Baseline: one structured call response, no loop and no parsing.</summary>
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("one response")]
     [PerUnit("round", 1)]
-    public Task<ChatResponse> OneStructuredResponse() => _structured.GetResponseAsync(_fixture.Messages, _fixture.Options);
+    public Task<ChatResponse> OneStructuredResponse() => Respond(_structured);
 
     /// <summary>One Hermes text response through the parsing client.</summary>
     [Benchmark]
     [BenchmarkCategory("one response")]
     [PerUnit("round", 1)]
-    public Task<ChatResponse> OneHermesResponse() => _parsing.GetResponseAsync(_fixture.Messages, _fixture.Options);
+    public Task<ChatResponse> OneHermesResponse() => Respond(_parsing);
 
     /// <summary>Disposes the clients.</summary>
     [GlobalCleanup]

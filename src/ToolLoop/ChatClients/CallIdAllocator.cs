@@ -10,23 +10,69 @@ namespace ToolLoop;
 internal sealed class CallIdAllocator
 {
     private const string Alphanumerics = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    /// <summary>A request uses few ids: up to this many are kept in an array and scanned; beyond, a set takes over.</summary>
+    private const int SmallCount = 16;
 
-    public bool IsUsed(string id) => _used.Contains(id);
+    private string[]? _small;
+    private int _smallCount;
+    private HashSet<string>? _used;
 
-    public void Reserve(string id) => _used.Add(id);
+    public bool IsUsed(string id)
+    {
+        if (_used is not null)
+        {
+            return _used.Contains(id);
+        }
+
+        for (var i = 0; i < _smallCount; i++)
+        {
+            if (string.Equals(_small![i], id, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public void Reserve(string id) => Add(id);
 
     /// <summary>Returns <paramref name="proposed"/> when it is new, otherwise a fresh id in its format.</summary>
     public string Allocate(string? proposed)
     {
-        if (!string.IsNullOrEmpty(proposed) && _used.Add(proposed))
+        if (!string.IsNullOrEmpty(proposed) && Add(proposed))
         {
             return proposed;
         }
 
         var id = Generate(proposed);
-        _used.Add(id);
+        Add(id);
         return id;
+    }
+
+    /// <summary>Adds <paramref name="id"/>; <see langword="false"/> when it was already used.</summary>
+    private bool Add(string id)
+    {
+        if (_used is not null)
+        {
+            return _used.Add(id);
+        }
+
+        if (IsUsed(id))
+        {
+            return false;
+        }
+
+        if (_smallCount == SmallCount)
+        {
+            _used = new HashSet<string>(_small!, StringComparer.Ordinal) { id };
+            _small = null;
+            return true;
+        }
+
+        _small ??= new string[SmallCount];
+        _small[_smallCount++] = id;
+        return true;
     }
 
     private string Generate(string? proposed)
@@ -50,7 +96,7 @@ internal sealed class CallIdAllocator
                         h /= (ulong)Alphanumerics.Length;
                     }
                 });
-                if (!_used.Contains(candidate))
+                if (!IsUsed(candidate))
                 {
                     return candidate;
                 }
@@ -80,7 +126,7 @@ internal sealed class CallIdAllocator
         for (var n = 0; ; n++)
         {
             var candidate = prefix + n.ToString(CultureInfo.InvariantCulture);
-            if (!_used.Contains(candidate))
+            if (!IsUsed(candidate))
             {
                 return candidate;
             }

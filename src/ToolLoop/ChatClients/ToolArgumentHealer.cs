@@ -206,8 +206,7 @@ internal static class ToolArgumentHealer
             return;
         }
 
-        var value = ToolLoopJson.ToElement(pair.Value);
-        if (property.Accepts(value) || TryConvert(value, ToolSchemaValidator.DeclaredTypes(property.Schema)) is not { } converted)
+        if (property.Accepts(pair.Value) || TryConvert(ToolLoopJson.ToElement(pair.Value), ToolSchemaValidator.DeclaredTypes(property.Schema)) is not { } converted)
         {
             return;
         }

@@ -24,6 +24,9 @@ namespace ToolLoop;
 /// </remarks>
 public sealed class ToolCallParsingChatClient : DelegatingChatClient
 {
+    // Written and read without a lock: a request sees either the last entry or a newer one, each complete.
+    private ResolvedOptions? _resolved;
+
     /// <summary>Initializes a new instance of the <see cref="ToolCallParsingChatClient"/> class.</summary>
     /// <param name="innerClient">The client whose text output to parse. It must not run tools itself.</param>
     /// <param name="options">Options; <see langword="null"/> for defaults.</param>
@@ -58,7 +61,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         foreach (var message in response.Messages)
         {
-            if (!message.Contents.Any(c => c is TextContent))
+            if (!HasText(message.Contents))
             {
                 continue;
             }
@@ -67,7 +70,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
             using var parser = new StreamingToolCallParser(format, parserOptions);
             var events = new List<ToolCallParseEvent>();
             var ids = new ProblemIds(format, parserOptions.CallIdFactory!);
-            var contents = Parse(message.Contents, parser, events, ids);
+            var contents = Parse(message.Contents, parser, events, ids) ?? new List<AIContent>(events.Count);
             parser.Complete(events);
             Drain(events, contents, ids);
             message.Contents = contents;
@@ -87,7 +90,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
         await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
         {
             last = update;
-            if (!update.Contents.Any(c => c is TextContent))
+            if (!HasText(update.Contents))
             {
                 yield return update;
                 continue;
@@ -96,10 +99,10 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
             var contents = Parse(update.Contents, parser, events, ids);
 
             // An update whose text is all held back (a possible marker) carries nothing yet, unless it ends the response.
-            if (contents.Count > 0 || update.FinishReason is not null)
+            if (contents is not null || update.FinishReason is not null)
             {
                 var copy = Copy(update);
-                copy.Contents = contents;
+                copy.Contents = contents ?? [];
                 yield return copy;
             }
         }
@@ -134,20 +137,40 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
         RawRepresentation = update.RawRepresentation,
     };
 
-    /// <summary>Feeds the text contents to the parser in order; other contents keep their place among the parsed ones.</summary>
-    private static List<AIContent> Parse(IList<AIContent> input, StreamingToolCallParser parser, List<ToolCallParseEvent> events, ProblemIds ids)
+    private static bool HasText(IList<AIContent> contents)
     {
-        var contents = new List<AIContent>(input.Count);
-        foreach (var content in input)
+        for (var i = 0; i < contents.Count; i++)
         {
+            if (contents[i] is TextContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Feeds the text contents to the parser in order; other contents keep their place among the parsed ones.
+    /// <see langword="null"/> when nothing came out yet (streaming, most updates inside a call), so such an update costs no list.
+    /// </summary>
+    private static List<AIContent>? Parse(IList<AIContent> input, StreamingToolCallParser parser, List<ToolCallParseEvent> events, ProblemIds ids)
+    {
+        List<AIContent>? contents = null;
+        for (var i = 0; i < input.Count; i++)
+        {
+            var content = input[i];
             if (content is TextContent text)
             {
                 parser.Append(text.Text.AsSpan(), events);
-                Drain(events, contents, ids);
+                if (events.Count > 0)
+                {
+                    Drain(events, contents ??= new List<AIContent>(input.Count - i + events.Count - 1), ids);
+                }
             }
             else
             {
-                contents.Add(content);
+                (contents ??= new List<AIContent>(input.Count - i)).Add(content);
             }
         }
 
@@ -165,11 +188,40 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
     }
 
     /// <summary>Ids for broken calls that name a tool, from the same factory as the parser's, so a request's ids are consistent (and deterministic in tests).</summary>
-    private sealed class ProblemIds(ToolCallFormat format, Func<ToolCallFormat, int, string> factory)
+    private sealed class ProblemIds
     {
         private int _next;
 
-        public string Next() => factory(format, _next++);
+        public ProblemIds(ToolCallFormat format, Func<ToolCallFormat, int, string> factory) => Next = () => factory(format, _next++);
+
+        /// <summary>The next id; one delegate per request rather than one per parsed event.</summary>
+        public Func<string> Next { get; }
+    }
+
+    /// <summary>The parser options last built from a request's options, reused while they still describe the request.</summary>
+    private sealed class ResolvedOptions(bool startInReasoning, int maxToolCallBytes, int maxJsonDepth, Func<ToolCallFormat, int, string>? callIdFactory, AITool[] tools, ToolCallParserOptions parserOptions)
+    {
+        public ToolCallParserOptions ParserOptions { get; } = parserOptions;
+
+        /// <summary>Tools are compared by instance: a declaration's schema is taken to be fixed for its lifetime (as the loop's schema cache does).</summary>
+        public bool Matches(bool reasoningOpen, ToolCallParsingOptions options, IList<AITool>? requestTools)
+        {
+            if (reasoningOpen != startInReasoning || options.MaxToolCallBytes != maxToolCallBytes || options.MaxJsonDepth != maxJsonDepth
+                || !ReferenceEquals(options.CallIdFactory, callIdFactory) || (requestTools?.Count ?? 0) != tools.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < tools.Length; i++)
+            {
+                if (!ReferenceEquals(requestTools![i], tools[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     private (ToolCallFormat Format, ToolCallParserOptions Options) Resolve(ChatOptions? chatOptions)
@@ -194,6 +246,12 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
             }
         }
 
+        var requestTools = chatOptions?.Tools;
+        if (_resolved is { } last && last.Matches(reasoningOpen, Options, requestTools))
+        {
+            return (format, last.ParserOptions);
+        }
+
         var parserOptions = new ToolCallParserOptions
         {
             StartInReasoning = reasoningOpen,
@@ -202,7 +260,7 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
             CallIdFactory = Options.CallIdFactory ?? ((family, _) => ParsedContent.NewCallId(family)),
         };
 
-        foreach (var tool in chatOptions?.Tools ?? [])
+        foreach (var tool in requestTools ?? [])
         {
             if (tool is AIFunctionDeclaration declaration)
             {
@@ -210,6 +268,8 @@ public sealed class ToolCallParsingChatClient : DelegatingChatClient
             }
         }
 
+        // Shared by the requests that match it; nothing changes parser options once built.
+        _resolved = new ResolvedOptions(reasoningOpen, Options.MaxToolCallBytes, Options.MaxJsonDepth, Options.CallIdFactory, requestTools?.ToArray() ?? [], parserOptions);
         return (format, parserOptions);
     }
 }

@@ -75,7 +75,7 @@ internal sealed class ToolInvoker(ToolLoopOptions options, ToolLoopSettings sett
             ToolLoopLog.InvokingTool(logger, function.Name, callId);
         }
 
-        var timeout = options.ToolTimeouts.TryGetValue(function.Name, out var perTool) ? perTool : settings.ToolTimeout;
+        var timeout = options.ToolTimeouts.Count > 0 && options.ToolTimeouts.TryGetValue(function.Name, out var perTool) ? perTool : settings.ToolTimeout;
         if (timeout == Timeout.InfiniteTimeSpan)
         {
             timeout = null;

@@ -57,31 +57,12 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var run = new ToolLoopRun(InnerClient, _options, _logger, _telemetry, messages, options, streaming: false);
-        var output = new List<ChatMessage>(16);
-        await foreach (var emission in run.RunAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var _ in run.RunAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (emission.Messages is { } turnMessages)
-            {
-                output.AddRange(turnMessages);
-            }
-            else if (emission.Message is { } message)
-            {
-                output.Add(message);
-            }
-            else if (emission.Content is { } content)
-            {
-                if (output.Count > 0 && output[^1].MessageId == emission.MessageId)
-                {
-                    output[^1].Contents.Add(content);
-                }
-                else
-                {
-                    output.Add(new ChatMessage(emission.Role, [content]) { MessageId = emission.MessageId });
-                }
-            }
+            // Non-streaming, the run yields nothing: it builds the response's messages itself (ToolLoopRun.Output).
         }
 
-        return new ChatResponse(output)
+        return new ChatResponse(run.Output)
         {
             ConversationId = run.ConversationId,
             FinishReason = run.FinishReason,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -58,6 +59,13 @@ internal static class ToolLoopJson
         }
 
         if (result.Result is string s && s.Length <= cap)
+        {
+            return result;
+        }
+
+        // A JSON result's text has at most as many characters as its UTF-8 form has bytes: when those fit, so does
+        // the text, which is then not made just to be measured.
+        if (result.Result is JsonElement element && element.ValueKind != JsonValueKind.Undefined && JsonMarshal.GetRawUtf8Value(element).Length <= cap)
         {
             return result;
         }

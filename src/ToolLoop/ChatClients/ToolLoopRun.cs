@@ -9,8 +9,8 @@ namespace ToolLoop;
 /// <summary>
 /// One request through a <see cref="ToolLoopChatClient"/>. The same code runs streaming and non-streaming. The round
 /// is a sequence of named steps, each marked with the numbers of the behaviours it implements in the catalogue
-/// (<c>loop-features.md</c>, F1–F42): collect the calls (<see cref="CallModelAsync"/> /
-/// <see cref="CallModelStreamingAsync"/>) → <see cref="Answer"/>, or classify (<see cref="Classify"/>) → approve
+/// (<c>loop-features.md</c>, F1–F42): collect the calls (<see cref="CallModelAsync"/>, or streaming
+/// <see cref="BeginStreamAsync"/> → <see cref="OpenStream"/> → <see cref="CloseStreamAsync"/> → <see cref="EndStream"/>) → <see cref="Answer"/>, or classify (<see cref="Classify"/>) → approve
 /// (approval requests stand in their calls' place) → execute (<see cref="RoundExecutor"/>) → record
 /// (<see cref="Record"/>, <see cref="EndRecord"/>) → decide (<see cref="DecideAsync"/>).
 /// <see cref="ReplayApprovalsAsync"/> runs before the first round and <see cref="Finish"/> after the last. Per-call work
@@ -38,12 +38,13 @@ internal sealed class ToolLoopRun
     private readonly CallIdAllocator _ids = new();
     private readonly List<PreparedCall> _executed = [];
     private readonly TurnState _turn = new();
-    private List<AIContent> _modelResults = [];
+    private readonly List<ChatMessage>? _output;
+    private List<AIContent> _modelResults = null!; // set by BeginRecord before each round's results
     private List<AIContent>? _callerResults;
     private string? _roundMessageId;
     private string? _idPrefix;
     private int _idCount;
-    private List<ChatMessage> _outgoing = [];
+    private List<ChatMessage> _outgoing = null!; // the prepared history, set first thing in RunAsync
     private Activity? _orchestrate;
     private string? _stop;
     private string? _pendingStop;
@@ -62,6 +63,8 @@ internal sealed class ToolLoopRun
     private ChatRole? _lastRole;
     private bool _lastHasText;
     private List<string>? _waitingFor;
+    private IList<ChatMessage> _toSend = null!;
+    private Exception? _streamError;
 
     public ToolLoopRun(IChatClient inner, ToolLoopOptions options, ILogger logger, ToolLoopTelemetry telemetry, IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, bool streaming)
     {
@@ -77,7 +80,11 @@ internal sealed class ToolLoopRun
         _invoker = new ToolInvoker(options, _settings, logger, telemetry, streaming);
         _executor = new RoundExecutor(_invoker, options, logger, _executed);
         _conversationId = chatOptions?.ConversationId;
+        _output = streaming ? null : new List<ChatMessage>(16);
     }
+
+    /// <summary>Non-streaming: the response's messages, built as the run goes (<see cref="RunAsync"/> then yields nothing).</summary>
+    public List<ChatMessage> Output => _output ?? throw new InvalidOperationException("A streaming run yields its output.");
 
     public string StopReason => _stop ?? ToolLoopStopReasons.Completed;
 
@@ -112,7 +119,10 @@ internal sealed class ToolLoopRun
             {
                 await foreach (var e in ReplayApprovalsAsync(history.Approvals, cancellationToken).ConfigureAwait(false))
                 {
-                    yield return e;
+                    if (Emit(e))
+                    {
+                        yield return e;
+                    }
                 }
             }
 
@@ -124,14 +134,62 @@ internal sealed class ToolLoopRun
                 turn.Reset();
                 if (_streaming)
                 {
-                    await foreach (var e in CallModelStreamingAsync(turn, cancellationToken).ConfigureAwait(false))
+                    // Streaming (F3, F4, F29, F34, F37): the updates pass through as they come. Written out here
+                    // rather than as an iterator of its own, so that a round costs no state machine.
+                    var options = await BeginStreamAsync(cancellationToken).ConfigureAwait(false);
+                    while (_streamError is null)
                     {
-                        yield return e;
+                        var yielded = false;
+                        var updates = OpenStream(options, cancellationToken);
+                        while (updates is not null)
+                        {
+                            bool more;
+                            try
+                            {
+                                more = await updates.MoveNextAsync().ConfigureAwait(false);
+                            }
+#pragma warning disable CA1031 // Caught to close the turn; rethrown below.
+                            catch (Exception ex)
+#pragma warning restore CA1031
+                            {
+                                _streamError = ex;
+                                break;
+                            }
+
+                            if (!more)
+                            {
+                                break;
+                            }
+
+                            if (TransformUpdate(updates.Current, turn) is { } update)
+                            {
+                                yielded = true;
+                                yield return LoopEmission.ForUpdate(update);
+                            }
+                        }
+
+                        if (!await CloseStreamAsync(updates, turn, yielded, cancellationToken).ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+
+                    if (_stop is null && EndStream(turn, cancellationToken) is { } closing)
+                    {
+                        foreach (var e in closing)
+                        {
+                            yield return e;
+                        }
+
+                        if (_streamError is { } failed)
+                        {
+                            ExceptionDispatchInfo.Throw(failed);
+                        }
                     }
                 }
                 else if (await CallModelAsync(turn, cancellationToken).ConfigureAwait(false) is { Count: > 0 } messages)
                 {
-                    yield return LoopEmission.ForMessages(messages);
+                    Collect(LoopEmission.ForMessages(messages));
                 }
 
                 if (_stop is not null)
@@ -143,7 +201,10 @@ internal sealed class ToolLoopRun
                 {
                     foreach (var e in Answer(turn))
                     {
-                        yield return e;
+                        if (Emit(e))
+                        {
+                            yield return e;
+                        }
                     }
 
                     continue;
@@ -162,13 +223,19 @@ internal sealed class ToolLoopRun
                 {
                     if (Record(result) is { } e)
                     {
-                        yield return e;
+                        if (Emit(e))
+                        {
+                            yield return e;
+                        }
                     }
                 }
 
                 if (EndRecord(turn) is { } recorded)
                 {
-                    yield return recorded;
+                    if (Emit(recorded))
+                    {
+                        yield return recorded;
+                    }
                 }
 
                 // Decide (F5, F6, F11, F15, F17, F19–F21, F33).
@@ -177,7 +244,10 @@ internal sealed class ToolLoopRun
 
             foreach (var e in Finish())
             {
-                yield return e;
+                if (Emit(e))
+                {
+                    yield return e;
+                }
             }
         }
         finally
@@ -272,122 +342,113 @@ internal sealed class ToolLoopRun
     }
 
     /// <summary>
-    /// Calls the model once, streaming (F3, F4, F29): passes its updates through as they come, collects its calls
-    /// (each prepared as it arrives: F1, F2, F21), retries after a context overflow with a reduced history when nothing
-    /// reached the caller yet (F37), and leaves a result for every call the caller saw when the request is cancelled
-    /// (F20) or the model's stream fails (F34).
+    /// Streaming, step 1 (F26, F40): the options and messages of the model call. A cancellation while the history is
+    /// reduced becomes the stream's error, so the turn is closed as for any other cancellation.
     /// </summary>
-    private async IAsyncEnumerable<LoopEmission> CallModelStreamingAsync(TurnState turn, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async ValueTask<ChatOptions?> BeginStreamAsync(CancellationToken cancellationToken)
     {
         var options = TurnOptions();
-        IList<ChatMessage> toSend = _outgoing; // replaced below; a collection expression here would allocate a list per model call
-        Exception? error = null;
+        _streamError = null;
+        _toSend = _outgoing;
         try
         {
-            toSend = await MessagesToSendAsync(cancellationToken).ConfigureAwait(false);
+            _toSend = await MessagesToSendAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            error = ex;
+            _streamError = ex;
         }
 
-        while (error is null)
-        {
-            var yielded = false;
-            if (_orchestrate is not null)
-            {
-                // An async iterator does not keep Activity.Current across yields; the model call belongs under this span.
-                Activity.Current = _orchestrate;
-            }
+        return options;
+    }
 
-            IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+    /// <summary>Streaming, step 2: starts the model's stream under the loop's span; <see langword="null"/> (and the error recorded) when the inner client throws at once.</summary>
+    private IAsyncEnumerator<ChatResponseUpdate>? OpenStream(ChatOptions? options, CancellationToken cancellationToken)
+    {
+        if (_orchestrate is not null)
+        {
+            // An async iterator does not keep Activity.Current across yields; the model call belongs under this span.
+            Activity.Current = _orchestrate;
+        }
+
+        try
+        {
+            return _inner.GetStreamingResponseAsync(_toSend, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+#pragma warning disable CA1031 // Caught to close the turn; rethrown by RunAsync.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _streamError = ex;
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Streaming, step 3: releases the stream and collects what it said; after a context overflow with nothing shown
+    /// to the caller yet, reduces the history (F37) and returns <see langword="true"/> to make the call again. When
+    /// the history cannot get shorter the loop stops (<see cref="ToolLoopStopReasons.ContextOverflow"/>).
+    /// </summary>
+    private async ValueTask<bool> CloseStreamAsync(IAsyncEnumerator<ChatResponseUpdate>? updates, TurnState turn, bool yielded, CancellationToken cancellationToken)
+    {
+        if (updates is not null)
+        {
             try
             {
-                updates = _inner.GetStreamingResponseAsync(toSend, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await updates.DisposeAsync().ConfigureAwait(false);
             }
-#pragma warning disable CA1031 // Caught to close the turn; rethrown below.
-            catch (Exception ex)
-#pragma warning restore CA1031
+            catch (OperationCanceledException)
             {
-                error = ex;
+                // The inner stream was cancelled by the caller's token; nothing more to release.
             }
-
-            while (updates is not null)
-            {
-                bool more;
-                try
-                {
-                    more = await updates.MoveNextAsync().ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // Caught to close the turn; rethrown below.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    error = ex;
-                    break;
-                }
-
-                if (!more)
-                {
-                    break;
-                }
-
-                if (TransformUpdate(updates.Current, turn) is { } update)
-                {
-                    yielded = true;
-                    yield return LoopEmission.ForUpdate(update);
-                }
-            }
-
-            if (updates is not null)
-            {
-                try
-                {
-                    await updates.DisposeAsync().ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // The inner stream was cancelled by the caller's token; nothing more to release.
-                }
-            }
-
-            if (turn.Updates.Count > 0)
-            {
-                turn.Messages.AddRange(turn.Updates.ToChatResponse().Messages);
-            }
-
-            if (error is null || yielded || error is OperationCanceledException || !IsContextOverflow(error))
-            {
-                break;
-            }
-
-            // F37: nothing reached the caller yet, so the call can be made again with a shorter history.
-            if (await ReduceAfterOverflowAsync(toSend, error, cancellationToken).ConfigureAwait(false) is not { } reduced)
-            {
-                _stop = ToolLoopStopReasons.ContextOverflow;
-                yield break;
-            }
-
-            toSend = reduced;
-            error = null;
         }
 
-        AddTurn(turn);
-        if (error is null)
+        if (turn.Updates.Count > 0)
         {
-            yield break;
+            turn.Messages.AddRange(turn.Updates.ToChatResponse().Messages);
+        }
+
+        var error = _streamError;
+        if (error is null || yielded || error is OperationCanceledException || !IsContextOverflow(error))
+        {
+            return false;
+        }
+
+        if (await ReduceAfterOverflowAsync(_toSend, error, cancellationToken).ConfigureAwait(false) is not { } reduced)
+        {
+            _stop = ToolLoopStopReasons.ContextOverflow;
+            return false;
+        }
+
+        _toSend = reduced;
+        _streamError = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Streaming, step 4: records the turn; when the stream failed or was cancelled, leaves a result for every call the
+    /// caller saw (F20, F34) and returns those results, <see langword="null"/> otherwise. A failure stays in
+    /// <see cref="_streamError"/> for RunAsync to rethrow once the results are out; a cancellation stops the loop.
+    /// </summary>
+    private List<LoopEmission>? EndStream(TurnState turn, CancellationToken cancellationToken)
+    {
+        AddTurn(turn);
+        if (_streamError is not { } error)
+        {
+            return null;
         }
 
         var cancelled = error is OperationCanceledException && cancellationToken.IsCancellationRequested;
         var messageId = NewMessageId();
         var results = new List<AIContent>();
+        var emissions = new List<LoopEmission>();
         foreach (var pc in turn.Calls)
         {
             if (pc.Kind is not (PreparedCallKind.Approval or PreparedCallKind.Returned))
             {
                 var result = new FunctionResultContent(pc.Call.CallId, cancelled ? ToolInvoker.CancelledResult : ModelFailedResult);
                 results.Add(result);
-                yield return Track(ChatRole.Tool, messageId, result);
+                emissions.Add(Track(ChatRole.Tool, messageId, result));
             }
         }
 
@@ -395,11 +456,14 @@ internal sealed class ToolLoopRun
         if (cancelled)
         {
             _stop = ToolLoopStopReasons.Cancelled;
-            yield break;
+            _streamError = null;
+        }
+        else
+        {
+            _failure = error;
         }
 
-        _failure = error;
-        ExceptionDispatchInfo.Throw(error);
+        return emissions;
     }
 
     /// <summary>
@@ -801,8 +865,8 @@ internal sealed class ToolLoopRun
     /// </summary>
     private string NewMessageId()
     {
-        _idPrefix ??= string.Concat(s_processPrefix, Interlocked.Increment(ref s_runs).ToString(System.Globalization.CultureInfo.InvariantCulture), "_");
-        return _idPrefix + (++_idCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _idPrefix ??= string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s_processPrefix}{Interlocked.Increment(ref s_runs)}_");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_idPrefix}{++_idCount}");
     }
 
     private static string TurnText(TurnState turn)
@@ -864,6 +928,46 @@ internal sealed class ToolLoopRun
             }
 
             return size;
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="emission"/> is to be yielded (streaming); non-streaming it goes into <see cref="Output"/>
+    /// at once, so the run's output costs no iterator step per message.
+    /// </summary>
+    private bool Emit(in LoopEmission emission)
+    {
+        if (_output is null)
+        {
+            return true;
+        }
+
+        Collect(emission);
+        return false;
+    }
+
+    /// <summary>Non-streaming: adds an emission to the caller's messages (a content joins the last message when it has the same id).</summary>
+    private void Collect(in LoopEmission emission)
+    {
+        var output = _output!;
+        if (emission.Messages is { } turnMessages)
+        {
+            output.AddRange(turnMessages);
+        }
+        else if (emission.Message is { } message)
+        {
+            output.Add(message);
+        }
+        else if (emission.Content is { } content)
+        {
+            if (output.Count > 0 && output[^1].MessageId == emission.MessageId)
+            {
+                output[^1].Contents.Add(content);
+            }
+            else
+            {
+                output.Add(new ChatMessage(emission.Role, [content]) { MessageId = emission.MessageId });
+            }
         }
     }
 

@@ -70,7 +70,7 @@ internal sealed class ToolLoopTelemetry : IDisposable
     public static bool InsideAgent => Activity.Current?.DisplayName is { } name && (IsOperation(name, "invoke_agent") || IsOperation(name, "invoke_workflow"));
 
     public Activity? StartOrchestrate()
-        => InsideAgent ? null : Source.StartActivity(OrchestrateToolsName, ActivityKind.Internal, default(ActivityContext), [new(OperationName, OrchestrateToolsName)]);
+        => InsideAgent || !Source.HasListeners() ? null : Source.StartActivity(OrchestrateToolsName, ActivityKind.Internal, default(ActivityContext), [new(OperationName, OrchestrateToolsName)]);
 
     public Activity? StartExecuteTool(AIFunction function, string callId, Activity? parent)
     {

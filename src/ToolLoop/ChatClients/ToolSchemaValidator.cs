@@ -93,25 +93,44 @@ internal static class ToolSchemaValidator
             return;
         }
 
-        var value = ToolLoopJson.ToElement(pair.Value);
-        if (!property.Accepts(value))
+        if (!property.Accepts(pair.Value))
         {
-            (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(property.Schema))} but was {Describe(value)}");
+            (problems ??= []).Add($"parameter '{pair.Key}' must be {string.Join(" or ", DeclaredTypes(property.Schema))} but was {Describe(ToolLoopJson.ToElement(pair.Value))}");
             return;
         }
 
-        if (property.HasEnum)
+        if (property.HasEnum && !InEnum(property.Enum, pair.Value))
         {
-            foreach (var option in property.Enum.EnumerateArray())
+            (problems ??= []).Add($"parameter '{pair.Key}' must be one of {property.Enum.GetRawText()}");
+        }
+    }
+
+    /// <summary>Whether <paramref name="value"/> is one of <paramref name="options"/>; a CLR string is compared in place, without serializing it.</summary>
+    private static bool InEnum(JsonElement options, object? value)
+    {
+        if (value is string s)
+        {
+            foreach (var option in options.EnumerateArray())
             {
-                if (JsonElement.DeepEquals(option, value))
+                if (option.ValueKind == JsonValueKind.String && option.ValueEquals(s))
                 {
-                    return;
+                    return true;
                 }
             }
 
-            (problems ??= []).Add($"parameter '{pair.Key}' must be one of {property.Enum.GetRawText()}");
+            return false;
         }
+
+        var element = ToolLoopJson.ToElement(value);
+        foreach (var option in options.EnumerateArray())
+        {
+            if (JsonElement.DeepEquals(option, element))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static IReadOnlyList<string> DeclaredTypes(JsonElement propertySchema)
@@ -294,68 +313,70 @@ internal static class ToolSchemaValidator
     /// <summary>One declared property: its schema and, when present, its <c>type</c> (also as a set of JSON kinds) and <c>enum</c>.</summary>
     public readonly record struct PropertyInfo(JsonElement Schema, JsonElement Type, bool HasType, JsonElement Enum, bool HasEnum)
     {
-        public TypeSet Types { get; } = HasType ? ToTypeSet(Type) : TypeSet.Any;
+        public JsonValueTypes Types { get; } = HasType ? ToTypes(Type) : JsonValueTypes.All;
+
+        /// <summary>
+        /// As <see cref="Accepts(JsonElement)"/> for an argument as the call holds it. The CLR values a provider or a
+        /// caller puts in arguments most often (strings, booleans, whole numbers, null) are judged by their type, as
+        /// they serialize to one JSON kind; anything else is serialized first.
+        /// </summary>
+        public bool Accepts(object? value) => value switch
+        {
+            JsonElement e => Accepts(e),
+            _ when Types == JsonValueTypes.All => true,
+            null => (Types & JsonValueTypes.Null) != 0,
+            string => (Types & JsonValueTypes.String) != 0,
+            bool => (Types & JsonValueTypes.Boolean) != 0,
+            int or long => (Types & (JsonValueTypes.Number | JsonValueTypes.Integer)) != 0,
+            _ => Accepts(ToolLoopJson.ToElement(value)),
+        };
 
         public bool Accepts(JsonElement value) => value.ValueKind switch
         {
-            _ when (Types & TypeSet.Any) != 0 => true,
-            JsonValueKind.String => (Types & TypeSet.String) != 0,
-            JsonValueKind.Number => (Types & TypeSet.Number) != 0 || ((Types & TypeSet.Integer) != 0 && IsInteger(value)),
-            JsonValueKind.True or JsonValueKind.False => (Types & TypeSet.Boolean) != 0,
-            JsonValueKind.Object => (Types & TypeSet.Object) != 0,
-            JsonValueKind.Array => (Types & TypeSet.Array) != 0,
-            JsonValueKind.Null => (Types & TypeSet.Null) != 0,
+            _ when Types == JsonValueTypes.All => true,
+            JsonValueKind.String => (Types & JsonValueTypes.String) != 0,
+            JsonValueKind.Number => (Types & JsonValueTypes.Number) != 0 || ((Types & JsonValueTypes.Integer) != 0 && IsInteger(value)),
+            JsonValueKind.True or JsonValueKind.False => (Types & JsonValueTypes.Boolean) != 0,
+            JsonValueKind.Object => (Types & JsonValueTypes.Object) != 0,
+            JsonValueKind.Array => (Types & JsonValueTypes.Array) != 0,
+            JsonValueKind.Null => (Types & JsonValueTypes.Null) != 0,
             _ => false,
         };
     }
 
-    /// <summary>The JSON kinds a <c>type</c> keyword allows.</summary>
-    [Flags]
-    public enum TypeSet
-    {
-        None = 0,
-        String = 1,
-        Integer = 2,
-        Number = 4,
-        Boolean = 8,
-        Object = 16,
-        Array = 32,
-        Null = 64,
-        Any = 128,
-    }
-
-    private static TypeSet ToTypeSet(JsonElement type)
+    /// <summary>The JSON kinds a <c>type</c> keyword allows (<c>number</c> takes integers too; an unknown or missing type allows all).</summary>
+    private static JsonValueTypes ToTypes(JsonElement type)
     {
         switch (type.ValueKind)
         {
             case JsonValueKind.String:
-                return ToTypeSet(type.GetString()!);
+                return ToTypes(type.GetString()!);
             case JsonValueKind.Array:
-                var set = TypeSet.None;
+                var set = JsonValueTypes.None;
                 foreach (var t in type.EnumerateArray())
                 {
                     if (t.ValueKind == JsonValueKind.String)
                     {
-                        set |= ToTypeSet(t.GetString()!);
+                        set |= ToTypes(t.GetString()!);
                     }
                 }
 
-                return set == TypeSet.None ? TypeSet.Any : set;
+                return set == JsonValueTypes.None ? JsonValueTypes.All : set;
             default:
-                return TypeSet.Any;
+                return JsonValueTypes.All;
         }
     }
 
-    private static TypeSet ToTypeSet(string type) => type switch
+    private static JsonValueTypes ToTypes(string type) => type switch
     {
-        "string" => TypeSet.String,
-        "integer" => TypeSet.Integer,
-        "number" => TypeSet.Number,
-        "boolean" => TypeSet.Boolean,
-        "object" => TypeSet.Object,
-        "array" => TypeSet.Array,
-        "null" => TypeSet.Null,
-        _ => TypeSet.Any,
+        "string" => JsonValueTypes.String,
+        "integer" => JsonValueTypes.Integer,
+        "number" => JsonValueTypes.Number | JsonValueTypes.Integer,
+        "boolean" => JsonValueTypes.Boolean,
+        "object" => JsonValueTypes.Object,
+        "array" => JsonValueTypes.Array,
+        "null" => JsonValueTypes.Null,
+        _ => JsonValueTypes.All,
     };
 
     /// <summary>A schema evaluated in full by JsonSchema.Net, with its errors worded for the model.</summary>

@@ -1,6 +1,10 @@
-namespace ToolLoop.LlamaCpp.Grammar;
+namespace ToolLoop;
 
-/// <summary>The JSON value types a schema may produce.</summary>
+/// <summary>
+/// The JSON value types a schema allows or produces: the one set behind the loop's argument checks
+/// (<c>ToolSchemaValidator</c>) and llama.cpp's grammar builder. Compiled into each library that uses it (an
+/// internal type, so no package depends on another's internals).
+/// </summary>
 [Flags]
 internal enum JsonValueTypes
 {
