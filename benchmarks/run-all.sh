@@ -6,6 +6,7 @@
 #
 #   bash benchmarks/run-all.sh              # headline classes with BenchmarkDotNet's medium job, per-family matrices with a lighter one
 #   JOB=short bash benchmarks/run-all.sh    # every class with the short job (quicker, rougher)
+#   HEADLINE_JOB=short bash benchmarks/run-all.sh   # headline classes with short, matrices as by default
 #   JOB=default bash benchmarks/run-all.sh  # every class with the default job (hours)
 #   KEEP=dir bash benchmarks/run-all.sh     # keep BenchmarkDotNet's reports in dir
 #
@@ -42,10 +43,10 @@ if [ -n "${JOB:-}" ]; then
   "${bench[@]}" --filter "${headline[@]}" "${matrices[@]}" --job "$JOB" --artifacts "$out/artifacts"
   jobs="$JOB"
 else
-  "${bench[@]}" --filter "${headline[@]}" --job medium --artifacts "$out/artifacts"
+  "${bench[@]}" --filter "${headline[@]}" --job "${HEADLINE_JOB:-medium}" --artifacts "$out/artifacts"
   "${bench[@]}" --filter "${matrices_in_process[@]}" "${light_job[@]}" --inProcess --artifacts "$out/artifacts"
   "${bench[@]}" --filter '*StreamingByFamilyBenchmarks*' "${light_job[@]}" --artifacts "$out/artifacts"
-  jobs="medium (headline classes), short with 100 ms iterations (per-family matrices: whole-message and hostile shapes in process, streaming by family)"
+  jobs="${HEADLINE_JOB:-medium} (headline classes), short with 100 ms iterations (per-family matrices: whole-message and hostile shapes in process, streaming by family)"
 fi
 
 "${bench[@]}" --export-template-inputs "$out/jinja2"
