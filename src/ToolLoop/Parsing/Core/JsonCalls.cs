@@ -134,25 +134,26 @@ internal static class JsonCalls
         }
 
         var check = JsonSyntax.Check(json, maxDepth, final: !cut);
-        var rawArguments = json.ToString();
+
+        // The argument text is copied for a problem only: a good call's arguments are copied once, as the output.
         switch (check.Status)
         {
             case JsonStatus.Complete when json[check.End..].IsWhiteSpace():
                 return ArgumentsValue(json[..check.End], maxDepth, cut, out var args, out var error)
                     ? JsonCallRead.Ok(null!, args!, null, null, healed: cut)
-                    : JsonCallRead.Fail(ToolCallProblemKind.Malformed, error!, null, rawArguments);
+                    : JsonCallRead.Fail(ToolCallProblemKind.Malformed, error!, null, json.ToString());
             case JsonStatus.Complete:
-                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "Text follows the tool call's arguments.", null, rawArguments);
+                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "Text follows the tool call's arguments.", null, json.ToString());
             case JsonStatus.CutAtBoundary when cut && json[0] == '{':
                 return JsonCallRead.Ok(null!, Utf16Text.ToValidJson(string.Concat(json[..check.HealEnd], check.Closers)), null, null, healed: true);
             case JsonStatus.CutAtBoundary or JsonStatus.CutInsideValue when cut:
-                return JsonCallRead.Fail(ToolCallProblemKind.Truncated, CutMessage + " It was cut inside a value, so it is not run.", null, rawArguments);
+                return JsonCallRead.Fail(ToolCallProblemKind.Truncated, CutMessage + " It was cut inside a value, so it is not run.", null, json.ToString());
             case JsonStatus.TooDeep:
                 return JsonCallRead.Fail(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {maxDepth} levels.", null, null);
             case JsonStatus.DuplicateKey:
-                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "The tool call's arguments are ambiguous: " + check.Error + ".", null, rawArguments);
+                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "The tool call's arguments are ambiguous: " + check.Error + ".", null, json.ToString());
             default:
-                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "The tool call's arguments are not valid JSON: " + (check.Error ?? "they are not closed") + ".", null, rawArguments);
+                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "The tool call's arguments are not valid JSON: " + (check.Error ?? "they are not closed") + ".", null, json.ToString());
         }
     }
 
