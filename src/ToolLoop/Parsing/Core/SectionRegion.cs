@@ -29,6 +29,9 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
     private int _bodyEnd = -1;
     private bool _started;
 
+    // The first characters of every marker the scan looks for: new text holding none of them cannot end the region.
+    private readonly string _markerStarts = MarkerStarts(closers, stops, calls);
+
     public override ToolCallFormat Format => format;
 
     /// <summary>A body that starts like a call: <c>&lt;</c> (the next special token).</summary>
@@ -52,6 +55,26 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
             }
 
             _started = true;
+        }
+
+        if (_markerStarts.Length > 0 && (calls is null || _lastCallEnd < 0 || _followChecked))
+        {
+            // Streaming inside a call's arguments: most chunks hold no marker's first character, and then no marker
+            // starts in them (one cut at the previous chunk's end was left at pos, so it is searched again). One search
+            // over the new text, and over the tail where a call closer may have started, stands for every marker's.
+            var trackFrom = calls is null ? region.Length : Math.Min(region.Length, Math.Max(_callScan, openerLength));
+            if (region[Math.Min(pos, trackFrom)..].IndexOfAny(_markerStarts) < 0)
+            {
+                if (calls is not null)
+                {
+                    // What TrackCalls leaves when no call closes: nothing to look past, the tail kept for a cut closer.
+                    _onlyWhitespaceAfterCall = false;
+                    _callScan = Math.Max(trackFrom, Math.Max(0, region.Length - calls.LongestCloser + 1));
+                }
+
+                pos = region.Length;
+                return RegionStatus.NeedMore;
+            }
         }
 
         var earliest = int.MaxValue;
@@ -177,6 +200,50 @@ internal sealed class SectionRegion(ToolCallFormat format, int openerLength, str
             _lastCallEnd = _followScan = from = end;
             _followChecked = false;
         }
+    }
+
+    /// <summary>The distinct first characters of the markers (usually just <c>&lt;</c>); empty when there are too many to search at once.</summary>
+    private static string MarkerStarts(string[] closers, string[] stops, CallBounds? calls)
+    {
+        Span<char> starts = stackalloc char[5];
+        var n = 0;
+        foreach (var m in closers)
+        {
+            n = AddStart(starts, n, m);
+        }
+
+        foreach (var m in stops)
+        {
+            n = AddStart(starts, n, m);
+        }
+
+        if (calls is not null)
+        {
+            n = AddStart(starts, n, calls.Opener);
+            foreach (var m in calls.Closers)
+            {
+                n = AddStart(starts, n, m);
+            }
+        }
+
+        return n < 0 ? string.Empty : n == 1 && starts[0] == '<' ? "<" : new string(starts[..n]);
+    }
+
+    /// <summary>Adds a marker's first character; -1 once there are more than fit (the fast path is then off).</summary>
+    private static int AddStart(Span<char> starts, int n, string marker)
+    {
+        if (n < 0 || starts[..n].Contains(marker[0]))
+        {
+            return n;
+        }
+
+        if (n == starts.Length)
+        {
+            return -1;
+        }
+
+        starts[n] = marker[0];
+        return n + 1;
     }
 
     public override int Finish(ReadOnlySpan<char> region, bool endOfStream, ParseContext context)
