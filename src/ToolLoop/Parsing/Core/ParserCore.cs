@@ -54,6 +54,7 @@ internal sealed class ParserCore : IDisposable
     // The first window a region is handed (see ScanRegion); doubled while the region needs more.
     private const int InitialWindow = 16;
     private char _heldHighSurrogate;
+    private Utf8Tail _utf8Tail;
     private long _examined;
 
     public ParserCore(ToolCallFormat format, ToolCallParserOptions options)
@@ -96,12 +97,18 @@ internal sealed class ParserCore : IDisposable
         EndAppend(start, chunk.Length);
     }
 
-    /// <summary>Decodes the next piece of UTF-8 output straight into the buffer (no intermediate copy) and parses it.</summary>
-    public void Append(ReadOnlySpan<byte> utf8, Decoder decoder, int maxChars, List<ToolCallParseEvent> events)
+    /// <summary>
+    /// Decodes the next piece of UTF-8 output straight into the buffer (no intermediate copy, no <see cref="Decoder"/>
+    /// call) and parses it. A sequence cut by the end of the piece waits for the next one (see <see cref="Utf8Tail"/>).
+    /// </summary>
+    public void Append(ReadOnlySpan<byte> utf8, List<ToolCallParseEvent> events)
     {
-        var start = BeginAppend(maxChars, events);
-        var n = decoder.GetChars(utf8, _buf.AsSpan(_len), flush: false);
-        EndAppend(start, n);
+        var start = BeginAppend(_utf8Tail.MaxChars(utf8.Length), events);
+        var n = _utf8Tail.Decode(utf8, _buf.AsSpan(_len));
+
+        // Decoded UTF-8 holds no lone surrogate (and never ends inside a pair), so only a high surrogate held from a
+        // string piece before it needs the check.
+        EndAppend(start, n, checkSurrogates: start != _len);
     }
 
     /// <summary>
@@ -147,18 +154,22 @@ internal sealed class ParserCore : IDisposable
         return start;
     }
 
-    private void EndAppend(int start, int written)
+    private void EndAppend(int start, int written, bool checkSurrogates = true)
     {
         _len += written;
 
         // Lone surrogates become U+FFFD on the way in (as invalid UTF-8 does), so no text the parser hands out can
         // break a JSON writer; a high surrogate at the end waits for its low half in the next piece.
-        if (Utf16Text.EndsWithHighSurrogate(_buf.AsSpan(start, _len - start)))
+        if (checkSurrogates)
         {
-            _heldHighSurrogate = _buf[--_len];
+            if (Utf16Text.EndsWithHighSurrogate(_buf.AsSpan(start, _len - start)))
+            {
+                _heldHighSurrogate = _buf[--_len];
+            }
+
+            Utf16Text.ReplaceLoneSurrogates(_buf.AsSpan(start, _len - start));
         }
 
-        Utf16Text.ReplaceLoneSurrogates(_buf.AsSpan(start, _len - start));
         Run(final: false);
         FlushText();
         _events = null;
@@ -172,6 +183,15 @@ internal sealed class ParserCore : IDisposable
         }
 
         _events = events;
+        if (_utf8Tail.MaxChars(0) > 0)
+        {
+            // A UTF-8 sequence cut by the end of the output is one U+FFFD, as a decoder's flush makes it.
+            Span<char> replacement = stackalloc char[4];
+            var n = _utf8Tail.Flush(replacement);
+            Append(replacement[..n], events);
+            _events = events;
+        }
+
         if (_heldHighSurrogate != '\0')
         {
             EnsureRoom(1);
