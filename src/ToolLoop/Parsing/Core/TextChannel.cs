@@ -60,6 +60,48 @@ internal sealed class TextChannel
         Hold(text[end..], output);
     }
 
+    /// <summary>
+    /// Writes <paramref name="text"/> as <see cref="Write"/> does when nothing else is gathered, returning what goes out
+    /// as one string (<see langword="null"/> when nothing does, the text being held or dropped whitespace). Declines
+    /// (<see langword="false"/>, nothing changed) when the held whitespace would pass its bound.
+    /// </summary>
+    public bool TryWriteAlone(ReadOnlySpan<char> text, out string? output)
+    {
+        output = null;
+        if (_heldCount + text.Length > MaxHeldWhitespace)
+        {
+            return false;
+        }
+
+        if (_atBoundary)
+        {
+            text = text.TrimStart();
+            if (text.IsEmpty)
+            {
+                return true;
+            }
+
+            _atBoundary = false;
+        }
+
+        var end = text.Length;
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        if (end > 0)
+        {
+            output = _heldCount == 0 ? new string(text[..end]) : string.Concat(_held.AsSpan(0, _heldCount), text[..end]);
+            _heldCount = 0;
+            HasText = true;
+        }
+
+        // Within the bound (checked above): nothing is released.
+        Keep(text[end..]);
+        return true;
+    }
+
     private void Hold(ReadOnlySpan<char> whitespace, TextSink output)
     {
         if (whitespace.IsEmpty)
@@ -79,6 +121,12 @@ internal sealed class TextChannel
             whitespace = whitespace[(excess - fromHeld)..];
         }
 
+        Keep(whitespace);
+    }
+
+    /// <summary>Appends whitespace to the held run; the caller keeps the run within <see cref="MaxHeldWhitespace"/>.</summary>
+    private void Keep(ReadOnlySpan<char> whitespace)
+    {
         if (_heldCount + whitespace.Length > _held.Length)
         {
             var bigger = new char[Math.Min(MaxHeldWhitespace, Math.Max(16, Math.Max(_held.Length * 2, _heldCount + whitespace.Length)))];
