@@ -16,6 +16,9 @@ internal struct Utf8Tail
     private Bytes4 _bytes;
     private int _count;
 
+    // Pieces up to this many bytes are widened byte by byte while ASCII (a transcoder call costs more on a token).
+    private const int SmallAscii = 16;
+
     /// <summary>Gets the most characters that decoding <paramref name="byteCount"/> more bytes can write (one per byte at most).</summary>
     public readonly int MaxChars(int byteCount) => byteCount + _count;
 
@@ -23,7 +26,28 @@ internal struct Utf8Tail
     public int Decode(ReadOnlySpan<byte> utf8, Span<char> dest)
     {
         var written = 0;
-        if (_count > 0)
+        if (_count == 0)
+        {
+            // A streamed token is mostly ASCII: widen it in place of a transcoder call (long input goes to the vectorised
+            // transcoder at once); the rest (if any) goes below.
+            var scalar = Math.Min(utf8.Length, SmallAscii);
+            while (written < scalar && utf8[written] < 0x80)
+            {
+                dest[written] = (char)utf8[written];
+                written++;
+            }
+
+            if (written == utf8.Length)
+            {
+                return written;
+            }
+
+            if (written > 0)
+            {
+                utf8 = utf8[written..];
+            }
+        }
+        else
         {
             // Finish the cut sequence first: the held bytes and the next few (a sequence is at most four bytes long).
             Span<byte> joined = stackalloc byte[8];
