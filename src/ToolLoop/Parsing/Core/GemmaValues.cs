@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -32,7 +31,7 @@ internal static class GemmaValues
     /// schema declares none: then a top-level bare value of plain text ends only at a <c>, KEY:</c> whose KEY is one of
     /// them, so <c>note:call me, or: later</c> stays one value. Containers, quoted runs and nested objects use rule 2.
     /// </param>
-    public static bool TryConvertObject(string text, string? quote, int maxDepth, out string json, IReadOnlySet<string>? properties = null)
+    public static bool TryConvertObject(ReadOnlySpan<char> text, string? quote, int maxDepth, out string json, IReadOnlySet<string>? properties = null)
     {
         json = "{}";
         var p = 0;
@@ -72,9 +71,10 @@ internal static class GemmaValues
         => lastNonSpace is ':' or '{' or '[' or '(' or ',' or '=' || (c == '"' && afterSpace);
 
     /// <summary>Converts the container at <paramref name="p"/> to JSON text, or <see langword="null"/> when it cannot be read.</summary>
-    private static string? Convert(string s, string? quote, ref int p, int depth, int maxDepth, bool objectOnly, IReadOnlySet<string>? properties = null)
+    private static string? Convert(ReadOnlySpan<char> s, string? quote, ref int p, int depth, int maxDepth, bool objectOnly, IReadOnlySet<string>? properties = null)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        // The JSON is a little longer than the text (quotes, escapes); the pooled buffer grows if it is longer still.
+        using var buffer = new PooledBufferWriter(s.Length - p + ((s.Length - p) / 8) + 16);
         try
         {
             using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
@@ -91,10 +91,16 @@ internal static class GemmaValues
             return null;
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.ToUtf8String();
     }
 
-    private static bool Container(string s, string? quote, ref int p, Utf8JsonWriter w, int depth, int maxDepth, IReadOnlySet<string>? properties = null)
+    private static int IndexOf(ReadOnlySpan<char> s, string value, int from)
+    {
+        var rel = s[from..].IndexOf(value, StringComparison.Ordinal);
+        return rel < 0 ? -1 : from + rel;
+    }
+
+    private static bool Container(ReadOnlySpan<char> s, string? quote, ref int p, Utf8JsonWriter w, int depth, int maxDepth, IReadOnlySet<string>? properties = null)
     {
         if (depth >= maxDepth)
         {
@@ -178,30 +184,31 @@ internal static class GemmaValues
     }
 
     /// <summary>Reads a key (delimited, double-quoted, or bare up to <c>:</c>) and the colon after it.</summary>
-    private static bool Key(string s, string? quote, ref int p, out string key)
+    private static bool Key(ReadOnlySpan<char> s, string? quote, ref int p, out string key)
     {
         key = string.Empty;
         p = Skip(s, p);
-        if (quote is not null && string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
+        if (quote is not null && s[p..].StartsWith(quote, StringComparison.Ordinal))
         {
-            var end = s.IndexOf(quote, p + quote.Length, StringComparison.Ordinal);
+            var end = IndexOf(s, quote, p + quote.Length);
             if (end < 0)
             {
                 return false;
             }
 
-            key = s[(p + quote.Length)..end];
+            key = s[(p + quote.Length)..end].ToString();
             p = end + quote.Length;
         }
         else if (p < s.Length && s[p] == '"')
         {
-            var end = s.IndexOf('"', p + 1);
+            var end = s[(p + 1)..].IndexOf('"');
+            end = end < 0 ? -1 : end + p + 1;
             if (end < 0)
             {
                 return false;
             }
 
-            key = s[(p + 1)..end];
+            key = s[(p + 1)..end].ToString();
             p = end + 1;
         }
         else
@@ -212,7 +219,7 @@ internal static class GemmaValues
                 p++;
             }
 
-            key = s[start..p].Trim();
+            key = s[start..p].Trim().ToString();
         }
 
         p = Skip(s, p);
@@ -225,19 +232,19 @@ internal static class GemmaValues
         return true;
     }
 
-    private static bool Value(string s, string? quote, ref int p, Utf8JsonWriter w, char closer, int depth, int maxDepth, IReadOnlySet<string>? properties)
+    private static bool Value(ReadOnlySpan<char> s, string? quote, ref int p, Utf8JsonWriter w, char closer, int depth, int maxDepth, IReadOnlySet<string>? properties)
     {
         p = Skip(s, p);
-        if (quote is not null && string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
+        if (quote is not null && s[p..].StartsWith(quote, StringComparison.Ordinal))
         {
             // A delimited string: raw text, no escapes.
-            var end = s.IndexOf(quote, p + quote.Length, StringComparison.Ordinal);
+            var end = IndexOf(s, quote, p + quote.Length);
             if (end < 0)
             {
                 return false;
             }
 
-            w.WriteStringValue(s.AsSpan((p + quote.Length)..end));
+            w.WriteStringValue(s[(p + quote.Length)..end]);
             p = end + quote.Length;
             return true;
         }
@@ -247,21 +254,21 @@ internal static class GemmaValues
         // say, and what follows it is the next member even when the model named one the schema lacks.
         var plain = p < s.Length && s[p] is not ('{' or '[' or '"' or '\'');
         p = BareEnd(s, quote, p, closer, plain ? properties : null);
-        var token = s.AsSpan(start, p - start).Trim();
+        var token = s[start..p].Trim();
         return WriteBare(token, quote, w, depth, maxDepth);
     }
 
     /// <summary>Where the bare value starting at <paramref name="p"/> ends (rule 2), in a container closed by <paramref name="closer"/>.</summary>
-    private static int BareEnd(string s, string? quote, int p, char closer, IReadOnlySet<string>? properties)
+    private static int BareEnd(ReadOnlySpan<char> s, string? quote, int p, char closer, IReadOnlySet<string>? properties)
     {
         var depth = 0;
         var last = ':';
         for (; p < s.Length; p++)
         {
             var c = s[p];
-            if (quote is not null && c == quote[0] && string.CompareOrdinal(s, p, quote, 0, quote.Length) == 0)
+            if (quote is not null && c == quote[0] && s[p..].StartsWith(quote, StringComparison.Ordinal))
             {
-                var end = s.IndexOf(quote, p + quote.Length, StringComparison.Ordinal);
+                var end = IndexOf(s, quote, p + quote.Length);
                 if (end < 0)
                 {
                     return s.Length;
@@ -307,7 +314,7 @@ internal static class GemmaValues
     }
 
     /// <summary>The position after the quoted run opened at <paramref name="p"/> (backslash escapes; the same quote closes), or the text's end.</summary>
-    private static int QuotedEnd(string s, int p)
+    private static int QuotedEnd(ReadOnlySpan<char> s, int p)
     {
         var q = s[p];
         for (var i = p + 1; i < s.Length; i++)
@@ -329,7 +336,7 @@ internal static class GemmaValues
     /// Whether <c>WS KEY WS ":"</c> follows at <paramref name="p"/>, KEY an identifier starting with a letter or <c>_</c>
     /// (rule 2), and one of <paramref name="properties"/> when given.
     /// </summary>
-    private static bool IsKeyAhead(string s, int p, IReadOnlySet<string>? properties = null)
+    private static bool IsKeyAhead(ReadOnlySpan<char> s, int p, IReadOnlySet<string>? properties = null)
     {
         p = Skip(s, p);
         if (p >= s.Length || !(char.IsAsciiLetter(s[p]) || s[p] == '_'))
@@ -343,7 +350,7 @@ internal static class GemmaValues
             p++;
         }
 
-        if (properties is not null && !properties.Contains(s[start..p]))
+        if (properties is not null && !properties.Contains(s[start..p].ToString()))
         {
             return false;
         }
@@ -357,8 +364,7 @@ internal static class GemmaValues
     {
         if (token.Length >= 2 && token[0] is '"' or '\'')
         {
-            var text = token.ToString();
-            if (QuotedEnd(text, 0) == text.Length && text[^1] == text[0])
+            if (QuotedEnd(token, 0) == token.Length && token[^1] == token[0])
             {
                 w.WriteStringValue(Unescape(token[1..^1]));
                 return true;
@@ -379,10 +385,9 @@ internal static class GemmaValues
         }
         else if (token.Length > 0 && token[0] is '{' or '[')
         {
-            var text = token.ToString();
             var p = 0;
-            var nested = Convert(text, quote, ref p, depth + 1, maxDepth, objectOnly: false);
-            if (nested is not null && p == text.Length)
+            var nested = Convert(token, quote, ref p, depth + 1, maxDepth, objectOnly: false);
+            if (nested is not null && p == token.Length)
             {
                 w.WriteRawValue(nested, skipInputValidation: true);
             }
@@ -427,7 +432,7 @@ internal static class GemmaValues
         return sb.ToString();
     }
 
-    private static int Skip(string s, int p)
+    private static int Skip(ReadOnlySpan<char> s, int p)
     {
         while (p < s.Length && char.IsWhiteSpace(s[p]))
         {

@@ -265,7 +265,7 @@ internal sealed class InvokeCalls
                         "false" => ValueHint.Json,
                         _ => ValueHint.Schema,
                     };
-                    args.Add(new TaggedArgument(key, _body[paramTagEnd..valueEnd].ToString(), hint));
+                    args.Add(new TaggedArgument(key, paramTagEnd, valueEnd, hint));
                     p = valueEnd + closeLength;
                     continue;
                 }
@@ -355,7 +355,7 @@ internal sealed class InvokeCalls
 
         private readonly int Emit(int start, int end, string name, List<TaggedArgument> args, bool healed)
         {
-            TaggedValues.EmitCall(_context, _body[start..end], name, args, healed, _syntax._format);
+            TaggedValues.EmitCall(_context, _body[start..end], _body, name, args, healed, _syntax._format);
             return end;
         }
     }

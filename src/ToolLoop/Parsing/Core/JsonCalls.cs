@@ -58,8 +58,16 @@ internal static class JsonCalls
                 : JsonCallRead.Fail(ToolCallProblemKind.Malformed, "A tool call must be a JSON object.", null, null);
         }
 
-        // The call object is one level: its arguments may nest MaxJsonDepth levels below it.
-        var check = JsonSyntax.Check(json, maxDepth + 1, final: !cut);
+        // The call object is one level: its arguments may nest MaxJsonDepth levels below it. The check notes where the
+        // members lie, so they are not scanned again.
+        Span<JsonMember> members = stackalloc JsonMember[8];
+        var check = JsonSyntax.Check(json, maxDepth + 1, final: !cut, members, out var memberCount);
+        return FromCheck(json, check, members, memberCount, cut, closed, maxDepth, shape);
+    }
+
+    /// <summary>Reads a call object (from its <c>{</c>) that <see cref="JsonSyntax.Check(ReadOnlySpan{char}, int, bool, Span{JsonMember}, out int)"/> has read.</summary>
+    private static JsonCallRead FromCheck(ReadOnlySpan<char> json, in JsonCheck check, ReadOnlySpan<JsonMember> members, int memberCount, bool cut, bool closed, int maxDepth, JsonCallShape shape)
+    {
         switch (check.Status)
         {
             case JsonStatus.Complete:
@@ -68,11 +76,11 @@ internal static class JsonCalls
                     return Lenient(json, shape).Fail(ToolCallProblemKind.Malformed, "Text follows the tool call's JSON object.");
                 }
 
-                return Members(json[..check.End], healed: false, shape, maxDepth);
+                return Members(json[..check.End], healed: false, shape, maxDepth, memberCount >= 0 ? members[..memberCount] : default, memberCount >= 0);
 
             case JsonStatus.CutAtBoundary when cut || closed:
                 var healedText = string.Concat(json[..check.HealEnd], check.Closers);
-                return Members(healedText, healed: true, shape, maxDepth);
+                return Members(healedText, healed: true, shape, maxDepth, default, known: false);
 
             case JsonStatus.CutInsideValue when cut:
                 return Lenient(json, shape).Fail(ToolCallProblemKind.Truncated, CutMessage + " It was cut inside a value, so it is not run.");
@@ -134,25 +142,26 @@ internal static class JsonCalls
         }
 
         var check = JsonSyntax.Check(json, maxDepth, final: !cut);
-        var rawArguments = json.ToString();
+
+        // The argument text is copied for a problem only: a good call's arguments are copied once, as the output.
         switch (check.Status)
         {
             case JsonStatus.Complete when json[check.End..].IsWhiteSpace():
                 return ArgumentsValue(json[..check.End], maxDepth, cut, out var args, out var error)
                     ? JsonCallRead.Ok(null!, args!, null, null, healed: cut)
-                    : JsonCallRead.Fail(ToolCallProblemKind.Malformed, error!, null, rawArguments);
+                    : JsonCallRead.Fail(ToolCallProblemKind.Malformed, error!, null, json.ToString());
             case JsonStatus.Complete:
-                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "Text follows the tool call's arguments.", null, rawArguments);
+                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "Text follows the tool call's arguments.", null, json.ToString());
             case JsonStatus.CutAtBoundary when cut && json[0] == '{':
                 return JsonCallRead.Ok(null!, Utf16Text.ToValidJson(string.Concat(json[..check.HealEnd], check.Closers)), null, null, healed: true);
             case JsonStatus.CutAtBoundary or JsonStatus.CutInsideValue when cut:
-                return JsonCallRead.Fail(ToolCallProblemKind.Truncated, CutMessage + " It was cut inside a value, so it is not run.", null, rawArguments);
+                return JsonCallRead.Fail(ToolCallProblemKind.Truncated, CutMessage + " It was cut inside a value, so it is not run.", null, json.ToString());
             case JsonStatus.TooDeep:
                 return JsonCallRead.Fail(ToolCallProblemKind.TooDeep, $"The tool call's JSON is nested deeper than {maxDepth} levels.", null, null);
             case JsonStatus.DuplicateKey:
-                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "The tool call's arguments are ambiguous: " + check.Error + ".", null, rawArguments);
+                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "The tool call's arguments are ambiguous: " + check.Error + ".", null, json.ToString());
             default:
-                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "The tool call's arguments are not valid JSON: " + (check.Error ?? "they are not closed") + ".", null, rawArguments);
+                return JsonCallRead.Fail(ToolCallProblemKind.Malformed, "The tool call's arguments are not valid JSON: " + (check.Error ?? "they are not closed") + ".", null, json.ToString());
         }
     }
 
@@ -172,6 +181,7 @@ internal static class JsonCalls
         var i = start + 1;
         var any = false;
         var rawFrom = 0;
+        Span<JsonMember> members = stackalloc JsonMember[8];
         while (true)
         {
             i = JsonSyntax.SkipWhitespace(json, i);
@@ -204,14 +214,15 @@ internal static class JsonCalls
             }
 
             // The array is one level above the call object.
-            var check = JsonSyntax.Check(json[i..], maxDepth + 1, final: !cut);
+            var check = JsonSyntax.Check(json[i..], maxDepth + 1, final: !cut, members, out var memberCount);
             any = true;
             int end;
             JsonCallRead read;
             if (check.Status == JsonStatus.Complete)
             {
+                // The element was read whole by the check: its members are known.
                 end = i + check.End;
-                read = Read(json[i..end], cut: false, closed: false, maxDepth, shape);
+                read = FromCheck(json[i..end], check, members, memberCount, cut: false, closed: false, maxDepth, shape);
             }
             else if (check.IsCut && cut)
             {
@@ -249,8 +260,11 @@ internal static class JsonCalls
         }
     }
 
-    /// <summary>Reads the members of a valid call object (healed when it was completed by closing).</summary>
-    private static JsonCallRead Members(ReadOnlySpan<char> obj, bool healed, JsonCallShape shape, int maxDepth)
+    /// <summary>
+    /// Reads the members of a valid call object (healed when it was completed by closing); when <paramref name="known"/>,
+    /// <paramref name="members"/> holds where they lie (as the check found them), otherwise they are found here.
+    /// </summary>
+    private static JsonCallRead Members(ReadOnlySpan<char> obj, bool healed, JsonCallShape shape, int maxDepth, ReadOnlySpan<JsonMember> members, bool known)
     {
         if (shape.NameIsKey)
         {
@@ -267,28 +281,48 @@ internal static class JsonCalls
         StringBuilder? extra = null;
         List<string>? extraKeys = null;
         var i = 1;
+        var m = 0;
         while (true)
         {
-            i = JsonSyntax.SkipWhitespace(obj, i);
-            if (obj[i] == '}')
+            ReadOnlySpan<char> keyToken;
+            int valueStart;
+            ReadOnlySpan<char> value;
+            if (known)
             {
-                break;
+                if (m >= members.Length)
+                {
+                    break;
+                }
+
+                var member = members[m++];
+                keyToken = obj[member.KeyStart..member.KeyEnd];
+                valueStart = member.ValueStart;
+                value = obj[member.ValueStart..member.ValueEnd];
+            }
+            else
+            {
+                i = JsonSyntax.SkipWhitespace(obj, i);
+                if (obj[i] == '}')
+                {
+                    break;
+                }
+
+                var keyStart = i;
+                JsonSyntax.SkipValue(obj, ref i);
+                keyToken = obj[keyStart..i];
+                i = JsonSyntax.SkipWhitespace(obj, i) + 1;
+                i = JsonSyntax.SkipWhitespace(obj, i);
+                valueStart = i;
+                JsonSyntax.SkipValue(obj, ref i);
+                value = obj[valueStart..i];
+                i = JsonSyntax.SkipWhitespace(obj, i);
+                if (obj[i] == ',')
+                {
+                    i++;
+                }
             }
 
-            var keyStart = i;
-            JsonSyntax.SkipValue(obj, ref i);
-            var keyToken = obj[keyStart..i];
             var key = keyToken[1..^1];
-            i = JsonSyntax.SkipWhitespace(obj, i) + 1;
-            i = JsonSyntax.SkipWhitespace(obj, i);
-            var valueStart = i;
-            JsonSyntax.SkipValue(obj, ref i);
-            var value = obj[valueStart..i];
-            i = JsonSyntax.SkipWhitespace(obj, i);
-            if (obj[i] == ',')
-            {
-                i++;
-            }
 
             if (KeyIs(key, shape.NameKey) && value[0] == '"')
             {
@@ -328,7 +362,7 @@ internal static class JsonCalls
         if (name is null && wrapperStart >= 0 && argsKey is null)
         {
             // {"type": "function", "function": {"name", "arguments"}}: the wrapper holds the call.
-            var inner = Members(obj[wrapperStart..wrapperEnd], healed, shape, maxDepth);
+            var inner = Members(obj[wrapperStart..wrapperEnd], healed, shape, maxDepth, default, known: false);
             if (inner.Problem is not null)
             {
                 return inner;

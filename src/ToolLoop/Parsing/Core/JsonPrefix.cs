@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace ToolLoop.Parsing;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal sealed class JsonPrefix(int maxDepth)
 {
-    private static readonly SearchValues<char> s_stringSpecials = SearchValues.Create("\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
-
     private readonly ulong[] _objects = new ulong[(Math.Max(1, maxDepth) + 64) / 64];
     private Expect _expect;
     private Token _token;
@@ -83,7 +79,7 @@ internal sealed class JsonPrefix(int maxDepth)
                 switch (_token)
                 {
                     case Token.String:
-                        var rel = s[i..].IndexOfAny(s_stringSpecials);
+                        var rel = JsonSyntax.IndexOfStringSpecial(s[i..]);
                         if (rel < 0)
                         {
                             i = s.Length;

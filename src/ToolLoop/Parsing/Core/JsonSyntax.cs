@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace ToolLoop.Parsing;
 
-/// <summary>How a JSON text ended, as <see cref="JsonSyntax.Check"/> reads it.</summary>
+/// <summary>How a JSON text ended, as <see cref="JsonSyntax.Check(ReadOnlySpan{char}, int, bool)"/> reads it.</summary>
 internal enum JsonStatus
 {
     /// <summary>One complete value (the check's <c>End</c> is just past it).</summary>
@@ -24,7 +24,7 @@ internal enum JsonStatus
     CutInsideValue,
 }
 
-/// <summary>The outcome of <see cref="JsonSyntax.Check"/>.</summary>
+/// <summary>The outcome of <see cref="JsonSyntax.Check(ReadOnlySpan{char}, int, bool)"/>.</summary>
 internal readonly record struct JsonCheck(JsonStatus Status, int End, string? Error, string? Closers, int HealEnd)
 {
     public bool IsComplete => Status == JsonStatus.Complete;
@@ -39,9 +39,6 @@ internal readonly record struct JsonCheck(JsonStatus Status, int End, string? Er
 /// </summary>
 internal static class JsonSyntax
 {
-    // Inside a string: the characters that end a run of plain text.
-    private static readonly SearchValues<char> s_stringSpecials = SearchValues.Create("\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
-
     private enum Expect : byte
     {
         Value,
@@ -56,16 +53,30 @@ internal static class JsonSyntax
     /// <param name="text">The text; anything after the value is not looked at.</param>
     /// <param name="maxDepth">The deepest nesting allowed (objects and arrays each count one level).</param>
     /// <param name="final">Whether the text is known to be whole, so a number that runs to its end is complete.</param>
-    public static JsonCheck Check(ReadOnlySpan<char> text, int maxDepth, bool final = false)
+    public static JsonCheck Check(ReadOnlySpan<char> text, int maxDepth, bool final = false) => Check(text, maxDepth, final, [], out _);
+
+    /// <summary>
+    /// Reads one JSON value like <see cref="Check(ReadOnlySpan{char}, int, bool)"/> and, when it is an object, notes where
+    /// its members lie in <paramref name="members"/> as it goes.
+    /// </summary>
+    /// <param name="text">The text; anything after the value is not looked at.</param>
+    /// <param name="maxDepth">The deepest nesting allowed.</param>
+    /// <param name="final">Whether the text is known to be whole.</param>
+    /// <param name="members">Where the top-level object's members are noted.</param>
+    /// <param name="memberCount">How many members were noted; -1 when they did not all fit, or the value is no complete object.</param>
+    public static JsonCheck Check(ReadOnlySpan<char> text, int maxDepth, bool final, Span<JsonMember> members, out int memberCount)
     {
         // One bit per open container (1 = object); depth beyond the cap is reported before it is stored.
         var cap = Math.Max(1, maxDepth);
         ulong[]? rented = null;
         Span<ulong> stack = cap <= 1024 ? stackalloc ulong[16] : (rented = ArrayPool<ulong>.Shared.Rent((cap + 64) / 64));
         var keys = new KeyLog();
+        var log = new MemberLog(members);
         try
         {
-            return Run(text, cap, final, stack, ref keys);
+            var check = Run(text, cap, final, stack, ref keys, ref log);
+            memberCount = check.IsComplete && !log.Overflow && log.Count >= 0 ? log.Count : -1;
+            return check;
         }
         finally
         {
@@ -77,7 +88,7 @@ internal static class JsonSyntax
         }
     }
 
-    private static JsonCheck Run(ReadOnlySpan<char> s, int maxDepth, bool final, Span<ulong> stack, ref KeyLog keys)
+    private static JsonCheck Run(ReadOnlySpan<char> s, int maxDepth, bool final, scoped Span<ulong> stack, ref KeyLog keys, ref MemberLog log)
     {
         var depth = 0;
         var expect = Expect.Value;
@@ -106,6 +117,7 @@ internal static class JsonSyntax
                         i++;
                         expect = Expect.CommaOrEnd;
                         afterComma = false;
+                        log.ValueEnded(depth, i);
                         break;
                     }
 
@@ -131,6 +143,7 @@ internal static class JsonSyntax
                         return new JsonCheck(JsonStatus.DuplicateKey, i, $"the key {s[keyStart..i].ToString()} appears twice", null, 0);
                     }
 
+                    log.Key(depth, keyStart, i);
                     expect = Expect.Colon;
                     break;
 
@@ -150,9 +163,11 @@ internal static class JsonSyntax
                     i++;
                     expect = Expect.CommaOrEnd;
                     afterComma = false;
+                    log.ValueEnded(depth, i);
                     break;
 
                 case Expect.Value or Expect.ValueOrEnd:
+                    log.ValueStarts(depth, i);
                     switch (c)
                     {
                         case '{' or '[':
@@ -162,6 +177,11 @@ internal static class JsonSyntax
                             }
 
                             SetBit(stack, depth, c == '{');
+                            if (depth == 0 && c != '{')
+                            {
+                                log.NotAnObject();
+                            }
+
                             depth++;
                             i++;
                             if (c == '{')
@@ -233,6 +253,7 @@ internal static class JsonSyntax
 
                     expect = Expect.CommaOrEnd;
                     afterComma = false;
+                    log.ValueEnded(depth, i);
                     break;
 
                 case Expect.CommaOrEnd:
@@ -260,6 +281,7 @@ internal static class JsonSyntax
                         depth--;
                         i++;
                         afterComma = false;
+                        log.ValueEnded(depth, i);
                         break;
                     }
 
@@ -328,7 +350,7 @@ internal static class JsonSyntax
         i++;
         while (true)
         {
-            var rel = s[i..].IndexOfAny(s_stringSpecials);
+            var rel = IndexOfStringSpecial(s[i..]);
             if (rel < 0)
             {
                 i = s.Length;
@@ -381,6 +403,39 @@ internal static class JsonSyntax
                     return StringEnd.Invalid;
             }
         }
+    }
+
+    /// <summary>
+    /// The index of the first character that ends a run of plain string text (<c>"</c>, <c>\</c>, a control character), or -1.
+    /// </summary>
+    /// <remarks>
+    /// Code and documents in arguments hold an escape every few characters, where a vectorised search costs more to start
+    /// than it saves; so the first characters are looked at one by one and the vectorised search takes over for a long run.
+    /// </remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static int IndexOfStringSpecial(ReadOnlySpan<char> s)
+    {
+        var n = Math.Min(s.Length, 16);
+        for (var k = 0; k < n; k++)
+        {
+            var c = s[k];
+            if (c is '"' or '\\' or < ' ')
+            {
+                return k;
+            }
+        }
+
+        if (n == s.Length)
+        {
+            return -1;
+        }
+
+        // Two searches with few values each are much faster here than one over the whole set.
+        var rest = s[n..];
+        var quoteOrBackslash = rest.IndexOfAny('"', '\\');
+        var control = (quoteOrBackslash < 0 ? rest : rest[..quoteOrBackslash]).IndexOfAnyInRange('\0', '\u001F');
+        var rel = control >= 0 ? control : quoteOrBackslash;
+        return rel < 0 ? -1 : n + rel;
     }
 
     /// <summary>Reads a number; Cut when the text ends while it could still continue.</summary>
@@ -549,6 +604,58 @@ internal static class JsonSyntax
         }
 
         return i;
+    }
+
+    /// <summary>
+    /// Notes where the members of the top-level object lie (depth 1 is that object's level) while the text is read, so
+    /// that a caller reading the members does not scan the values again. A value at depth 1 starts after a key's colon
+    /// and ends when the reader is back at depth 1 expecting a comma or the end.
+    /// </summary>
+    private ref struct MemberLog(Span<JsonMember> members)
+    {
+        private readonly Span<JsonMember> _members = members;
+        private int _keyStart;
+        private int _keyEnd;
+        private int _valueStart;
+
+        public int Count { get; private set; }
+
+        public bool Overflow { get; private set; }
+
+        public void NotAnObject() => Count = -1;
+
+        public void Key(int depth, int start, int end)
+        {
+            if (depth == 1)
+            {
+                _keyStart = start;
+                _keyEnd = end;
+            }
+        }
+
+        public void ValueStarts(int depth, int at)
+        {
+            if (depth == 1)
+            {
+                _valueStart = at;
+            }
+        }
+
+        public void ValueEnded(int depth, int at)
+        {
+            if (depth != 1 || Count < 0)
+            {
+                return;
+            }
+
+            if (Count >= _members.Length)
+            {
+                Overflow = true;
+                return;
+            }
+
+            _members[Count++] = new JsonMember(_keyStart, _keyEnd, _valueStart, at);
+        }
     }
 
     /// <summary>

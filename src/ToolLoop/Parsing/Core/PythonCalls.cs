@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace ToolLoop.Parsing;
@@ -194,7 +193,7 @@ internal static class PythonCalls
         public bool ReadWhole(out string json)
         {
             json = string.Empty;
-            var buffer = new ArrayBufferWriter<byte>();
+            using var buffer = new PooledBufferWriter(_text.Length - _p + 16);
             Status status;
             using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
             {
@@ -207,7 +206,7 @@ internal static class PythonCalls
                 return false;
             }
 
-            json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            json = buffer.ToUtf8String();
             return true;
         }
 
@@ -233,7 +232,9 @@ internal static class PythonCalls
             }
 
             _p++;
-            var buffer = new ArrayBufferWriter<byte>();
+
+            // The arguments are at most the rest of the text, a little longer once escaped; the pooled buffer grows if needed.
+            using var buffer = new PooledBufferWriter(_text.Length - _p + ((_text.Length - _p) / 8) + 16);
             Status status;
             using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
             {
@@ -253,7 +254,7 @@ internal static class PythonCalls
                 Status.TooDeep => Outcome.TooDeep,
                 _ => Outcome.Malformed,
             };
-            var json = outcome is Outcome.Ok or Outcome.Healed ? Encoding.UTF8.GetString(buffer.WrittenSpan) : "{}";
+            var json = outcome is Outcome.Ok or Outcome.Healed ? buffer.ToUtf8String() : "{}";
             return new Call(outcome, name, json, start, _p, _error);
         }
 
@@ -490,33 +491,58 @@ internal static class PythonCalls
 
         private Status ReadString(Utf8JsonWriter w)
         {
-            var status = ReadString(out var value);
-            if (status == Status.Ok)
+            var buffer = ArrayPool<char>.Shared.Rent(64);
+            try
             {
-                w.WriteStringValue(value);
-            }
+                var status = Decode(ref buffer, out var length);
+                if (status == Status.Ok)
+                {
+                    w.WriteStringValue(buffer.AsSpan(0, length));
+                }
 
-            return status;
+                return status;
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
         }
 
         private Status ReadString(out string value)
         {
-            value = string.Empty;
+            var buffer = ArrayPool<char>.Shared.Rent(64);
+            try
+            {
+                var status = Decode(ref buffer, out var length);
+                value = status == Status.Ok ? new string(buffer.AsSpan(0, length)) : string.Empty;
+                return status;
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>Decodes the string literal at the position into <paramref name="buffer"/> (pooled; grown in the pool), so a long string is copied once, by the JSON writer.</summary>
+        private Status Decode(ref char[] buffer, out int length)
+        {
+            length = 0;
             var quote = _text[_p++];
-            var sb = new StringBuilder();
             while (_p < _text.Length)
             {
-                var c = _text[_p++];
-                if (c == quote)
+                // Plain text runs to the next quote or backslash: copied at once.
+                var rel = _text[_p..].IndexOfAny(quote, '\\');
+                var run = rel < 0 ? _text.Length - _p : rel;
+                Append(ref buffer, ref length, _text.Slice(_p, run));
+                _p += run;
+                if (_p >= _text.Length)
                 {
-                    value = sb.ToString();
-                    return Status.Ok;
+                    break;
                 }
 
-                if (c != '\\')
+                if (_text[_p++] == quote)
                 {
-                    sb.Append(c);
-                    continue;
+                    return Status.Ok;
                 }
 
                 if (_p >= _text.Length)
@@ -527,31 +553,48 @@ internal static class PythonCalls
                 var e = _text[_p++];
                 switch (e)
                 {
-                    case 'n': sb.Append('\n'); break;
-                    case 't': sb.Append('\t'); break;
-                    case 'r': sb.Append('\r'); break;
-                    case 'b': sb.Append('\b'); break;
-                    case 'f': sb.Append('\f'); break;
-                    case '0': sb.Append('\0'); break;
+                    case 'n': Append(ref buffer, ref length, '\n'); break;
+                    case 't': Append(ref buffer, ref length, '\t'); break;
+                    case 'r': Append(ref buffer, ref length, '\r'); break;
+                    case 'b': Append(ref buffer, ref length, '\b'); break;
+                    case 'f': Append(ref buffer, ref length, '\f'); break;
+                    case '0': Append(ref buffer, ref length, '\0'); break;
                     case 'u' when _p + 4 <= _text.Length && int.TryParse(_text.Slice(_p, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var u):
-                        sb.Append((char)u);
+                        Append(ref buffer, ref length, (char)u);
                         _p += 4;
                         break;
                     case 'x' when _p + 2 <= _text.Length && int.TryParse(_text.Slice(_p, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var x):
-                        sb.Append((char)x);
+                        Append(ref buffer, ref length, (char)x);
                         _p += 2;
                         break;
                     case '\\' or '\'' or '"':
-                        sb.Append(e);
+                        Append(ref buffer, ref length, e);
                         break;
                     default:
                         // Python keeps an unknown escape as written.
-                        sb.Append('\\').Append(e);
+                        Append(ref buffer, ref length, '\\');
+                        Append(ref buffer, ref length, e);
                         break;
                 }
             }
 
             return _truncated ? Cut() : Fail("a string is not closed");
+        }
+
+        private static void Append(ref char[] buffer, ref int length, char c) => Append(ref buffer, ref length, new ReadOnlySpan<char>(in c));
+
+        private static void Append(ref char[] buffer, ref int length, ReadOnlySpan<char> text)
+        {
+            if (length + text.Length > buffer.Length)
+            {
+                var bigger = ArrayPool<char>.Shared.Rent(Math.Max(length + text.Length, 2 * buffer.Length));
+                buffer.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<char>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+
+            text.CopyTo(buffer.AsSpan(length));
+            length += text.Length;
         }
 
         private Status ReadSequence(Utf8JsonWriter w, char close, int depth)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -12,20 +11,20 @@ namespace ToolLoop.Parsing;
 /// </summary>
 internal static class TaggedValues
 {
-    /// <summary>
-    /// Builds the arguments object. Returns <see langword="null"/> when a value that would be read as JSON is nested
-    /// deeper than <see cref="ToolCallParserOptions.MaxJsonDepth"/> (the call is then a TooDeep problem).
-    /// </summary>
     /// <summary>Delivers a tagged call from the spans of its keys and values in <paramref name="region"/>.</summary>
+    /// <remarks>
+    /// A value that would be read as JSON nested deeper than <see cref="ToolCallParserOptions.MaxJsonDepth"/> makes the
+    /// call a TooDeep problem.
+    /// </remarks>
     public static void EmitCall(ParseContext context, ReadOnlySpan<char> region, string toolName, List<(int KeyStart, int KeyEnd, int ValueStart, int ValueEnd)> spans, bool healed, ToolCallFormat format, bool pythonLiterals = false)
     {
         var args = new List<TaggedArgument>(spans.Count);
         foreach (var (ks, ke, vs, ve) in spans)
         {
-            args.Add(new(region[ks..ke].Trim().ToString(), region[vs..Math.Max(vs, ve)].ToString()));
+            args.Add(new(region[ks..ke].Trim().ToString(), vs, ve));
         }
 
-        var json = BuildArguments(context, toolName, args, pythonLiterals);
+        var json = BuildArguments(context, toolName, region, args, pythonLiterals);
         if (json is null)
         {
             context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", region, toolName);
@@ -35,10 +34,13 @@ internal static class TaggedValues
         context.EmitCall(null, toolName, json, healed, format);
     }
 
-    /// <summary>Delivers a tagged call whose arguments carry the markup's type hints (DSML's <c>string</c>, Kimi K3's <c>type</c>).</summary>
-    public static void EmitCall(ParseContext context, ReadOnlySpan<char> raw, string toolName, IReadOnlyList<TaggedArgument> args, bool healed, ToolCallFormat format)
+    /// <summary>
+    /// Delivers a tagged call whose arguments carry the markup's type hints (DSML's <c>string</c>, Kimi K3's <c>type</c>);
+    /// their positions refer to <paramref name="source"/>, and <paramref name="raw"/> is the call's text for a problem.
+    /// </summary>
+    public static void EmitCall(ParseContext context, ReadOnlySpan<char> raw, ReadOnlySpan<char> source, string toolName, IReadOnlyList<TaggedArgument> args, bool healed, ToolCallFormat format)
     {
-        var json = BuildArguments(context, toolName, args);
+        var json = BuildArguments(context, toolName, source, args);
         if (json is null)
         {
             context.EmitProblem(ToolCallProblemKind.TooDeep, $"An argument's JSON is nested deeper than {context.Options.MaxJsonDepth} levels.", raw, toolName);
@@ -48,26 +50,33 @@ internal static class TaggedValues
         context.EmitCall(null, toolName, json, healed, format);
     }
 
-    public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<(string Key, string Value)> args)
-        => BuildArguments(context, toolName, [.. args.Select(a => new TaggedArgument(a.Key, a.Value))]);
-
     /// <summary>
     /// Builds the arguments object: a <see cref="ValueHint.Text"/> value is a string, a <see cref="ValueHint.Json"/> value is
     /// read as JSON (kept as a string when it does not parse), a <see cref="ValueHint.Schema"/> value is typed by the schema.
     /// Returns <see langword="null"/> when a value read as JSON is nested deeper than the cap. With
     /// <paramref name="pythonLiterals"/>, an object- or array-typed value that is not JSON is read as a Python literal.
+    /// The values are read from <paramref name="source"/> and copied once, into the JSON (its UTF-8 in a pooled buffer, then the string).
     /// </summary>
-    public static string? BuildArguments(ParseContext context, string toolName, IReadOnlyList<TaggedArgument> args, bool pythonLiterals = false)
+    public static string? BuildArguments(ParseContext context, string toolName, ReadOnlySpan<char> source, IReadOnlyList<TaggedArgument> args, bool pythonLiterals = false)
     {
         var schema = context.SchemaFor(toolName);
         JsonElement properties = default;
         var hasProperties = schema is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty("properties", out properties) && properties.ValueKind == JsonValueKind.Object;
-        var buffer = new ArrayBufferWriter<byte>();
+        var size = 2;
+        foreach (var a in args)
+        {
+            size += a.Key.Length + a.Value(source).Length + 8;
+        }
+
+        // Escapes make the JSON a little longer than the text; the buffer grows (in the pool) if it is longer still.
+        using var buffer = new PooledBufferWriter(size + (size / 8));
         using (var w = new Utf8JsonWriter(buffer, JsonText.Relaxed))
         {
             w.WriteStartObject();
-            foreach (var (key, value, hint) in args)
+            foreach (var arg in args)
             {
+                var (key, hint) = (arg.Key, arg.Hint);
+                var value = arg.Value(source);
                 var readsAsJson = hint switch
                 {
                     ValueHint.Text => false,
@@ -105,11 +114,11 @@ internal static class TaggedValues
             w.WriteEndObject();
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.ToUtf8String();
     }
 
     /// <summary>Whether the value would be parsed as JSON rather than kept as text (no schema, or a type other than string alone).</summary>
-    private static bool ReadsAsJson(string value, JsonElement propertySchema)
+    private static bool ReadsAsJson(ReadOnlySpan<char> value, JsonElement propertySchema)
     {
         if (propertySchema.ValueKind == JsonValueKind.Object)
         {
@@ -120,11 +129,11 @@ internal static class TaggedValues
             }
         }
 
-        var t = value.AsSpan().TrimStart();
+        var t = value.TrimStart();
         return !t.IsEmpty && t[0] is '{' or '[';
     }
 
-    private static bool TooDeep(string value, int maxDepth)
+    private static bool TooDeep(ReadOnlySpan<char> value, int maxDepth)
     {
         var scanner = new JsonScanner(maxDepth);
         var pos = 0;
@@ -133,7 +142,7 @@ internal static class TaggedValues
     }
 
     /// <summary>The markup says the value is JSON: written as parsed (a JSON string included), or as text when it does not parse.</summary>
-    private static void WriteJson(Utf8JsonWriter w, string value)
+    private static void WriteJson(Utf8JsonWriter w, ReadOnlySpan<char> value)
     {
         if (TryParseLiteral(value, out var doc))
         {
@@ -151,7 +160,7 @@ internal static class TaggedValues
     /// With no schema for the tool there is no type to follow: only what is JSON as written decodes (<c>42</c>,
     /// <c>true</c>, <c>null</c>, <c>{…}</c>); Python or other spellings (<c>True</c>, <c>None</c>) stay text.
     /// </summary>
-    private static void WriteUntyped(Utf8JsonWriter w, string value)
+    private static void WriteUntyped(Utf8JsonWriter w, ReadOnlySpan<char> value)
     {
         if (TryParseLiteral(value, out var doc, exact: true))
         {
@@ -169,7 +178,7 @@ internal static class TaggedValues
     }
 
     /// <summary>Writes a value typed by its schema; <paramref name="pythonDepth"/> &gt; 0 also reads Python literals for objects and arrays.</summary>
-    private static void WriteTyped(Utf8JsonWriter w, string value, JsonElement propertySchema, int pythonDepth = 0)
+    private static void WriteTyped(Utf8JsonWriter w, ReadOnlySpan<char> value, JsonElement propertySchema, int pythonDepth = 0)
     {
         var types = TypesOf(propertySchema);
         if (types.Count == 0 || (types.Count == 1 && types.Contains("string")))
@@ -213,7 +222,7 @@ internal static class TaggedValues
     /// Writes one raw value: read as JSON where it parses when <paramref name="untyped"/> (the tool has no schema), as a
     /// string when the schema does not list the property (<paramref name="propertySchema"/> null), else typed by it.
     /// </summary>
-    public static void WriteValue(Utf8JsonWriter w, string value, JsonElement? propertySchema, bool untyped)
+    public static void WriteValue(Utf8JsonWriter w, ReadOnlySpan<char> value, JsonElement? propertySchema, bool untyped)
     {
         if (untyped)
         {
@@ -276,9 +285,9 @@ internal static class TaggedValues
     }
 
     /// <summary>Parses a raw value as JSON, accepting (unless <paramref name="exact"/>) Python-style and any-case <c>true</c>/<c>false</c>/<c>null</c>.</summary>
-    private static bool TryParseLiteral(string value, out JsonDocument? doc, bool exact = false)
+    private static bool TryParseLiteral(ReadOnlySpan<char> value, out JsonDocument? doc, bool exact = false)
     {
-        var trimmed = value.AsSpan().Trim();
+        var trimmed = value.Trim();
         doc = null;
         if (trimmed.IsEmpty)
         {

@@ -239,7 +239,7 @@ internal static class Gemma4Format
 
             // Ended before <tool_call|>: completed by its closer at least.
             var healed = endOfStream;
-            string body;
+            ReadOnlySpan<char> body;
             if (_bodyEnd < 0 || _depth > 0)
             {
                 // Cut short (end of output, or a closer before the body closed): close what is open.
@@ -262,7 +262,7 @@ internal static class Gemma4Format
             }
             else
             {
-                body = region[_bodyStart.._bodyEnd].ToString();
+                body = region[_bodyStart.._bodyEnd];
             }
 
             if (!GemmaValues.TryConvertObject(body, _quote, ctx.Options.MaxJsonDepth + 1, out var json, GemmaValues.DeclaredProperties(ctx.SchemaFor(name))))
@@ -484,7 +484,7 @@ internal static class Gemma4Format
                 return region.Length;
             }
 
-            if (!GemmaValues.TryConvertObject(region[_bodyStart..].ToString(), quote: null, ctx.Options.MaxJsonDepth, out var json, GemmaValues.DeclaredProperties(ctx.SchemaFor(name))))
+            if (!GemmaValues.TryConvertObject(region[_bodyStart..], quote: null, ctx.Options.MaxJsonDepth, out var json, GemmaValues.DeclaredProperties(ctx.SchemaFor(name))))
             {
                 ctx.EmitProblem(ToolCallProblemKind.Malformed, "The tool call's arguments cannot be read.", region, name);
                 return region.Length;

@@ -72,7 +72,7 @@ internal static class KimiK3Format
             p = Spans.SkipWhitespace(body, p);
             if (p >= body.Length)
             {
-                TaggedValues.EmitCall(context, raw, name, args, healed: truncated, ToolCallFormat.KimiK3);
+                TaggedValues.EmitCall(context, raw, body, name, args, healed: truncated, ToolCallFormat.KimiK3);
                 return;
             }
 
@@ -102,7 +102,7 @@ internal static class KimiK3Format
                     "string" => ValueHint.Text,
                     _ => ValueHint.Json,
                 };
-                args.Add(new TaggedArgument(key, body.Slice(argEnd, valueEnd).ToString(), hint));
+                args.Add(new TaggedArgument(key, argEnd, argEnd + valueEnd, hint));
                 p = argEnd + valueEnd + ArgumentClose.Length;
                 continue;
             }

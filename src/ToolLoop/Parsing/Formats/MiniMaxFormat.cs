@@ -344,7 +344,7 @@ internal static class MiniMaxFormat
                 return;
             }
 
-            TaggedValues.WriteValue(w, text.ToString(), schema, untyped);
+            TaggedValues.WriteValue(w, text, schema, untyped);
         }
 
         private static JsonElement? Sub(JsonElement? schema, string key)
