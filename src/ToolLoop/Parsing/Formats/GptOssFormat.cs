@@ -270,7 +270,7 @@ internal static class GptOssFormat
                         {
                             // The header after a superseded one is whole: the superseded one was markup, if both are headers
                             // (the later one is read anew from the handoff, and the superseded one stands or falls with it).
-                            if (!_supersededInVocabulary || (forUser && !InVocabulary(_channel, needsChannel: true)))
+                            if (!_supersededInVocabulary || !InVocabulary(_channel, needsChannel: forUser))
                             {
                                 return RegionStatus.Reject;
                             }
@@ -292,6 +292,12 @@ internal static class GptOssFormat
 
                             _dropped = true;
                             return RegionStatus.Complete;
+                        }
+
+                        // A call's header is dropped too (its body is the arguments): the same words only, the channel optional.
+                        if (!InVocabulary(_channel, needsChannel: false))
+                        {
+                            return RegionStatus.Reject;
                         }
 
                         _bodyStart = pos;
@@ -511,9 +517,9 @@ internal static class GptOssFormat
         }
 
         /// <summary>
-        /// Whether the words of a header that addresses no tool are harmony's, so that dropping them loses nothing: the role,
-        /// if written, is <c>assistant</c>, and the channel (required for a message, optional for a superseded header) is one
-        /// of <c>analysis</c>, <c>commentary</c>, <c>final</c>.
+        /// Whether the words of a header are harmony's, so that dropping them loses nothing: the role, if written, is
+        /// <c>assistant</c>, and the channel (required for a message to the user, optional for a call or a superseded header)
+        /// is one of <c>analysis</c>, <c>commentary</c>, <c>final</c>.
         /// </summary>
         private bool InVocabulary(string? channel, bool needsChannel)
             => _role is null or "" or "assistant"

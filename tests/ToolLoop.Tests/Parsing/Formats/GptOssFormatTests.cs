@@ -89,6 +89,7 @@ public sealed class GptOssFormatTests
     [InlineData("<|start|>assistant<|channel|>final \u7DB1<|message|>x:1", "\u7DB1")]
     [InlineData("<|start|>user<|channel|>final<|message|>x:1", "user")]
     [InlineData("<|channel|>answer<|message|>x:1", "answer")]
+    [InlineData("<|start|>assistant to=functions.f<|channel|>commentar<|message|>x:1", "commentar")]
     public void A_header_in_words_that_are_not_harmony_s_keeps_them(string escaped, string word)
     {
         var text = System.Text.RegularExpressions.Regex.Unescape(escaped);
