@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
-using System.Text;
 using ToolLoop.Parsing;
 
 namespace ToolLoop;
@@ -24,9 +23,7 @@ namespace ToolLoop;
 /// </remarks>
 public sealed class StreamingToolCallParser : IDisposable
 {
-    private static readonly Encoding s_utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
     private readonly ParserCore _core;
-    private readonly Decoder _decoder = s_utf8.GetDecoder();
 
     /// <summary>Initializes a new instance of the <see cref="StreamingToolCallParser"/> class.</summary>
     /// <param name="format">The family whose markup to read; <see cref="ToolCallFormat.Auto"/> reads every family's unambiguous markers.</param>
@@ -51,7 +48,7 @@ public sealed class StreamingToolCallParser : IDisposable
     public void Append(ReadOnlySpan<byte> utf8, List<ToolCallParseEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        _core.Append(utf8, _decoder, s_utf8.GetMaxCharCount(utf8.Length), events);
+        _core.Append(utf8, events);
     }
 
     /// <summary>Parses the next piece of model output text.</summary>
@@ -71,13 +68,6 @@ public sealed class StreamingToolCallParser : IDisposable
     public void Complete(List<ToolCallParseEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        Span<char> tail = stackalloc char[8];
-        var n = _decoder.GetChars([], tail, flush: true);
-        if (n > 0)
-        {
-            _core.Append(tail[..n], events);
-        }
-
         _core.Complete(events);
     }
 

@@ -31,15 +31,40 @@ public static class NothingLost
         var markers = markup.Concat(CommonMarkup).Distinct().OrderByDescending(m => m.Length).ToArray();
         var byFirst = markers.GroupBy(m => m[0]).ToDictionary(g => g.Key, g => g.ToArray());
 
+        string? HitAt(string text, int i)
+            => byFirst.TryGetValue(text[i], out var candidates)
+                ? Array.Find(candidates, m => string.CompareOrdinal(text, i, m, 0, m.Length) == 0)
+                : null;
+
         // One pass, longest marker first at each position: markup becomes a space (it separates what it stood between).
-        string Strip(string text)
+        // Where two markers overlap, a parser may take either: the first one (laterEnd false), or the one that starts
+        // inside it and ends after it (laterEnd true: Functionary's ">>>all\n" in ">>>>all\n", or after "\">").
+        string Strip(string text, bool laterEnd)
         {
             var sb = new StringBuilder(text.Length);
             for (var i = 0; i < text.Length;)
             {
-                var hit = byFirst.TryGetValue(text[i], out var candidates)
-                    ? Array.Find(candidates, m => string.CompareOrdinal(text, i, m, 0, m.Length) == 0)
-                    : null;
+                var hit = HitAt(text, i);
+                if (hit is not null && laterEnd)
+                {
+                    for (var j = i + 1; j < i + hit.Length; j++)
+                    {
+                        if (HitAt(text, j) is { } inner && j + inner.Length > i + hit.Length)
+                        {
+                            // The overlapping marker wins: what comes before it is text.
+                            sb.Append(text, i, j - i);
+                            i = j;
+                            hit = null;
+                            break;
+                        }
+                    }
+
+                    if (hit is null)
+                    {
+                        continue;
+                    }
+                }
+
                 if (hit is null)
                 {
                     sb.Append(text[i++]);
@@ -59,11 +84,11 @@ public static class NothingLost
         // "call:" within a cut "</tool_call:") hides it when markup is stripped first, and a cut marker that is the end of
         // full markup (Functionary's ">>>" after "<|eot_id|>") breaks that markup when the cut marker goes first. Each
         // character is demanded as often as the more lenient reading leaves it; both only excuse the output's tail.
-        Dictionary<string, int> StripAll(string text)
+        Dictionary<string, int> StripAll(string text, bool laterEnd)
         {
-            var markupFirst = Strip(text);
+            var markupFirst = Strip(text, laterEnd);
             var stripped = Count(markupFirst[..WithoutTrailingPartialMarker(markupFirst, markers)]);
-            var cutFirst = Count(Strip(text[..WithoutTrailingPartialMarker(text, markers)]));
+            var cutFirst = Count(Strip(text[..WithoutTrailingPartialMarker(text, markers)], laterEnd));
             foreach (var key in stripped.Keys.ToList())
             {
                 stripped[key] = Math.Min(stripped[key], cutFirst.GetValueOrDefault(key));
@@ -72,8 +97,21 @@ public static class NothingLost
             return stripped;
         }
 
-        var raw = StripAll(input);
-        var decoded = StripAll(DecodeEscapes(input));
+        // Overlapping markers: each character is demanded as often as the more lenient of the two readings leaves it.
+        Dictionary<string, int> Lenient(string text)
+        {
+            var first = StripAll(text, laterEnd: false);
+            var later = StripAll(text, laterEnd: true);
+            foreach (var key in first.Keys.ToList())
+            {
+                first[key] = Math.Min(first[key], later.GetValueOrDefault(key));
+            }
+
+            return first;
+        }
+
+        var raw = Lenient(input);
+        var decoded = Lenient(DecodeEscapes(input));
         var output = new StringBuilder().Append(result.Content).Append(result.Reasoning);
         foreach (var p in result.Problems)
         {

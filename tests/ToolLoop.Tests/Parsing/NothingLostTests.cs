@@ -33,4 +33,24 @@ public sealed class NothingLostTests
         Assert.NotEmpty(NothingLost.Missing(input, Result("tail", "f"), s_markup));
         Assert.Empty(NothingLost.Missing(input, Result("</tool_call: tail", "f"), s_markup));
     }
+
+    // Seed 5/4/8284 and 6/7/4471 (shortened): ">>>all\n" overlapping the ">>>" before it, or a "\">" before it. Functionary
+    // reads the recipient marker that is followed by "all\n"; the checker excuses either reading of an overlap.
+    [Theory]
+    [InlineData("<b>>>>>all\nHello!")]
+    [InlineData("x \"\\ud800\">>>all\nHello!")]
+    public void Overlapping_markers_may_be_read_either_way(string input)
+    {
+        Assert.Empty(NothingLost.Missing(input, ToolCallParser.Parse(input, ToolCallFormat.Functionary, new ToolCallParserOptions { Tools = [new DeclaredTool("f")] }), s_markup));
+        Assert.Empty(NothingLost.Missing(input, ToolCallParser.Parse(input, ToolCallFormat.Functionary), s_markup));
+    }
+
+    [Theory]
+    [InlineData("<b>>>>>all\nHello!", "<b>")]
+    [InlineData("<b>>>>>all\nHello!", "<b>Hello")]
+    [InlineData("<b>>>>>all\nHello!", "b>Hello")]
+    [InlineData("x \"\\ud800\">>>all\nHello!", "x \"\\ud800\"")]
+    [InlineData("x \"\\ud800\">>>all\nHello!", " \"\\ud800\"Hello!")]
+    public void Text_around_overlapping_markers_is_still_demanded(string input, string content)
+        => Assert.NotEmpty(NothingLost.Missing(input, Result(content, ""), s_markup));
 }

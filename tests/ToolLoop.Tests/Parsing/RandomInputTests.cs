@@ -20,6 +20,10 @@ public sealed class RandomInputTests
     private static readonly int s_inputs = int.TryParse(Environment.GetEnvironmentVariable("TOOLLOOP_FUZZ_INPUTS"), out var n) && n > 0 ? n : DefaultInputs;
     private static readonly int s_seed = int.TryParse(Environment.GetEnvironmentVariable("TOOLLOOP_FUZZ_SEED"), out var s) ? s : DefaultSeed;
     private static readonly string[] s_tools = ["get_weather", "f", "mcp.search"];
+
+    // TOOLLOOP_FUZZ_ONLY=<shard>/<index> checks that one input alone (the others are still generated, to replay it).
+    private static readonly (int Shard, int Index)? s_only = Environment.GetEnvironmentVariable("TOOLLOOP_FUZZ_ONLY")?.Split('/') is [var a, var b]
+        && int.TryParse(a, out var sa) && int.TryParse(b, out var ib) ? (sa, ib) : null;
     private static readonly ToolCallFormat[] s_formats = Enum.GetValues<ToolCallFormat>();
 
     public static TheoryData<int> ShardIndexes() => [.. Enumerable.Range(0, Shards)];
@@ -39,6 +43,11 @@ public sealed class RandomInputTests
             var tools = random.Next(3) > 0;
             var reasoning = random.Next(5) == 0;
             var chunkSeed = random.Next();
+            if (s_only is { } only && (only.Shard != shard || only.Index != i))
+            {
+                continue;
+            }
+
             try
             {
                 Check(input, format, Options(tools, reasoning), chunkSeed);

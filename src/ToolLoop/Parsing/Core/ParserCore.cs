@@ -53,7 +53,11 @@ internal sealed class ParserCore : IDisposable
 
     // The first window a region is handed (see ScanRegion); doubled while the region needs more.
     private const int InitialWindow = 16;
+
+    // UTF-8 pieces up to this many bytes (streamed tokens) are decoded on the stack and may take the prose path.
+    private const int SmallPiece = 64;
     private char _heldHighSurrogate;
+    private Utf8Tail _utf8Tail;
     private long _examined;
 
     public ParserCore(ToolCallFormat format, ToolCallParserOptions options)
@@ -91,17 +95,37 @@ internal sealed class ParserCore : IDisposable
 
     public void Append(ReadOnlySpan<char> chunk, List<ToolCallParseEvent> events)
     {
+        if (TryAppendProse(chunk, events))
+        {
+            return;
+        }
+
         var start = BeginAppend(chunk.Length, events);
         chunk.CopyTo(_buf.AsSpan(_len));
         EndAppend(start, chunk.Length);
     }
 
-    /// <summary>Decodes the next piece of UTF-8 output straight into the buffer (no intermediate copy) and parses it.</summary>
-    public void Append(ReadOnlySpan<byte> utf8, Decoder decoder, int maxChars, List<ToolCallParseEvent> events)
+    /// <summary>
+    /// Decodes the next piece of UTF-8 output straight into the buffer (no intermediate copy, no <see cref="Decoder"/>
+    /// call) and parses it. A sequence cut by the end of the piece waits for the next one (see <see cref="Utf8Tail"/>).
+    /// </summary>
+    public void Append(ReadOnlySpan<byte> utf8, List<ToolCallParseEvent> events)
     {
-        var start = BeginAppend(maxChars, events);
-        var n = decoder.GetChars(utf8, _buf.AsSpan(_len), flush: false);
-        EndAppend(start, n);
+        if (utf8.Length <= SmallPiece && !_completed)
+        {
+            // A streamed piece: decoded on the stack, it takes the prose path below when it holds no markup.
+            Span<char> chars = stackalloc char[SmallPiece + 4];
+            var written = _utf8Tail.Decode(utf8, chars);
+            Append(chars[..written], events);
+            return;
+        }
+
+        var start = BeginAppend(_utf8Tail.MaxChars(utf8.Length), events);
+        var n = _utf8Tail.Decode(utf8, _buf.AsSpan(_len));
+
+        // Decoded UTF-8 holds no lone surrogate (and never ends inside a pair), so only a high surrogate held from a
+        // string piece before it needs the check.
+        EndAppend(start, n, checkSurrogates: start != _len);
     }
 
     /// <summary>
@@ -126,6 +150,65 @@ internal sealed class ParserCore : IDisposable
         _events = null;
     }
 
+    /// <summary>
+    /// The streaming fast path: a piece of text or reasoning that holds no character a marker (or bare JSON) starts with
+    /// and no surrogate, arriving when nothing is held back, is written straight out as one string, without going
+    /// through the buffer. The state afterwards is what the buffered path leaves once it drops the emitted text (the
+    /// piece is the text before the buffer), so the result does not depend on which path a piece took.
+    /// </summary>
+    private bool TryAppendProse(ReadOnlySpan<char> chunk, List<ToolCallParseEvent> events)
+    {
+        if (_mode == Mode.Call || _emitFrom != _len || _borrowed is not null || _completed || _heldHighSurrogate != '\0' || chunk.IsEmpty)
+        {
+            return false;
+        }
+
+        var inReasoning = _mode == Mode.Reasoning;
+        var set = inReasoning ? _table.Reasoning : _table.Content;
+        if (chunk.IndexOfAny(set.FirstChars) >= 0 || chunk.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
+        {
+            return false;
+        }
+
+        var channel = inReasoning ? _reasoning : _content;
+        if (!channel.TryWriteAlone(chunk, out var text))
+        {
+            return false;
+        }
+
+        _beforeBufferAnchored = AnchoredAtEnd(chunk) ?? IsAnchored(Held, _len);
+        _beforeBuffer = chunk[^1];
+        _afterCall = -1;
+        _len = _scan = _emitFrom = 0;
+        _examined += chunk.Length;
+        if (text is not null)
+        {
+            events.Add(inReasoning ? ToolCallParseEvent.ForReasoning(text) : ToolCallParseEvent.ForContent(text));
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether the end of <paramref name="text"/> is anchored (see <see cref="IsAnchored"/>), or <see langword="null"/> when only spaces or tabs say nothing.</summary>
+    private static bool? AnchoredAtEnd(ReadOnlySpan<char> text)
+    {
+        for (var k = text.Length - 1; k >= 0; k--)
+        {
+            var c = text[k];
+            if (c == '\n')
+            {
+                return true;
+            }
+
+            if (c is not (' ' or '\t' or '\r'))
+            {
+                return false;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Makes room for <paramref name="maxChars"/> more characters (and a held high surrogate); returns where the piece starts.</summary>
     private int BeginAppend(int maxChars, List<ToolCallParseEvent> events)
     {
@@ -147,18 +230,22 @@ internal sealed class ParserCore : IDisposable
         return start;
     }
 
-    private void EndAppend(int start, int written)
+    private void EndAppend(int start, int written, bool checkSurrogates = true)
     {
         _len += written;
 
         // Lone surrogates become U+FFFD on the way in (as invalid UTF-8 does), so no text the parser hands out can
         // break a JSON writer; a high surrogate at the end waits for its low half in the next piece.
-        if (Utf16Text.EndsWithHighSurrogate(_buf.AsSpan(start, _len - start)))
+        if (checkSurrogates)
         {
-            _heldHighSurrogate = _buf[--_len];
+            if (Utf16Text.EndsWithHighSurrogate(_buf.AsSpan(start, _len - start)))
+            {
+                _heldHighSurrogate = _buf[--_len];
+            }
+
+            Utf16Text.ReplaceLoneSurrogates(_buf.AsSpan(start, _len - start));
         }
 
-        Utf16Text.ReplaceLoneSurrogates(_buf.AsSpan(start, _len - start));
         Run(final: false);
         FlushText();
         _events = null;
@@ -172,6 +259,15 @@ internal sealed class ParserCore : IDisposable
         }
 
         _events = events;
+        if (_utf8Tail.MaxChars(0) > 0)
+        {
+            // A UTF-8 sequence cut by the end of the output is one U+FFFD, as a decoder's flush makes it.
+            Span<char> replacement = stackalloc char[4];
+            var n = _utf8Tail.Flush(replacement);
+            Append(replacement[..n], events);
+            _events = events;
+        }
+
         if (_heldHighSurrogate != '\0')
         {
             EnsureRoom(1);

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ToolLoop.Parsing;
 
 /// <summary>
@@ -11,7 +9,11 @@ internal sealed class TextChannel
 {
     // Held whitespace beyond this is released (oldest first) so that memory stays bounded however long the run.
     private const int MaxHeldWhitespace = 16 * 1024;
-    private StringBuilder? _heldWhitespace;
+
+    // The held whitespace, in a plain array (a streamed output holds a space or a newline at the end of nearly every
+    // piece of prose, so this is on the per-chunk path): _held[.._heldCount].
+    private char[] _held = [];
+    private int _heldCount;
     private bool _atBoundary = true;
 
     /// <summary>Gets a value indicating whether any non-whitespace text went out.</summary>
@@ -47,19 +49,57 @@ internal sealed class TextChannel
             return;
         }
 
-        if (_heldWhitespace is { Length: > 0 })
+        if (_heldCount > 0)
         {
-            foreach (var piece in _heldWhitespace.GetChunks())
-            {
-                output.Append(piece.Span);
-            }
-
-            _heldWhitespace.Clear();
+            output.Append(_held.AsSpan(0, _heldCount));
+            _heldCount = 0;
         }
 
         output.Append(text[..end]);
         HasText = true;
         Hold(text[end..], output);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="text"/> as <see cref="Write"/> does when nothing else is gathered, returning what goes out
+    /// as one string (<see langword="null"/> when nothing does, the text being held or dropped whitespace). Declines
+    /// (<see langword="false"/>, nothing changed) when the held whitespace would pass its bound.
+    /// </summary>
+    public bool TryWriteAlone(ReadOnlySpan<char> text, out string? output)
+    {
+        output = null;
+        if (_heldCount + text.Length > MaxHeldWhitespace)
+        {
+            return false;
+        }
+
+        if (_atBoundary)
+        {
+            text = text.TrimStart();
+            if (text.IsEmpty)
+            {
+                return true;
+            }
+
+            _atBoundary = false;
+        }
+
+        var end = text.Length;
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        if (end > 0)
+        {
+            output = _heldCount == 0 ? new string(text[..end]) : string.Concat(_held.AsSpan(0, _heldCount), text[..end]);
+            _heldCount = 0;
+            HasText = true;
+        }
+
+        // Within the bound (checked above): nothing is released.
+        Keep(text[end..]);
+        return true;
     }
 
     private void Hold(ReadOnlySpan<char> whitespace, TextSink output)
@@ -69,30 +109,38 @@ internal sealed class TextChannel
             return;
         }
 
-        var held = _heldWhitespace ??= new StringBuilder();
-        held.Append(whitespace);
-        if (held.Length > MaxHeldWhitespace)
+        var excess = _heldCount + whitespace.Length - MaxHeldWhitespace;
+        if (excess > 0)
         {
-            var excess = held.Length - MaxHeldWhitespace;
-            var left = excess;
-            foreach (var piece in held.GetChunks())
-            {
-                var n = Math.Min(left, piece.Length);
-                output.Append(piece.Span[..n]);
-                left -= n;
-                if (left == 0)
-                {
-                    break;
-                }
-            }
-
-            held.Remove(0, excess);
+            // Release the oldest held whitespace, then (when the new run alone is over the bound) the new run's start.
+            var fromHeld = Math.Min(excess, _heldCount);
+            output.Append(_held.AsSpan(0, fromHeld));
+            _held.AsSpan(fromHeld, _heldCount - fromHeld).CopyTo(_held);
+            _heldCount -= fromHeld;
+            output.Append(whitespace[..(excess - fromHeld)]);
+            whitespace = whitespace[(excess - fromHeld)..];
         }
+
+        Keep(whitespace);
+    }
+
+    /// <summary>Appends whitespace to the held run; the caller keeps the run within <see cref="MaxHeldWhitespace"/>.</summary>
+    private void Keep(ReadOnlySpan<char> whitespace)
+    {
+        if (_heldCount + whitespace.Length > _held.Length)
+        {
+            var bigger = new char[Math.Min(MaxHeldWhitespace, Math.Max(16, Math.Max(_held.Length * 2, _heldCount + whitespace.Length)))];
+            _held.AsSpan(0, _heldCount).CopyTo(bigger);
+            _held = bigger;
+        }
+
+        whitespace.CopyTo(_held.AsSpan(_heldCount));
+        _heldCount += whitespace.Length;
     }
 
     public void Boundary()
     {
-        _heldWhitespace?.Clear();
+        _heldCount = 0;
         _atBoundary = true;
     }
 }

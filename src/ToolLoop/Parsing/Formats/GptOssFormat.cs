@@ -57,6 +57,10 @@ internal static class GptOssFormat
         private int _wordStart = -1;
         private string? _recipient;
         private string? _channel;
+        private string? _role;
+
+        // Whether a header superseded by a later one (see the Channel case of ReadHeaderItem) was written in harmony's words.
+        private bool _supersededInVocabulary = true;
         private bool _dropped;
         private int _bodyStart = -1;
 
@@ -101,6 +105,15 @@ internal static class GptOssFormat
         };
 
         public override RegionStatus Scan(ReadOnlySpan<char> region, ref int pos)
+        {
+            var status = ScanMessage(region, ref pos);
+
+            // A header past MaxHeader is no header, whether the text that passed it came in one piece (and ran to the
+            // end of the output) or in many: the limit is checked where the scan stops, not only where it resumes.
+            return status == RegionStatus.NeedMore && _state != State.Body && pos - OpenerLength > MaxHeader ? RegionStatus.Reject : status;
+        }
+
+        private RegionStatus ScanMessage(ReadOnlySpan<char> region, ref int pos)
         {
             var openerLength = OpenerLength;
             while (true)
@@ -149,7 +162,8 @@ internal static class GptOssFormat
                             _wordStart = pos;
                         }
 
-                        while (pos < region.Length && IsWordChar(region[pos]))
+                        // A content type is ASCII ([A-Za-z0-9_-]+, formats.md 9.1): other text there is no header's.
+                        while (pos < region.Length && (_state == State.TypeWord ? IsTypeChar(region[pos]) : IsWordChar(region[pos])))
                         {
                             pos++;
                         }
@@ -171,6 +185,10 @@ internal static class GptOssFormat
                         else if (_state == State.Recipient)
                         {
                             _recipient = region[_wordStart..pos].ToString();
+                        }
+                        else if (_state == State.Role)
+                        {
+                            _role = region[_wordStart..pos].ToString();
                         }
 
                         _wordStart = -1;
@@ -234,6 +252,7 @@ internal static class GptOssFormat
                                 _handoff = pos;
                             }
 
+                            _supersededInVocabulary &= InVocabulary(_channel, needsChannel: false);
                             _recipient = null;
                             _channel = null;
                         }
@@ -249,7 +268,13 @@ internal static class GptOssFormat
                         pos += marker.Length;
                         if (_handoff >= 0)
                         {
-                            // The header after a superseded one is whole: the superseded one was markup.
+                            // The header after a superseded one is whole: the superseded one was markup, if both are headers
+                            // (the later one is read anew from the handoff, and the superseded one stands or falls with it).
+                            if (!_supersededInVocabulary || !InVocabulary(_channel, needsChannel: forUser))
+                            {
+                                return RegionStatus.Reject;
+                            }
+
                             _dropped = true;
                             pos = _handoff;
                             return RegionStatus.Complete;
@@ -257,9 +282,22 @@ internal static class GptOssFormat
 
                         if (forUser)
                         {
-                            // A message for the user (final, commentary): the header is markup, the body is content.
+                            // A message for the user (final, commentary): the header is markup, the body is content. Its
+                            // words are dropped, so only harmony's own are: a header with another role or channel, or none,
+                            // is text (its words would be lost otherwise).
+                            if (!InVocabulary(_channel, needsChannel: true))
+                            {
+                                return RegionStatus.Reject;
+                            }
+
                             _dropped = true;
                             return RegionStatus.Complete;
+                        }
+
+                        // A call's header is dropped too (its body is the arguments): the same words only, the channel optional.
+                        if (!InVocabulary(_channel, needsChannel: false))
+                        {
+                            return RegionStatus.Reject;
                         }
 
                         _bodyStart = pos;
@@ -477,6 +515,17 @@ internal static class GptOssFormat
             var p = 0;
             return scanner.Feed(trimmed, ref p) && p == trimmed.Length;
         }
+
+        /// <summary>
+        /// Whether the words of a header are harmony's, so that dropping them loses nothing: the role, if written, is
+        /// <c>assistant</c>, and the channel (required for a message to the user, optional for a call or a superseded header)
+        /// is one of <c>analysis</c>, <c>commentary</c>, <c>final</c>.
+        /// </summary>
+        private bool InVocabulary(string? channel, bool needsChannel)
+            => _role is null or "" or "assistant"
+                && (channel is "analysis" or "commentary" or "final" || (channel is null && !needsChannel));
+
+        private static bool IsTypeChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
 
         /// <summary>Characters of a header word: roles, channels, content types and recipients such as <c>functions.get_weather</c>.</summary>
         private static bool IsWordChar(char c) => Spans.IsNameChar(c) || c is ':' or '/';
