@@ -109,7 +109,7 @@ internal sealed class ToolLoopRun
     {
         using var orchestrate = _telemetry.StartOrchestrate();
         _orchestrate = orchestrate;
-        var started = Stopwatch.GetTimestamp();
+        var started = _telemetry.StartTimestamp();
         try
         {
             // F22–F26: the caller's history as the model must see it; answered approvals collected.
@@ -557,7 +557,7 @@ internal sealed class ToolLoopRun
     /// After a round (F5, F11, F15, F17, F19–F21): counts it, stops for cancellation, pending approvals, a
     /// terminating tool or the round hook, and spends the budgets, telling the model once when one is spent (F6, F33).
     /// </summary>
-    private async ValueTask DecideAsync(TurnState turn, CancellationToken cancellationToken)
+    private ValueTask DecideAsync(TurnState turn, CancellationToken cancellationToken)
     {
         var calls = turn.Calls;
         var executed = false;
@@ -585,43 +585,58 @@ internal sealed class ToolLoopRun
         if (cancellationToken.IsCancellationRequested)
         {
             _stop = ToolLoopStopReasons.Cancelled;
-            return;
+            return default;
         }
 
         if (pending is not null)
         {
             _waitingFor = pending;
             _stop = ToolLoopStopReasons.ApprovalPending;
-            return;
+            return default;
         }
 
         if (terminated)
         {
             _stop = ToolLoopStopReasons.Terminated;
-            return;
+            return default;
         }
 
         if (_options.RoundCompleted is { } hook)
         {
-            var results = _outgoing[^1].Role == ChatRole.Tool ? _outgoing[^1].Contents.OfType<FunctionResultContent>().ToList() : [];
-            var round = new ToolLoopRound(Iterations, calls.ConvertAll(c => c.Call), results, [.. _outgoing]);
-            try
-            {
-                await hook(round, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _stop = ToolLoopStopReasons.Cancelled;
-                return;
-            }
-
-            if (round.StopRequested)
-            {
-                _stop = ToolLoopStopReasons.StoppedByHook;
-                return;
-            }
+            return RunRoundHookAsync(hook, calls, cancellationToken);
         }
 
+        SpendBudgets();
+        return default;
+    }
+
+    /// <summary>F5: the round hook, then the budgets unless it stopped the loop (an async step only when a hook is set).</summary>
+    private async ValueTask RunRoundHookAsync(Func<ToolLoopRound, CancellationToken, ValueTask> hook, List<PreparedCall> calls, CancellationToken cancellationToken)
+    {
+        var results = _outgoing[^1].Role == ChatRole.Tool ? _outgoing[^1].Contents.OfType<FunctionResultContent>().ToList() : [];
+        var round = new ToolLoopRound(Iterations, calls.ConvertAll(c => c.Call), results, [.. _outgoing]);
+        try
+        {
+            await hook(round, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _stop = ToolLoopStopReasons.Cancelled;
+            return;
+        }
+
+        if (round.StopRequested)
+        {
+            _stop = ToolLoopStopReasons.StoppedByHook;
+            return;
+        }
+
+        SpendBudgets();
+    }
+
+    /// <summary>F6, F33: spends the budgets, telling the model once when one is spent.</summary>
+    private void SpendBudgets()
+    {
         string? notice = null;
         if (_callLimitHit)
         {
@@ -865,8 +880,9 @@ internal sealed class ToolLoopRun
     /// </summary>
     private string NewMessageId()
     {
+        // Per id a concatenation, not interpolation: a small number's text is cached, so an id costs one string and no buffer.
         _idPrefix ??= string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s_processPrefix}{Interlocked.Increment(ref s_runs)}_");
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_idPrefix}{++_idCount}");
+        return string.Concat(_idPrefix, (++_idCount).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string TurnText(TurnState turn)
@@ -881,6 +897,21 @@ internal sealed class ToolLoopRun
         }
 
         return text;
+    }
+
+    /// <summary>Whether <paramref name="message"/>'s text is not blank, as <c>!string.IsNullOrWhiteSpace(message.Text)</c> without joining the texts.</summary>
+    private static bool HasText(ChatMessage message)
+    {
+        var contents = message.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextContent t && !string.IsNullOrWhiteSpace(t.Text))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static TextContent NoticeContent(string text) => new(text)
@@ -1011,7 +1042,7 @@ internal sealed class ToolLoopRun
             _outgoing.Add(sent);
             _lastMessageId = message.MessageId;
             _lastRole = message.Role;
-            _lastHasText = !string.IsNullOrWhiteSpace(message.Text);
+            _lastHasText = HasText(message);
         }
 
         // F40, as FICC: after a response with a conversation id, the service holds the history: send only what is new.
@@ -1051,18 +1082,24 @@ internal sealed class ToolLoopRun
     }
 
     /// <summary>F26, F40: the messages of the next model call.</summary>
-    private async ValueTask<IList<ChatMessage>> MessagesToSendAsync(CancellationToken cancellationToken)
+    private ValueTask<IList<ChatMessage>> MessagesToSendAsync(CancellationToken cancellationToken)
     {
         if (_conversationId is not null && _rounds > 0)
         {
-            return _outgoing.GetRange(_sentUpTo, _outgoing.Count - _sentUpTo);
+            return new(_outgoing.GetRange(_sentUpTo, _outgoing.Count - _sentUpTo));
         }
 
         if (_options.ChatReducer is not { } reducer || _conversationId is not null)
         {
-            return _outgoing;
+            return new(_outgoing);
         }
 
+        return ReduceAsync(reducer, cancellationToken);
+    }
+
+    /// <summary>F26: the configured reducer's history, repaired to keep calls and results paired.</summary>
+    private async ValueTask<IList<ChatMessage>> ReduceAsync(IChatReducer reducer, CancellationToken cancellationToken)
+    {
         var reduced = await reducer.ReduceAsync(_outgoing.ToList(), cancellationToken).ConfigureAwait(false);
         return ToolLoopHistory.RepairAfterReduction(reduced, _outgoing);
     }
