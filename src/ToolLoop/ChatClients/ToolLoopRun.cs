@@ -26,15 +26,13 @@ internal sealed class ToolLoopRun
 
     private readonly IChatClient _inner;
     private readonly ToolLoopOptions _options;
-    private readonly ToolLoopSettings _settings;
     private readonly ILogger _logger;
     private readonly ToolLoopTelemetry _telemetry;
     private readonly IEnumerable<ChatMessage> _messages;
     private readonly ChatOptions? _forwardOptions;
     private readonly bool _streaming;
     private readonly CallPreparer _preparer;
-    private readonly ToolInvoker _invoker;
-    private readonly RoundExecutor _executor;
+    private readonly ChatOptions? _chatOptions;
     private readonly CallIdAllocator _ids = new();
     private readonly List<PreparedCall> _executed = [];
     private readonly TurnState _turn = new();
@@ -65,20 +63,25 @@ internal sealed class ToolLoopRun
     private List<string>? _waitingFor;
     private IList<ChatMessage> _toSend = null!;
     private Exception? _streamError;
+    private ToolLoopSettings _settings = null!; // the rest is set by Start, as RunAsync begins
+    private RoundExecutor _executor = null!;
 
+    /// <summary>
+    /// Sets up a run; nothing here throws. What can fail on the caller's input (a <see langword="null"/>
+    /// <paramref name="messages"/>, a malformed per-request setting) fails when <see cref="RunAsync"/> starts, so a
+    /// stream raises it when enumerated, as an async iterator does.
+    /// </summary>
     public ToolLoopRun(IChatClient inner, ToolLoopOptions options, ILogger logger, ToolLoopTelemetry telemetry, IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, bool streaming)
     {
         _inner = inner;
         _options = options;
-        _settings = ToolLoopSettings.Create(options, chatOptions);
+        _chatOptions = chatOptions;
         _logger = logger;
         _telemetry = telemetry;
         _messages = messages;
         _forwardOptions = ToolLoopSettings.StripOwnKeys(chatOptions);
         _streaming = streaming;
         _preparer = new CallPreparer(options, chatOptions?.Tools);
-        _invoker = new ToolInvoker(options, _settings, logger, telemetry, streaming);
-        _executor = new RoundExecutor(_invoker, options, logger, _executed);
         _conversationId = chatOptions?.ConversationId;
         _output = streaming ? null : new List<ChatMessage>(16);
     }
@@ -105,9 +108,15 @@ internal sealed class ToolLoopRun
         _ => ChatFinishReason.Stop,
     };
 
-    public async IAsyncEnumerable<LoopEmission> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the request. Streaming, this iterator is the caller's stream itself (no layer of its own per update): the
+    /// inner updates, the loop's own contents, and last the update with the stop reason. Non-streaming, it yields
+    /// nothing and builds <see cref="Output"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var orchestrate = _telemetry.StartOrchestrate();
+        Start();
+        var orchestrate = _telemetry.StartOrchestrate();
         _orchestrate = orchestrate;
         var started = _telemetry.StartTimestamp();
         try
@@ -121,7 +130,7 @@ internal sealed class ToolLoopRun
                 {
                     if (Emit(e))
                     {
-                        yield return e;
+                        yield return ToUpdate(e);
                     }
                 }
             }
@@ -164,7 +173,7 @@ internal sealed class ToolLoopRun
                             if (TransformUpdate(updates.Current, turn) is { } update)
                             {
                                 yielded = true;
-                                yield return LoopEmission.ForUpdate(update);
+                                yield return update;
                             }
                         }
 
@@ -178,7 +187,7 @@ internal sealed class ToolLoopRun
                     {
                         foreach (var e in closing)
                         {
-                            yield return e;
+                            yield return ToUpdate(e);
                         }
 
                         if (_streamError is { } failed)
@@ -203,7 +212,7 @@ internal sealed class ToolLoopRun
                     {
                         if (Emit(e))
                         {
-                            yield return e;
+                            yield return ToUpdate(e);
                         }
                     }
 
@@ -225,7 +234,7 @@ internal sealed class ToolLoopRun
                     {
                         if (Emit(e))
                         {
-                            yield return e;
+                            yield return ToUpdate(e);
                         }
                     }
                 }
@@ -234,7 +243,7 @@ internal sealed class ToolLoopRun
                 {
                     if (Emit(recorded))
                     {
-                        yield return recorded;
+                        yield return ToUpdate(recorded);
                     }
                 }
 
@@ -246,7 +255,7 @@ internal sealed class ToolLoopRun
             {
                 if (Emit(e))
                 {
-                    yield return e;
+                    yield return ToUpdate(e);
                 }
             }
         }
@@ -278,8 +287,47 @@ internal sealed class ToolLoopRun
             }
 
             _telemetry.RecordOrchestrateDuration(started, StopReason, errorType);
+            orchestrate?.Dispose();
+        }
+
+        // After the span ended, as the caller's last update (F8, F28: the stop reason, the summed usage).
+        if (_streaming)
+        {
+            var final = new ChatResponseUpdate
+            {
+                ConversationId = ConversationId,
+                FinishReason = FinishReason,
+                ModelId = ModelId,
+                ResponseId = ResponseId,
+                AdditionalProperties = StopProperties(),
+            };
+            if (Usage is { } usage)
+            {
+                final.Contents.Add(new UsageContent(usage));
+            }
+
+            yield return final;
         }
     }
+
+    /// <summary>The response's stop properties (<see cref="ToolLoopPropertyNames.StopReason"/>, <see cref="ToolLoopPropertyNames.Iterations"/>).</summary>
+    public AdditionalPropertiesDictionary StopProperties() => new()
+    {
+        [ToolLoopPropertyNames.StopReason] = StopReason,
+        [ToolLoopPropertyNames.Iterations] = Iterations,
+    };
+
+    /// <summary>What the caller's input can make fail: checked as the run starts (see the constructor).</summary>
+    private void Start()
+    {
+        ArgumentNullException.ThrowIfNull(_messages, "messages");
+        _settings = ToolLoopSettings.Create(_options, _chatOptions);
+        _executor = new RoundExecutor(new ToolInvoker(_options, _settings, _logger, _telemetry, _streaming), _options, _logger, _executed);
+    }
+
+    /// <summary>Streaming: an emission as the update the caller gets (a content of the loop's own becomes an update of its message).</summary>
+    private static ChatResponseUpdate ToUpdate(in LoopEmission emission)
+        => emission.Update ?? new ChatResponseUpdate(emission.Role, [emission.Content!]) { MessageId = emission.MessageId };
 
     /// <summary>
     /// Calls the model once, non-streaming (F1, F2, F21: each call is prepared as it arrives), and retries after a
