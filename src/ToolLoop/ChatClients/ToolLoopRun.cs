@@ -393,14 +393,27 @@ internal sealed class ToolLoopRun
     /// Streaming, step 1 (F26, F40): the options and messages of the model call. A cancellation while the history is
     /// reduced becomes the stream's error, so the turn is closed as for any other cancellation.
     /// </summary>
-    private async ValueTask<ChatOptions?> BeginStreamAsync(CancellationToken cancellationToken)
+    private ValueTask<ChatOptions?> BeginStreamAsync(CancellationToken cancellationToken)
     {
         var options = TurnOptions();
         _streamError = null;
         _toSend = _outgoing;
+        var pending = MessagesToSendAsync(cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            // Without a reducer the history is at hand: no async step.
+            _toSend = pending.Result;
+            return new(options);
+        }
+
+        return AwaitMessagesAsync(pending, options, cancellationToken);
+    }
+
+    private async ValueTask<ChatOptions?> AwaitMessagesAsync(ValueTask<IList<ChatMessage>> pending, ChatOptions? options, CancellationToken cancellationToken)
+    {
         try
         {
-            _toSend = await MessagesToSendAsync(cancellationToken).ConfigureAwait(false);
+            _toSend = await pending.ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
@@ -437,31 +450,61 @@ internal sealed class ToolLoopRun
     /// to the caller yet, reduces the history (F37) and returns <see langword="true"/> to make the call again. When
     /// the history cannot get shorter the loop stops (<see cref="ToolLoopStopReasons.ContextOverflow"/>).
     /// </summary>
-    private async ValueTask<bool> CloseStreamAsync(IAsyncEnumerator<ChatResponseUpdate>? updates, TurnState turn, bool yielded, CancellationToken cancellationToken)
+    private ValueTask<bool> CloseStreamAsync(IAsyncEnumerator<ChatResponseUpdate>? updates, TurnState turn, bool yielded, CancellationToken cancellationToken)
     {
         if (updates is not null)
         {
+            ValueTask disposing;
             try
             {
-                await updates.DisposeAsync().ConfigureAwait(false);
+                disposing = updates.DisposeAsync();
             }
             catch (OperationCanceledException)
             {
-                // The inner stream was cancelled by the caller's token; nothing more to release.
+                disposing = default;
             }
+
+            if (!disposing.IsCompletedSuccessfully)
+            {
+                return DisposeThenCloseAsync(disposing, turn, yielded, cancellationToken);
+            }
+
+            // A stream that released itself at once (most do) costs no async step.
+            disposing.GetAwaiter().GetResult();
         }
 
-        if (turn.Updates.Count > 0)
+        return CloseStream(turn, yielded, cancellationToken);
+    }
+
+    private async ValueTask<bool> DisposeThenCloseAsync(ValueTask disposing, TurnState turn, bool yielded, CancellationToken cancellationToken)
+    {
+        try
         {
-            turn.Messages.AddRange(turn.Updates.ToChatResponse().Messages);
+            await disposing.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The inner stream was cancelled by the caller's token; nothing more to release.
         }
 
+        return await CloseStream(turn, yielded, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Collects what the stream said; after a context overflow with nothing shown yet, reduces the history (F37).</summary>
+    private ValueTask<bool> CloseStream(TurnState turn, bool yielded, CancellationToken cancellationToken)
+    {
+        CollectStreamedTurn(turn);
         var error = _streamError;
         if (error is null || yielded || error is OperationCanceledException || !IsContextOverflow(error))
         {
-            return false;
+            return new(false);
         }
 
+        return RetryAfterOverflowAsync(error, cancellationToken);
+    }
+
+    private async ValueTask<bool> RetryAfterOverflowAsync(Exception error, CancellationToken cancellationToken)
+    {
         if (await ReduceAfterOverflowAsync(_toSend, error, cancellationToken).ConfigureAwait(false) is not { } reduced)
         {
             _stop = ToolLoopStopReasons.ContextOverflow;
@@ -470,6 +513,56 @@ internal sealed class ToolLoopRun
 
         _toSend = reduced;
         _streamError = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Streaming: the turn's messages, coalesced from its updates. An answer that ends the run (no calls, no re-prompt
+    /// possible) is not coalesced, as FICC does not coalesce its last round: only its last message's id, role and
+    /// whether it has text are read (for F7), exactly as <c>ToChatResponse</c> would split the messages.
+    /// </summary>
+    private void CollectStreamedTurn(TurnState turn)
+    {
+        var updates = turn.Updates;
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        if (_streamError is null && turn.Calls.Count == 0 && turn.Unreadable is null && !CanReprompt && ReadLastMessage(updates))
+        {
+            return;
+        }
+
+        turn.Messages.AddRange(updates.ToChatResponse().Messages);
+    }
+
+    /// <summary>
+    /// Sets what <see cref="AddTurn"/> would read from the last of the messages <paramref name="updates"/> make. Every
+    /// update the loop passed on has an id and a role, so that message is the run of trailing updates with the last
+    /// one's id and role; an author name can split messages too, so with one this returns <see langword="false"/>.
+    /// </summary>
+    private bool ReadLastMessage(List<ChatResponseUpdate> updates)
+    {
+        var last = updates[^1];
+        var hasText = false;
+        for (var i = updates.Count - 1; i >= 0; i--)
+        {
+            var update = updates[i];
+            if (update.MessageId != last.MessageId || update.Role != last.Role)
+            {
+                break;
+            }
+
+            if (update.AuthorName is not null)
+            {
+                return false;
+            }
+
+            hasText = hasText || HasText(update.Contents);
+        }
+
+        (_lastMessageId, _lastRole, _lastHasText) = (last.MessageId, last.Role, hasText);
         return true;
     }
 
@@ -534,7 +627,7 @@ internal sealed class ToolLoopRun
 
             AddToolMessage(results, messageId);
         }
-        else if (!_finalRound && _reprompts < _settings.MaximumAnnouncementReprompts && _preparer.HasTools
+        else if (CanReprompt
             && (_options.AnnouncementDetector ?? AnnouncementHeuristic.LooksLikeAnnouncement)(TurnText(turn)))
         {
             _reprompts++;
@@ -546,6 +639,9 @@ internal sealed class ToolLoopRun
         _stop = _pendingStop ?? (turn.FinishReason == ChatFinishReason.Length ? ToolLoopStopReasons.Truncated : ToolLoopStopReasons.Completed);
         return emissions;
     }
+
+    /// <summary>F14: whether an answer without a call can still be re-prompted.</summary>
+    private bool CanReprompt => !_finalRound && _reprompts < _settings.MaximumAnnouncementReprompts && _preparer.HasTools;
 
     /// <summary>The round's results so far: what the model gets (capped, F36) and, when that differs, what the caller gets.</summary>
     private void BeginRecord()
@@ -948,9 +1044,10 @@ internal sealed class ToolLoopRun
     }
 
     /// <summary>Whether <paramref name="message"/>'s text is not blank, as <c>!string.IsNullOrWhiteSpace(message.Text)</c> without joining the texts.</summary>
-    private static bool HasText(ChatMessage message)
+    private static bool HasText(ChatMessage message) => HasText(message.Contents);
+
+    private static bool HasText(IList<AIContent> contents)
     {
-        var contents = message.Contents;
         for (var i = 0; i < contents.Count; i++)
         {
             if (contents[i] is TextContent t && !string.IsNullOrWhiteSpace(t.Text))
