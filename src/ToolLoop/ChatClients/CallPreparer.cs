@@ -105,13 +105,14 @@ internal sealed class CallPreparer(ToolLoopOptions options, IList<AITool>? reque
 
             if (error is null)
             {
+                var plain = false;
                 if (options.HealArguments && arguments is not null)
                 {
-                    arguments = ToolArgumentHealer.Heal(arguments, info);
+                    arguments = ToolArgumentHealer.Heal(arguments, info, out plain);
                 }
 
                 // F9, F41
-                if (ToolSchemaValidator.Validate(arguments, info) is { } problems)
+                if (ToolSchemaValidator.Validate(arguments, info, argumentsChecked: plain) is { } problems)
                 {
                     invalid = true;
                     error = $"Invalid arguments for '{call.Name}': {string.Join("; ", problems)}. Send a JSON object matching this schema: {schema.GetRawText()}";
