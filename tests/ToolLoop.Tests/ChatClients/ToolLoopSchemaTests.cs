@@ -55,6 +55,44 @@ public sealed class ToolLoopSchemaTests
         Assert.Contains("Send a JSON object matching this schema: {", result, StringComparison.Ordinal);
     }
 
+    /// <summary>A schema the direct checks cover alone (no full evaluation): what each argument set is told, <see langword="null"/> when it runs.</summary>
+    public static TheoryData<string, string?> DirectCases() => new()
+    {
+        { """{"unit":"kelvin","city":"Oslo"}""", "parameter 'unit' must be one of [\"c\",\"f\"]" },
+        { """{"unit":"c","city":"Oslo","extra":1}""", "unknown parameter 'extra'" },
+        { """{"unit":"c","city":"Oslo","days":"many"}""", "parameter 'days' must be integer but was a string" },
+        { """{"unit":"c"}""", "missing required parameter 'city'" },
+        { """{"unit":"c","city":"Oslo","days":"2"}""", null }, // healed to an integer, then checked
+        { """{"unit":"f","city":"Oslo"}""", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(DirectCases))]
+    public async Task F09_DirectChecks_FindEnumUnknownAndTypeProblems_WhetherOrNotHealingChangedAnything(string arguments, string? told)
+    {
+        const string Schema = """
+            {"type":"object","properties":{"unit":{"type":"string","enum":["c","f"]},"city":{"type":"string"},"days":{"type":"integer"}},
+             "required":["city"],"additionalProperties":false}
+            """;
+        var run = await LoopHarness.RunBothAsync(false, () =>
+        {
+            var weather = TestFunction.Returning("weather", "sunny", Schema);
+            var call = new FunctionCallContent("w1", "weather", JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions));
+            return new LoopScenario(new ScriptedChatClient(ScriptedTurn.Calls(call), ScriptedTurn.Text("ok")), chatOptions: LoopScenario.WithTools(weather)) { Items = { ["weather"] = weather } };
+        });
+
+        var result = run.ResultText("w1");
+        if (told is null)
+        {
+            Assert.Equal("sunny", result);
+            return;
+        }
+
+        Assert.Equal(0, run.Scenario.Item<TestFunction>("weather").Count);
+        Assert.StartsWith("Error: Invalid arguments for 'weather': ", result, StringComparison.Ordinal);
+        Assert.Contains(told, result, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void F41_TheMessagesSayWhatWasWrong()
     {
