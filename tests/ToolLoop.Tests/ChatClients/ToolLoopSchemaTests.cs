@@ -35,21 +35,14 @@ public sealed class ToolLoopSchemaTests
     [MemberData(nameof(Cases))]
     public async Task F41_ArgumentsAreValidatedAgainstTheFullSchema(string arguments, string? wrongAt)
     {
-        var run = await LoopHarness.RunBothAsync(false, () =>
-        {
-            var book = TestFunction.Returning("book", "booked", BookingSchema);
-            var call = new FunctionCallContent("b1", "book", JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions));
-            return new LoopScenario(new ScriptedChatClient(ScriptedTurn.Calls(call), ScriptedTurn.Text("ok")), chatOptions: LoopScenario.WithTools(book)) { Items = { ["book"] = book } };
-        });
-
-        var result = run.ResultText("b1");
+        var (result, runs) = await CallOnceAsync("book", "booked", BookingSchema, arguments);
         if (wrongAt is null)
         {
             Assert.Equal("booked", result);
             return;
         }
 
-        Assert.Equal(0, run.Scenario.Item<TestFunction>("book").Count);
+        Assert.Equal(0, runs);
         Assert.StartsWith("Error: Invalid arguments for 'book': ", result, StringComparison.Ordinal);
         Assert.Contains(wrongAt + ":", result, StringComparison.Ordinal);
         Assert.Contains("Send a JSON object matching this schema: {", result, StringComparison.Ordinal);
@@ -74,23 +67,29 @@ public sealed class ToolLoopSchemaTests
             {"type":"object","properties":{"unit":{"type":"string","enum":["c","f"]},"city":{"type":"string"},"days":{"type":"integer"}},
              "required":["city"],"additionalProperties":false}
             """;
-        var run = await LoopHarness.RunBothAsync(false, () =>
-        {
-            var weather = TestFunction.Returning("weather", "sunny", Schema);
-            var call = new FunctionCallContent("w1", "weather", JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions));
-            return new LoopScenario(new ScriptedChatClient(ScriptedTurn.Calls(call), ScriptedTurn.Text("ok")), chatOptions: LoopScenario.WithTools(weather)) { Items = { ["weather"] = weather } };
-        });
-
-        var result = run.ResultText("w1");
+        var (result, runs) = await CallOnceAsync("weather", "sunny", Schema, arguments);
         if (told is null)
         {
             Assert.Equal("sunny", result);
             return;
         }
 
-        Assert.Equal(0, run.Scenario.Item<TestFunction>("weather").Count);
+        Assert.Equal(0, runs);
         Assert.StartsWith("Error: Invalid arguments for 'weather': ", result, StringComparison.Ordinal);
         Assert.Contains(told, result, StringComparison.Ordinal);
+    }
+
+    /// <summary>One call of <paramref name="tool"/> with <paramref name="arguments"/> (JSON), then an answer: the call's result and how often the tool ran.</summary>
+    private static async Task<(string Result, int Runs)> CallOnceAsync(string tool, string returns, string schema, string arguments)
+    {
+        var run = await LoopHarness.RunBothAsync(false, () =>
+        {
+            var function = TestFunction.Returning(tool, returns, schema);
+            var call = new FunctionCallContent("c1", tool, JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions));
+            return new LoopScenario(new ScriptedChatClient(ScriptedTurn.Calls(call), ScriptedTurn.Text("ok")), chatOptions: LoopScenario.WithTools(function)) { Items = { ["tool"] = function } };
+        });
+
+        return (run.ResultText("c1"), run.Scenario.Item<TestFunction>("tool").Count);
     }
 
     [Fact]
