@@ -7,9 +7,16 @@ namespace ToolLoop;
 /// fails with an error the model can act on, waits for approval, or goes back to the caller (features 2, 9, 12, 21,
 /// 30, 31, 40, 41).
 /// </summary>
+/// <remarks>One instance per request, used by the run's own flow only (not thread-safe).</remarks>
 internal sealed class CallPreparer(ToolLoopOptions options, IList<AITool>? requestTools)
 {
     public const string NoToolsResult = "Tools are no longer available in this request, so the call was not run. Answer with what you have.";
+
+    // The last function prepared, with what was read from it: a request calls the same tool round after round, and
+    // the schema table and the approval check cost more than a reference comparison.
+    private AIFunction? _lastFunction;
+    private ToolSchemaValidator.SchemaInfo? _lastInfo;
+    private bool _lastNeedsApproval;
 
     /// <summary>Whether any tool can be called in this request (declared or additional).</summary>
     public bool HasTools => requestTools is { Count: > 0 } || options.AdditionalTools is { Count: > 0 };
@@ -69,7 +76,14 @@ internal sealed class CallPreparer(ToolLoopOptions options, IList<AITool>? reque
         else
         {
             function = f;
-            var info = ToolSchemaValidator.Info(f);
+            if (!ReferenceEquals(f, _lastFunction))
+            {
+                _lastInfo = ToolSchemaValidator.Info(f);
+                _lastNeedsApproval = f.GetService<ApprovalRequiredAIFunction>() is not null;
+                _lastFunction = f;
+            }
+
+            var info = _lastInfo!;
             var schema = info.Schema;
             if (exception is not null)
             {
@@ -91,13 +105,14 @@ internal sealed class CallPreparer(ToolLoopOptions options, IList<AITool>? reque
 
             if (error is null)
             {
+                var plain = false;
                 if (options.HealArguments && arguments is not null)
                 {
-                    arguments = ToolArgumentHealer.Heal(arguments, info);
+                    arguments = ToolArgumentHealer.Heal(arguments, info, out plain);
                 }
 
                 // F9, F41
-                if (ToolSchemaValidator.Validate(arguments, info) is { } problems)
+                if (ToolSchemaValidator.Validate(arguments, info, argumentsChecked: plain) is { } problems)
                 {
                     invalid = true;
                     error = $"Invalid arguments for '{call.Name}': {string.Join("; ", problems)}. Send a JSON object matching this schema: {schema.GetRawText()}";
@@ -106,7 +121,7 @@ internal sealed class CallPreparer(ToolLoopOptions options, IList<AITool>? reque
         }
 
         // F21, F30: only a call that would run can need approval; a broken call is answered, never put to the user.
-        var needsApproval = error is null && function!.GetService<ApprovalRequiredAIFunction>() is not null;
+        var needsApproval = error is null && _lastNeedsApproval;
         var prepared = callId == call.CallId && ReferenceEquals(arguments, call.Arguments) && ReferenceEquals(exception, call.Exception)
             ? call
             : ToolLoopHistory.WithCall(call, callId, arguments, exception);

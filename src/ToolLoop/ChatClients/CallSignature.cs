@@ -17,7 +17,7 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
     {
         Name = name;
         Arguments = arguments;
-        _hash = HashCode.Combine(StringComparer.Ordinal.GetHashCode(name), HashObject(arguments));
+        _hash = HashCode.Combine(name.GetHashCode(StringComparison.Ordinal), HashObject(arguments));
     }
 
     public string? Name { get; }
@@ -50,7 +50,7 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
         {
             foreach (var pair in dictionary)
             {
-                hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(pair.Key), HashValue(pair.Value)));
+                hash = unchecked(hash + HashCode.Combine(pair.Key.GetHashCode(StringComparison.Ordinal), HashValue(pair.Value)));
             }
 
             return hash;
@@ -58,7 +58,7 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
 
         foreach (var pair in arguments)
         {
-            hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(pair.Key), HashValue(pair.Value)));
+            hash = unchecked(hash + HashCode.Combine(pair.Key.GetHashCode(StringComparison.Ordinal), HashValue(pair.Value)));
         }
 
         return hash;
@@ -98,7 +98,7 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
                 var hash = 19;
                 foreach (var property in e.EnumerateObject())
                 {
-                    hash = unchecked(hash + HashCode.Combine(StringComparer.Ordinal.GetHashCode(property.Name), HashElement(property.Value)));
+                    hash = unchecked(hash + HashCode.Combine(property.Name.GetHashCode(StringComparison.Ordinal), HashElement(property.Value)));
                 }
 
                 return hash;
@@ -115,12 +115,8 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
         }
     }
 
-    private static int HashString(string s)
-    {
-        var h = new HashCode();
-        h.AddBytes(MemoryMarshal.AsBytes(s.AsSpan()));
-        return h.ToHashCode();
-    }
+    /// <summary>The ordinal string hash: the same for a string and for its characters in a span (<see cref="HashStringElement"/>).</summary>
+    private static int HashString(string s) => string.GetHashCode(s.AsSpan());
 
     private static int HashStringElement(JsonElement e)
     {
@@ -135,9 +131,7 @@ internal readonly struct CallSignature : IEquatable<CallSignature>
                 chars[i] = (char)raw[i];
             }
 
-            var h = new HashCode();
-            h.AddBytes(MemoryMarshal.AsBytes((ReadOnlySpan<char>)chars));
-            return h.ToHashCode();
+            return string.GetHashCode((ReadOnlySpan<char>)chars);
         }
 
         return HashString(e.GetString()!);

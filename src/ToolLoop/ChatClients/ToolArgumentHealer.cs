@@ -171,42 +171,63 @@ internal static class ToolArgumentHealer
         return TryParseObject(closed, out var obj) && Fill(obj, arguments);
     }
 
-    /// <summary>Converts argument values to the types the schema declares; returns the input when nothing changed.</summary>
-    public static IDictionary<string, object?> Heal(IDictionary<string, object?> arguments, ToolSchemaValidator.SchemaInfo schema)
+    /// <summary>
+    /// Converts argument values to the types the schema declares; returns the input when nothing changed.
+    /// <paramref name="plain"/> tells whether every argument is a declared property without an <c>enum</c> that already
+    /// has its declared type, so that the validator's per-argument checks would find nothing (they are then skipped).
+    /// </summary>
+    public static IDictionary<string, object?> Heal(IDictionary<string, object?> arguments, ToolSchemaValidator.SchemaInfo schema, out bool plain)
     {
+        plain = false;
         if (schema.Properties is not { } properties)
         {
             return arguments;
         }
 
+        var allPlain = true;
         Dictionary<string, object?>? healed = null;
         if (arguments is Dictionary<string, object?> dictionary)
         {
             // The concrete type's enumerator: no boxing on the loop's hot path.
             foreach (var pair in dictionary)
             {
-                HealOne(pair, arguments, properties, ref healed);
+                HealOne(pair, arguments, properties, ref healed, ref allPlain);
             }
         }
         else
         {
             foreach (var pair in arguments)
             {
-                HealOne(pair, arguments, properties, ref healed);
+                HealOne(pair, arguments, properties, ref healed, ref allPlain);
             }
         }
 
+        plain = allPlain && healed is null;
         return healed ?? arguments;
     }
 
-    private static void HealOne(KeyValuePair<string, object?> pair, IDictionary<string, object?> arguments, Dictionary<string, ToolSchemaValidator.PropertyInfo> properties, ref Dictionary<string, object?>? healed)
+    private static void HealOne(KeyValuePair<string, object?> pair, IDictionary<string, object?> arguments, Dictionary<string, ToolSchemaValidator.PropertyInfo> properties, ref Dictionary<string, object?>? healed, ref bool plain)
     {
-        if (!properties.TryGetValue(pair.Key, out var property) || !property.HasType)
+        if (!properties.TryGetValue(pair.Key, out var property))
+        {
+            plain = false;
+            return;
+        }
+
+        plain &= !property.HasEnum;
+        if (!property.HasType)
+        {
+            // No type declared: any value has it.
+            return;
+        }
+
+        if (property.Accepts(pair.Value))
         {
             return;
         }
 
-        if (property.Accepts(pair.Value) || TryConvert(ToolLoopJson.ToElement(pair.Value), ToolSchemaValidator.DeclaredTypes(property.Schema)) is not { } converted)
+        plain = false;
+        if (TryConvert(ToolLoopJson.ToElement(pair.Value), ToolSchemaValidator.DeclaredTypes(property.Schema)) is not { } converted)
         {
             return;
         }

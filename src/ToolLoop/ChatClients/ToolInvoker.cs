@@ -86,7 +86,10 @@ internal sealed class ToolInvoker(ToolLoopOptions options, ToolLoopSettings sett
         var token = timeoutSource?.Token ?? cancellationToken;
         var previous = ToolInvocationContext.Current;
         ToolInvocationContext.Current = context;
-        var started = Stopwatch.GetTimestamp();
+
+        // A clock read costs about as much as the rest of the wrapper: taken only for a log line or the metric that wants it.
+        var debug = trace || logger.IsEnabled(LogLevel.Debug);
+        var started = debug || telemetry.DurationEnabled ? Stopwatch.GetTimestamp() : 0;
         Task<object?>? running = null;
         try
         {
@@ -123,7 +126,7 @@ internal sealed class ToolInvoker(ToolLoopOptions options, ToolLoopSettings sett
             {
                 ToolLoopLog.ToolCompletedSensitive(logger, function.Name, callId, Stopwatch.GetElapsedTime(started), resultJson!);
             }
-            else
+            else if (debug)
             {
                 ToolLoopLog.ToolCompleted(logger, function.Name, callId, Stopwatch.GetElapsedTime(started));
             }

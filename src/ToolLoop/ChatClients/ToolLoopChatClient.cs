@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -69,43 +68,18 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
             Usage = run.Usage,
             ModelId = run.ModelId,
             ResponseId = run.ResponseId,
-            AdditionalProperties = StopProperties(run),
+            AdditionalProperties = run.StopProperties(),
         };
     }
 
     /// <inheritdoc />
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messages);
-        var run = new ToolLoopRun(InnerClient, _options, _logger, _telemetry, messages, options, streaming: true);
-        await foreach (var emission in run.RunAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (emission.Update is { } update)
-            {
-                yield return update;
-            }
-            else if (emission.Content is { } content)
-            {
-                yield return new ChatResponseUpdate(emission.Role, [content]) { MessageId = emission.MessageId };
-            }
-        }
-
-        var final = new ChatResponseUpdate
-        {
-            ConversationId = run.ConversationId,
-            FinishReason = run.FinishReason,
-            ModelId = run.ModelId,
-            ResponseId = run.ResponseId,
-            AdditionalProperties = StopProperties(run),
-        };
-        if (run.Usage is { } usage)
-        {
-            final.Contents.Add(new UsageContent(usage));
-        }
-
-        yield return final;
-    }
+    /// <remarks>
+    /// The stream is the run's own iterator (no layer per update); as with an async iterator, nothing runs and a
+    /// <see langword="null"/> <paramref name="messages"/> is not reported until the stream is enumerated.
+    /// </remarks>
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        => new ToolLoopRun(InnerClient, _options, _logger, _telemetry, messages, options, streaming: true).RunAsync(cancellationToken);
 
     /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
@@ -130,10 +104,4 @@ public sealed class ToolLoopChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(innerClient);
         return options?.TextToolCalls is { } format ? new ToolCallParsingChatClient(innerClient, new ToolCallParsingOptions { Format = format }) : innerClient;
     }
-
-    private static AdditionalPropertiesDictionary StopProperties(ToolLoopRun run) => new()
-    {
-        [ToolLoopPropertyNames.StopReason] = run.StopReason,
-        [ToolLoopPropertyNames.Iterations] = run.Iterations,
-    };
 }

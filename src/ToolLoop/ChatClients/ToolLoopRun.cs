@@ -26,15 +26,13 @@ internal sealed class ToolLoopRun
 
     private readonly IChatClient _inner;
     private readonly ToolLoopOptions _options;
-    private readonly ToolLoopSettings _settings;
     private readonly ILogger _logger;
     private readonly ToolLoopTelemetry _telemetry;
     private readonly IEnumerable<ChatMessage> _messages;
     private readonly ChatOptions? _forwardOptions;
     private readonly bool _streaming;
     private readonly CallPreparer _preparer;
-    private readonly ToolInvoker _invoker;
-    private readonly RoundExecutor _executor;
+    private readonly ChatOptions? _chatOptions;
     private readonly CallIdAllocator _ids = new();
     private readonly List<PreparedCall> _executed = [];
     private readonly TurnState _turn = new();
@@ -65,20 +63,25 @@ internal sealed class ToolLoopRun
     private List<string>? _waitingFor;
     private IList<ChatMessage> _toSend = null!;
     private Exception? _streamError;
+    private ToolLoopSettings _settings = null!; // the rest is set by Start, as RunAsync begins
+    private RoundExecutor _executor = null!;
 
+    /// <summary>
+    /// Sets up a run; nothing here throws. What can fail on the caller's input (a <see langword="null"/>
+    /// <paramref name="messages"/>, a malformed per-request setting) fails when <see cref="RunAsync"/> starts, so a
+    /// stream raises it when enumerated, as an async iterator does.
+    /// </summary>
     public ToolLoopRun(IChatClient inner, ToolLoopOptions options, ILogger logger, ToolLoopTelemetry telemetry, IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, bool streaming)
     {
         _inner = inner;
         _options = options;
-        _settings = ToolLoopSettings.Create(options, chatOptions);
+        _chatOptions = chatOptions;
         _logger = logger;
         _telemetry = telemetry;
         _messages = messages;
         _forwardOptions = ToolLoopSettings.StripOwnKeys(chatOptions);
         _streaming = streaming;
         _preparer = new CallPreparer(options, chatOptions?.Tools);
-        _invoker = new ToolInvoker(options, _settings, logger, telemetry, streaming);
-        _executor = new RoundExecutor(_invoker, options, logger, _executed);
         _conversationId = chatOptions?.ConversationId;
         _output = streaming ? null : new List<ChatMessage>(16);
     }
@@ -105,11 +108,17 @@ internal sealed class ToolLoopRun
         _ => ChatFinishReason.Stop,
     };
 
-    public async IAsyncEnumerable<LoopEmission> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the request. Streaming, this iterator is the caller's stream itself (no layer of its own per update): the
+    /// inner updates, the loop's own contents, and last the update with the stop reason. Non-streaming, it yields
+    /// nothing and builds <see cref="Output"/>.
+    /// </summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var orchestrate = _telemetry.StartOrchestrate();
+        Start();
+        var orchestrate = _telemetry.StartOrchestrate();
         _orchestrate = orchestrate;
-        var started = Stopwatch.GetTimestamp();
+        var started = _telemetry.StartTimestamp();
         try
         {
             // F22–F26: the caller's history as the model must see it; answered approvals collected.
@@ -121,7 +130,7 @@ internal sealed class ToolLoopRun
                 {
                     if (Emit(e))
                     {
-                        yield return e;
+                        yield return ToUpdate(e);
                     }
                 }
             }
@@ -164,7 +173,7 @@ internal sealed class ToolLoopRun
                             if (TransformUpdate(updates.Current, turn) is { } update)
                             {
                                 yielded = true;
-                                yield return LoopEmission.ForUpdate(update);
+                                yield return update;
                             }
                         }
 
@@ -178,7 +187,7 @@ internal sealed class ToolLoopRun
                     {
                         foreach (var e in closing)
                         {
-                            yield return e;
+                            yield return ToUpdate(e);
                         }
 
                         if (_streamError is { } failed)
@@ -203,7 +212,7 @@ internal sealed class ToolLoopRun
                     {
                         if (Emit(e))
                         {
-                            yield return e;
+                            yield return ToUpdate(e);
                         }
                     }
 
@@ -225,7 +234,7 @@ internal sealed class ToolLoopRun
                     {
                         if (Emit(e))
                         {
-                            yield return e;
+                            yield return ToUpdate(e);
                         }
                     }
                 }
@@ -234,7 +243,7 @@ internal sealed class ToolLoopRun
                 {
                     if (Emit(recorded))
                     {
-                        yield return recorded;
+                        yield return ToUpdate(recorded);
                     }
                 }
 
@@ -246,7 +255,7 @@ internal sealed class ToolLoopRun
             {
                 if (Emit(e))
                 {
-                    yield return e;
+                    yield return ToUpdate(e);
                 }
             }
         }
@@ -278,8 +287,47 @@ internal sealed class ToolLoopRun
             }
 
             _telemetry.RecordOrchestrateDuration(started, StopReason, errorType);
+            orchestrate?.Dispose();
+        }
+
+        // After the span ended, as the caller's last update (F8, F28: the stop reason, the summed usage).
+        if (_streaming)
+        {
+            var final = new ChatResponseUpdate
+            {
+                ConversationId = ConversationId,
+                FinishReason = FinishReason,
+                ModelId = ModelId,
+                ResponseId = ResponseId,
+                AdditionalProperties = StopProperties(),
+            };
+            if (Usage is { } usage)
+            {
+                final.Contents.Add(new UsageContent(usage));
+            }
+
+            yield return final;
         }
     }
+
+    /// <summary>The response's stop properties (<see cref="ToolLoopPropertyNames.StopReason"/>, <see cref="ToolLoopPropertyNames.Iterations"/>).</summary>
+    public AdditionalPropertiesDictionary StopProperties() => new()
+    {
+        [ToolLoopPropertyNames.StopReason] = StopReason,
+        [ToolLoopPropertyNames.Iterations] = Iterations,
+    };
+
+    /// <summary>What the caller's input can make fail: checked as the run starts (see the constructor).</summary>
+    private void Start()
+    {
+        ArgumentNullException.ThrowIfNull(_messages, "messages");
+        _settings = ToolLoopSettings.Create(_options, _chatOptions);
+        _executor = new RoundExecutor(new ToolInvoker(_options, _settings, _logger, _telemetry, _streaming), _options, _logger, _executed);
+    }
+
+    /// <summary>Streaming: an emission as the update the caller gets (a content of the loop's own becomes an update of its message).</summary>
+    private static ChatResponseUpdate ToUpdate(in LoopEmission emission)
+        => emission.Update ?? new ChatResponseUpdate(emission.Role, [emission.Content!]) { MessageId = emission.MessageId };
 
     /// <summary>
     /// Calls the model once, non-streaming (F1, F2, F21: each call is prepared as it arrives), and retries after a
@@ -345,14 +393,27 @@ internal sealed class ToolLoopRun
     /// Streaming, step 1 (F26, F40): the options and messages of the model call. A cancellation while the history is
     /// reduced becomes the stream's error, so the turn is closed as for any other cancellation.
     /// </summary>
-    private async ValueTask<ChatOptions?> BeginStreamAsync(CancellationToken cancellationToken)
+    private ValueTask<ChatOptions?> BeginStreamAsync(CancellationToken cancellationToken)
     {
         var options = TurnOptions();
         _streamError = null;
         _toSend = _outgoing;
+        var pending = MessagesToSendAsync(cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            // Without a reducer the history is at hand: no async step.
+            _toSend = pending.Result;
+            return new(options);
+        }
+
+        return AwaitMessagesAsync(pending, options, cancellationToken);
+    }
+
+    private async ValueTask<ChatOptions?> AwaitMessagesAsync(ValueTask<IList<ChatMessage>> pending, ChatOptions? options, CancellationToken cancellationToken)
+    {
         try
         {
-            _toSend = await MessagesToSendAsync(cancellationToken).ConfigureAwait(false);
+            _toSend = await pending.ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
@@ -389,31 +450,61 @@ internal sealed class ToolLoopRun
     /// to the caller yet, reduces the history (F37) and returns <see langword="true"/> to make the call again. When
     /// the history cannot get shorter the loop stops (<see cref="ToolLoopStopReasons.ContextOverflow"/>).
     /// </summary>
-    private async ValueTask<bool> CloseStreamAsync(IAsyncEnumerator<ChatResponseUpdate>? updates, TurnState turn, bool yielded, CancellationToken cancellationToken)
+    private ValueTask<bool> CloseStreamAsync(IAsyncEnumerator<ChatResponseUpdate>? updates, TurnState turn, bool yielded, CancellationToken cancellationToken)
     {
         if (updates is not null)
         {
+            ValueTask disposing;
             try
             {
-                await updates.DisposeAsync().ConfigureAwait(false);
+                disposing = updates.DisposeAsync();
             }
             catch (OperationCanceledException)
             {
-                // The inner stream was cancelled by the caller's token; nothing more to release.
+                disposing = default;
             }
+
+            if (!disposing.IsCompletedSuccessfully)
+            {
+                return DisposeThenCloseAsync(disposing, turn, yielded, cancellationToken);
+            }
+
+            // A stream that released itself at once (most do) costs no async step.
+            disposing.GetAwaiter().GetResult();
         }
 
-        if (turn.Updates.Count > 0)
+        return CloseStream(turn, yielded, cancellationToken);
+    }
+
+    private async ValueTask<bool> DisposeThenCloseAsync(ValueTask disposing, TurnState turn, bool yielded, CancellationToken cancellationToken)
+    {
+        try
         {
-            turn.Messages.AddRange(turn.Updates.ToChatResponse().Messages);
+            await disposing.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The inner stream was cancelled by the caller's token; nothing more to release.
         }
 
+        return await CloseStream(turn, yielded, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Collects what the stream said; after a context overflow with nothing shown yet, reduces the history (F37).</summary>
+    private ValueTask<bool> CloseStream(TurnState turn, bool yielded, CancellationToken cancellationToken)
+    {
+        CollectStreamedTurn(turn);
         var error = _streamError;
         if (error is null || yielded || error is OperationCanceledException || !IsContextOverflow(error))
         {
-            return false;
+            return new(false);
         }
 
+        return RetryAfterOverflowAsync(error, cancellationToken);
+    }
+
+    private async ValueTask<bool> RetryAfterOverflowAsync(Exception error, CancellationToken cancellationToken)
+    {
         if (await ReduceAfterOverflowAsync(_toSend, error, cancellationToken).ConfigureAwait(false) is not { } reduced)
         {
             _stop = ToolLoopStopReasons.ContextOverflow;
@@ -422,6 +513,56 @@ internal sealed class ToolLoopRun
 
         _toSend = reduced;
         _streamError = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Streaming: the turn's messages, coalesced from its updates. An answer that ends the run (no calls, no re-prompt
+    /// possible) is not coalesced, as FICC does not coalesce its last round: only its last message's id, role and
+    /// whether it has text are read (for F7), exactly as <c>ToChatResponse</c> would split the messages.
+    /// </summary>
+    private void CollectStreamedTurn(TurnState turn)
+    {
+        var updates = turn.Updates;
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        if (_streamError is null && turn.Calls.Count == 0 && turn.Unreadable is null && !CanReprompt && ReadLastMessage(updates))
+        {
+            return;
+        }
+
+        turn.Messages.AddRange(updates.ToChatResponse().Messages);
+    }
+
+    /// <summary>
+    /// Sets what <see cref="AddTurn"/> would read from the last of the messages <paramref name="updates"/> make. Every
+    /// update the loop passed on has an id and a role, so that message is the run of trailing updates with the last
+    /// one's id and role; an author name can split messages too, so with one this returns <see langword="false"/>.
+    /// </summary>
+    private bool ReadLastMessage(List<ChatResponseUpdate> updates)
+    {
+        var last = updates[^1];
+        var hasText = false;
+        for (var i = updates.Count - 1; i >= 0; i--)
+        {
+            var update = updates[i];
+            if (update.MessageId != last.MessageId || update.Role != last.Role)
+            {
+                break;
+            }
+
+            if (update.AuthorName is not null)
+            {
+                return false;
+            }
+
+            hasText = hasText || HasText(update.Contents);
+        }
+
+        (_lastMessageId, _lastRole, _lastHasText) = (last.MessageId, last.Role, hasText);
         return true;
     }
 
@@ -486,7 +627,7 @@ internal sealed class ToolLoopRun
 
             AddToolMessage(results, messageId);
         }
-        else if (!_finalRound && _reprompts < _settings.MaximumAnnouncementReprompts && _preparer.HasTools
+        else if (CanReprompt
             && (_options.AnnouncementDetector ?? AnnouncementHeuristic.LooksLikeAnnouncement)(TurnText(turn)))
         {
             _reprompts++;
@@ -498,6 +639,9 @@ internal sealed class ToolLoopRun
         _stop = _pendingStop ?? (turn.FinishReason == ChatFinishReason.Length ? ToolLoopStopReasons.Truncated : ToolLoopStopReasons.Completed);
         return emissions;
     }
+
+    /// <summary>F14: whether an answer without a call can still be re-prompted.</summary>
+    private bool CanReprompt => !_finalRound && _reprompts < _settings.MaximumAnnouncementReprompts && _preparer.HasTools;
 
     /// <summary>The round's results so far: what the model gets (capped, F36) and, when that differs, what the caller gets.</summary>
     private void BeginRecord()
@@ -557,7 +701,7 @@ internal sealed class ToolLoopRun
     /// After a round (F5, F11, F15, F17, F19–F21): counts it, stops for cancellation, pending approvals, a
     /// terminating tool or the round hook, and spends the budgets, telling the model once when one is spent (F6, F33).
     /// </summary>
-    private async ValueTask DecideAsync(TurnState turn, CancellationToken cancellationToken)
+    private ValueTask DecideAsync(TurnState turn, CancellationToken cancellationToken)
     {
         var calls = turn.Calls;
         var executed = false;
@@ -585,43 +729,58 @@ internal sealed class ToolLoopRun
         if (cancellationToken.IsCancellationRequested)
         {
             _stop = ToolLoopStopReasons.Cancelled;
-            return;
+            return default;
         }
 
         if (pending is not null)
         {
             _waitingFor = pending;
             _stop = ToolLoopStopReasons.ApprovalPending;
-            return;
+            return default;
         }
 
         if (terminated)
         {
             _stop = ToolLoopStopReasons.Terminated;
-            return;
+            return default;
         }
 
         if (_options.RoundCompleted is { } hook)
         {
-            var results = _outgoing[^1].Role == ChatRole.Tool ? _outgoing[^1].Contents.OfType<FunctionResultContent>().ToList() : [];
-            var round = new ToolLoopRound(Iterations, calls.ConvertAll(c => c.Call), results, [.. _outgoing]);
-            try
-            {
-                await hook(round, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                _stop = ToolLoopStopReasons.Cancelled;
-                return;
-            }
-
-            if (round.StopRequested)
-            {
-                _stop = ToolLoopStopReasons.StoppedByHook;
-                return;
-            }
+            return RunRoundHookAsync(hook, calls, cancellationToken);
         }
 
+        SpendBudgets();
+        return default;
+    }
+
+    /// <summary>F5: the round hook, then the budgets unless it stopped the loop (an async step only when a hook is set).</summary>
+    private async ValueTask RunRoundHookAsync(Func<ToolLoopRound, CancellationToken, ValueTask> hook, List<PreparedCall> calls, CancellationToken cancellationToken)
+    {
+        var results = _outgoing[^1].Role == ChatRole.Tool ? _outgoing[^1].Contents.OfType<FunctionResultContent>().ToList() : [];
+        var round = new ToolLoopRound(Iterations, calls.ConvertAll(c => c.Call), results, [.. _outgoing]);
+        try
+        {
+            await hook(round, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _stop = ToolLoopStopReasons.Cancelled;
+            return;
+        }
+
+        if (round.StopRequested)
+        {
+            _stop = ToolLoopStopReasons.StoppedByHook;
+            return;
+        }
+
+        SpendBudgets();
+    }
+
+    /// <summary>F6, F33: spends the budgets, telling the model once when one is spent.</summary>
+    private void SpendBudgets()
+    {
         string? notice = null;
         if (_callLimitHit)
         {
@@ -865,8 +1024,9 @@ internal sealed class ToolLoopRun
     /// </summary>
     private string NewMessageId()
     {
+        // Per id a concatenation, not interpolation: a small number's text is cached, so an id costs one string and no buffer.
         _idPrefix ??= string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s_processPrefix}{Interlocked.Increment(ref s_runs)}_");
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_idPrefix}{++_idCount}");
+        return string.Concat(_idPrefix, (++_idCount).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string TurnText(TurnState turn)
@@ -881,6 +1041,22 @@ internal sealed class ToolLoopRun
         }
 
         return text;
+    }
+
+    /// <summary>Whether <paramref name="message"/>'s text is not blank, as <c>!string.IsNullOrWhiteSpace(message.Text)</c> without joining the texts.</summary>
+    private static bool HasText(ChatMessage message) => HasText(message.Contents);
+
+    private static bool HasText(IList<AIContent> contents)
+    {
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is TextContent t && !string.IsNullOrWhiteSpace(t.Text))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static TextContent NoticeContent(string text) => new(text)
@@ -1011,7 +1187,7 @@ internal sealed class ToolLoopRun
             _outgoing.Add(sent);
             _lastMessageId = message.MessageId;
             _lastRole = message.Role;
-            _lastHasText = !string.IsNullOrWhiteSpace(message.Text);
+            _lastHasText = HasText(message);
         }
 
         // F40, as FICC: after a response with a conversation id, the service holds the history: send only what is new.
@@ -1051,18 +1227,24 @@ internal sealed class ToolLoopRun
     }
 
     /// <summary>F26, F40: the messages of the next model call.</summary>
-    private async ValueTask<IList<ChatMessage>> MessagesToSendAsync(CancellationToken cancellationToken)
+    private ValueTask<IList<ChatMessage>> MessagesToSendAsync(CancellationToken cancellationToken)
     {
         if (_conversationId is not null && _rounds > 0)
         {
-            return _outgoing.GetRange(_sentUpTo, _outgoing.Count - _sentUpTo);
+            return new(_outgoing.GetRange(_sentUpTo, _outgoing.Count - _sentUpTo));
         }
 
         if (_options.ChatReducer is not { } reducer || _conversationId is not null)
         {
-            return _outgoing;
+            return new(_outgoing);
         }
 
+        return ReduceAsync(reducer, cancellationToken);
+    }
+
+    /// <summary>F26: the configured reducer's history, repaired to keep calls and results paired.</summary>
+    private async ValueTask<IList<ChatMessage>> ReduceAsync(IChatReducer reducer, CancellationToken cancellationToken)
+    {
         var reduced = await reducer.ReduceAsync(_outgoing.ToList(), cancellationToken).ConfigureAwait(false);
         return ToolLoopHistory.RepairAfterReduction(reduced, _outgoing);
     }

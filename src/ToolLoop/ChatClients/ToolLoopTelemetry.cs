@@ -66,6 +66,9 @@ internal sealed class ToolLoopTelemetry : IDisposable
 
     public bool DurationEnabled => _duration.Enabled;
 
+    /// <summary>A start timestamp for a duration, or 0 when the metric has no listener (a clock read saved).</summary>
+    public long StartTimestamp() => _duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+
     /// <summary>Like FICC: no <c>orchestrate_tools</c> span inside an agent's or workflow's span, which already is one.</summary>
     public static bool InsideAgent => Activity.Current?.DisplayName is { } name && (IsOperation(name, "invoke_agent") || IsOperation(name, "invoke_workflow"));
 
@@ -95,9 +98,10 @@ internal sealed class ToolLoopTelemetry : IDisposable
             ]);
     }
 
+    /// <summary>Records a tool's duration; nothing when <paramref name="startTimestamp"/> is 0 (no clock was read: the metric had no listener then).</summary>
     public void RecordToolDuration(string toolName, long startTimestamp, string? errorType)
     {
-        if (_duration.Enabled)
+        if (_duration.Enabled && startTimestamp != 0)
         {
             var tags = new TagList { { OperationName, ExecuteToolName }, { ToolName, toolName } };
             if (errorType is not null)
@@ -109,9 +113,10 @@ internal sealed class ToolLoopTelemetry : IDisposable
         }
     }
 
+    /// <summary>Records the loop's duration; nothing when <paramref name="startTimestamp"/> is 0 (as <see cref="RecordToolDuration"/>).</summary>
     public void RecordOrchestrateDuration(long startTimestamp, string stopReason, string? errorType)
     {
-        if (_duration.Enabled)
+        if (_duration.Enabled && startTimestamp != 0)
         {
             var tags = new TagList { { OperationName, OrchestrateToolsName }, { StopReason, stopReason } };
             if (errorType is not null)

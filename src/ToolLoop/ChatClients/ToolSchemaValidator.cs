@@ -35,13 +35,20 @@ internal static class ToolSchemaValidator
     public static List<string>? Validate(IDictionary<string, object?>? arguments, AIFunctionDeclaration function) => Validate(arguments, Info(function));
 
     /// <summary>Validates against a schema read with <see cref="Info"/>: the direct checks, then the full evaluation when the schema needs it.</summary>
-    public static List<string>? Validate(IDictionary<string, object?>? arguments, SchemaInfo info) => Direct(arguments, info) ?? info.Full?.Evaluate(arguments);
+    public static List<string>? Validate(IDictionary<string, object?>? arguments, SchemaInfo info) => Validate(arguments, info, argumentsChecked: false);
+
+    /// <summary>
+    /// As <see cref="Validate(IDictionary{string, object}, SchemaInfo)"/>; with <paramref name="argumentsChecked"/> the
+    /// per-argument direct checks are skipped, as <see cref="ToolArgumentHealer.Heal"/> found they have nothing to report.
+    /// </summary>
+    public static List<string>? Validate(IDictionary<string, object?>? arguments, SchemaInfo info, bool argumentsChecked)
+        => Direct(arguments, info, argumentsChecked) ?? info.Full?.Evaluate(arguments);
 
     /// <summary>What is read once from <paramref name="function"/>'s schema (cached for the function's lifetime).</summary>
     public static SchemaInfo Info(AIFunctionDeclaration function) => s_info.GetValue(function, static f => new SchemaInfo(f.JsonSchema));
 
     /// <summary>The direct checks; <see langword="null"/> when they find nothing.</summary>
-    private static List<string>? Direct(IDictionary<string, object?>? arguments, SchemaInfo info)
+    private static List<string>? Direct(IDictionary<string, object?>? arguments, SchemaInfo info, bool argumentsChecked)
     {
         List<string>? problems = null;
         if (info.Schema.ValueKind != JsonValueKind.Object)
@@ -57,7 +64,7 @@ internal static class ToolSchemaValidator
             }
         }
 
-        if (arguments is null)
+        if (arguments is null || argumentsChecked)
         {
             return problems;
         }

@@ -57,6 +57,25 @@ public sealed class ToolLoopBudgetTests
         Assert.Equal("kept", forwarded["other"]);
     }
 
+    [Fact]
+    public async Task Streaming_InputErrors_AreRaisedWhenTheStreamIsEnumerated_AsAnAsyncIteratorDoes()
+    {
+        var script = new ScriptedChatClient(ScriptedTurn.Text("never sent"));
+        using var loop = script.AsToolLoop();
+        var chatOptions = LoopScenario.WithTools(Counter());
+        chatOptions.AdditionalProperties = new() { [ToolLoopPropertyNames.MaximumIterations] = "many" };
+
+        // Neither call throws: the stream has not been enumerated yet.
+        var badSetting = loop.GetStreamingResponseAsync("hi", chatOptions, TestContext.Current.CancellationToken);
+        var noMessages = loop.GetStreamingResponseAsync((IEnumerable<ChatMessage>)null!, cancellationToken: TestContext.Current.CancellationToken);
+
+        var setting = await Assert.ThrowsAsync<ArgumentException>(async () => await badSetting.ToChatResponseAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(ToolLoopPropertyNames.MaximumIterations, setting.Message, StringComparison.Ordinal);
+        var messages = await Assert.ThrowsAsync<ArgumentNullException>(async () => await noMessages.ToChatResponseAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("messages", messages.ParamName);
+        Assert.Empty(script.Requests);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

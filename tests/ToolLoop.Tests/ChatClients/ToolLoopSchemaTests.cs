@@ -35,24 +35,61 @@ public sealed class ToolLoopSchemaTests
     [MemberData(nameof(Cases))]
     public async Task F41_ArgumentsAreValidatedAgainstTheFullSchema(string arguments, string? wrongAt)
     {
-        var run = await LoopHarness.RunBothAsync(false, () =>
-        {
-            var book = TestFunction.Returning("book", "booked", BookingSchema);
-            var call = new FunctionCallContent("b1", "book", JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions));
-            return new LoopScenario(new ScriptedChatClient(ScriptedTurn.Calls(call), ScriptedTurn.Text("ok")), chatOptions: LoopScenario.WithTools(book)) { Items = { ["book"] = book } };
-        });
-
-        var result = run.ResultText("b1");
+        var (result, runs) = await CallOnceAsync("book", "booked", BookingSchema, arguments);
         if (wrongAt is null)
         {
             Assert.Equal("booked", result);
             return;
         }
 
-        Assert.Equal(0, run.Scenario.Item<TestFunction>("book").Count);
+        Assert.Equal(0, runs);
         Assert.StartsWith("Error: Invalid arguments for 'book': ", result, StringComparison.Ordinal);
         Assert.Contains(wrongAt + ":", result, StringComparison.Ordinal);
         Assert.Contains("Send a JSON object matching this schema: {", result, StringComparison.Ordinal);
+    }
+
+    /// <summary>A schema the direct checks cover alone (no full evaluation): what each argument set is told, <see langword="null"/> when it runs.</summary>
+    public static TheoryData<string, string?> DirectCases() => new()
+    {
+        { """{"unit":"kelvin","city":"Oslo"}""", "parameter 'unit' must be one of [\"c\",\"f\"]" },
+        { """{"unit":"c","city":"Oslo","extra":1}""", "unknown parameter 'extra'" },
+        { """{"unit":"c","city":"Oslo","days":"many"}""", "parameter 'days' must be integer but was a string" },
+        { """{"unit":"c"}""", "missing required parameter 'city'" },
+        { """{"unit":"c","city":"Oslo","days":"2"}""", null }, // healed to an integer, then checked
+        { """{"unit":"f","city":"Oslo"}""", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(DirectCases))]
+    public async Task F09_DirectChecks_FindEnumUnknownAndTypeProblems_WhetherOrNotHealingChangedAnything(string arguments, string? told)
+    {
+        const string Schema = """
+            {"type":"object","properties":{"unit":{"type":"string","enum":["c","f"]},"city":{"type":"string"},"days":{"type":"integer"}},
+             "required":["city"],"additionalProperties":false}
+            """;
+        var (result, runs) = await CallOnceAsync("weather", "sunny", Schema, arguments);
+        if (told is null)
+        {
+            Assert.Equal("sunny", result);
+            return;
+        }
+
+        Assert.Equal(0, runs);
+        Assert.StartsWith("Error: Invalid arguments for 'weather': ", result, StringComparison.Ordinal);
+        Assert.Contains(told, result, StringComparison.Ordinal);
+    }
+
+    /// <summary>One call of <paramref name="tool"/> with <paramref name="arguments"/> (JSON), then an answer: the call's result and how often the tool ran.</summary>
+    private static async Task<(string Result, int Runs)> CallOnceAsync(string tool, string returns, string schema, string arguments)
+    {
+        var run = await LoopHarness.RunBothAsync(false, () =>
+        {
+            var function = TestFunction.Returning(tool, returns, schema);
+            var call = new FunctionCallContent("c1", tool, JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions));
+            return new LoopScenario(new ScriptedChatClient(ScriptedTurn.Calls(call), ScriptedTurn.Text("ok")), chatOptions: LoopScenario.WithTools(function)) { Items = { ["tool"] = function } };
+        });
+
+        return (run.ResultText("c1"), run.Scenario.Item<TestFunction>("tool").Count);
     }
 
     [Fact]
