@@ -14,6 +14,10 @@ internal sealed class TextChannel
     private StringBuilder? _heldWhitespace;
     private bool _atBoundary = true;
 
+    // The last characters that went out (see JoinGuard), most recent last.
+    private char[]? _tail;
+    private int _tailLength;
+
     /// <summary>Gets a value indicating whether any non-whitespace text went out.</summary>
     public bool HasText { get; private set; }
 
@@ -52,12 +56,14 @@ internal sealed class TextChannel
             foreach (var piece in _heldWhitespace.GetChunks())
             {
                 output.Append(piece.Span);
+                Remember(piece.Span);
             }
 
             _heldWhitespace.Clear();
         }
 
         output.Append(text[..end]);
+        Remember(text[..end]);
         HasText = true;
         Hold(text[end..], output);
     }
@@ -79,6 +85,7 @@ internal sealed class TextChannel
             {
                 var n = Math.Min(left, piece.Length);
                 output.Append(piece.Span[..n]);
+                Remember(piece.Span[..n]);
                 left -= n;
                 if (left == 0)
                 {
@@ -88,6 +95,25 @@ internal sealed class TextChannel
 
             held.Remove(0, excess);
         }
+    }
+
+    /// <summary>Gets the last characters that went out (up to <see cref="JoinGuard.TailLength"/>), whitespace held back excluded.</summary>
+    public ReadOnlySpan<char> Tail => _tail.AsSpan(0, _tailLength);
+
+    private void Remember(ReadOnlySpan<char> text)
+    {
+        var tail = _tail ??= new char[JoinGuard.TailLength];
+        if (text.Length >= tail.Length)
+        {
+            text[^tail.Length..].CopyTo(tail);
+            _tailLength = tail.Length;
+            return;
+        }
+
+        var keep = Math.Min(_tailLength, tail.Length - text.Length);
+        tail.AsSpan(_tailLength - keep, keep).CopyTo(tail);
+        text.CopyTo(tail.AsSpan(keep));
+        _tailLength = keep + text.Length;
     }
 
     public void Boundary()
