@@ -674,7 +674,7 @@ internal sealed class SchemaGrammarConverter
     internal static string Dump(string value)
     {
         var sb = new StringBuilder();
-        DumpString(value, sb);
+        PyJsonString.Write(sb, value, ensureAscii: false);
         return sb.ToString();
     }
 
@@ -683,7 +683,7 @@ internal sealed class SchemaGrammarConverter
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                DumpString(value.GetString()!, sb);
+                PyJsonString.Write(sb, value.GetString()!, ensureAscii: false);
                 break;
             case JsonValueKind.Array:
                 sb.Append('[');
@@ -712,7 +712,7 @@ internal sealed class SchemaGrammarConverter
                     }
 
                     firstProperty = false;
-                    DumpString(property.Name, sb);
+                    PyJsonString.Write(sb, property.Name, ensureAscii: false);
                     sb.Append(':');
                     Dump(property.Value, sb);
                 }
@@ -723,36 +723,5 @@ internal sealed class SchemaGrammarConverter
                 sb.Append(value.GetRawText());
                 break;
         }
-    }
-
-    private static void DumpString(string s, StringBuilder sb)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
     }
 }

@@ -496,29 +496,47 @@ internal sealed class JinjaParser
         return expr1;
     }
 
-    private JinjaNode.Expr ParseOr()
+    /// <summary>Jinja2's left-associative binary levels, loosest first; each level's operands are the next level.</summary>
+    private enum BinaryLevel
     {
-        var left = ParseAnd();
-        while (Current.IsName("or"))
+        Or,
+        And,
+        Add,
+        Multiply,
+        Power,
+    }
+
+    private JinjaNode.Expr ParseOr() => ParseBinary(BinaryLevel.Or);
+
+    private JinjaNode.Expr ParseBinary(BinaryLevel level)
+    {
+        var left = ParseBinaryOperand(level);
+        while (IsBinaryOperator(level, Current))
         {
             var op = Next();
-            left = new JinjaNode.Expr.Binary(op.Position, "or", left, ParseAnd());
+            left = new JinjaNode.Expr.Binary(op.Position, op.Value, left, ParseBinaryOperand(level));
         }
 
         return left;
     }
 
-    private JinjaNode.Expr ParseAnd()
+    private JinjaNode.Expr ParseBinaryOperand(BinaryLevel level) => level switch
     {
-        var left = ParseNot();
-        while (Current.IsName("and"))
-        {
-            var op = Next();
-            left = new JinjaNode.Expr.Binary(op.Position, "and", left, ParseNot());
-        }
+        BinaryLevel.Or => ParseBinary(BinaryLevel.And),
+        BinaryLevel.And => ParseNot(),
+        BinaryLevel.Add => ParseConcat(),
+        BinaryLevel.Multiply => ParseBinary(BinaryLevel.Power),
+        _ => ParseUnary(withFilter: true),
+    };
 
-        return left;
-    }
+    private static bool IsBinaryOperator(BinaryLevel level, JinjaToken token) => level switch
+    {
+        BinaryLevel.Or => token.IsName("or"),
+        BinaryLevel.And => token.IsName("and"),
+        BinaryLevel.Add => token.IsOp("+") || token.IsOp("-"),
+        BinaryLevel.Multiply => token.IsOp("*") || token.IsOp("/") || token.IsOp("//") || token.IsOp("%"),
+        _ => token.IsOp("**"),
+    };
 
     private JinjaNode.Expr ParseNot()
     {
@@ -535,25 +553,25 @@ internal sealed class JinjaParser
     private JinjaNode.Expr ParseCompare()
     {
         int pos = Current.Position;
-        var expr = ParseMath1();
+        var expr = ParseBinary(BinaryLevel.Add);
         var rest = new List<(string, JinjaNode.Expr)>();
         while (true)
         {
             if (Current.Kind == JinjaTokenKind.Operator && s_compareOps.Contains(Current.Value))
             {
                 string op = Next().Value;
-                rest.Add((op, ParseMath1()));
+                rest.Add((op, ParseBinary(BinaryLevel.Add)));
             }
             else if (Current.IsName("in"))
             {
                 Next();
-                rest.Add(("in", ParseMath1()));
+                rest.Add(("in", ParseBinary(BinaryLevel.Add)));
             }
             else if (Current.IsName("not") && Peek().IsName("in"))
             {
                 Next();
                 Next();
-                rest.Add(("notin", ParseMath1()));
+                rest.Add(("notin", ParseBinary(BinaryLevel.Add)));
             }
             else
             {
@@ -564,22 +582,10 @@ internal sealed class JinjaParser
         return rest.Count == 0 ? expr : new JinjaNode.Expr.Compare(pos, expr, rest);
     }
 
-    private JinjaNode.Expr ParseMath1()
-    {
-        var left = ParseConcat();
-        while (Current.IsOp("+") || Current.IsOp("-"))
-        {
-            var op = Next();
-            left = new JinjaNode.Expr.Binary(op.Position, op.Value, left, ParseConcat());
-        }
-
-        return left;
-    }
-
     private JinjaNode.Expr ParseConcat()
     {
         int pos = Current.Position;
-        var first = ParseMath2();
+        var first = ParseBinary(BinaryLevel.Multiply);
         if (!Current.IsOp("~"))
         {
             return first;
@@ -588,34 +594,10 @@ internal sealed class JinjaParser
         var items = new List<JinjaNode.Expr> { first };
         while (SkipOp("~"))
         {
-            items.Add(ParseMath2());
+            items.Add(ParseBinary(BinaryLevel.Multiply));
         }
 
         return new JinjaNode.Expr.Concat(pos, items);
-    }
-
-    private JinjaNode.Expr ParseMath2()
-    {
-        var left = ParsePow();
-        while (Current.IsOp("*") || Current.IsOp("/") || Current.IsOp("//") || Current.IsOp("%"))
-        {
-            var op = Next();
-            left = new JinjaNode.Expr.Binary(op.Position, op.Value, left, ParsePow());
-        }
-
-        return left;
-    }
-
-    private JinjaNode.Expr ParsePow()
-    {
-        var left = ParseUnary(withFilter: true);
-        while (Current.IsOp("**"))
-        {
-            var op = Next();
-            left = new JinjaNode.Expr.Binary(op.Position, "**", left, ParseUnary(withFilter: true));
-        }
-
-        return left;
     }
 
     private JinjaNode.Expr ParseUnary(bool withFilter)
