@@ -41,6 +41,11 @@ internal sealed class ParserCore : IDisposable
     private bool _oversized;
     private int _regionStripLength;
 
+    // A rejected special-token opener that is leaked markup (see RejectRegion), removed like any stripped marker: where it
+    // starts in the buffer (-1: none) and its length.
+    private int _strippedOpenerAt = -1;
+    private int _strippedOpenerLength;
+
     // The character just before the buffer's start (dropped by EnsureRoom), so a look one character back gives the same
     // answer however the output was chunked.
     private char _beforeBuffer;
@@ -401,13 +406,21 @@ internal sealed class ParserCore : IDisposable
         var inReasoning = _mode == Mode.Reasoning;
         var kind = inReasoning ? ToolCallParseEventKind.Reasoning : ToolCallParseEventKind.Content;
         var after = j + m.Text.Length;
+        if (j == _strippedOpenerAt)
+        {
+            if (m.Text.Length != _strippedOpenerLength)
+            {
+                return false;
+            }
+
+            _strippedOpenerAt = StripMarker(kind, span, j, after, final, ref partial) ? -1 : j;
+            return _strippedOpenerAt < 0;
+        }
+
         switch (m.Action)
         {
             case MarkerAction.Strip:
-                Write(kind, span[_emitFrom..j]);
-                Channel(kind).Boundary();
-                _emitFrom = _scan = after;
-                return true;
+                return StripMarker(kind, span, j, after, final, ref partial);
 
             case MarkerAction.OpenReasoning when !inReasoning:
                 Write(kind, span[_emitFrom..j]);
@@ -466,6 +479,31 @@ internal sealed class ParserCore : IDisposable
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Removes the marker at <paramref name="j"/> from the text, unless that would join the text on both sides of it into a
+    /// marker (see <see cref="JoinGuard"/>): then it stays as text. Returns <see langword="true"/> when it was decided, false
+    /// (with <paramref name="partial"/> set) when that is known only with more text.
+    /// </summary>
+    private bool StripMarker(ToolCallParseEventKind kind, ReadOnlySpan<char> span, int j, int after, bool final, ref bool partial)
+    {
+        Write(kind, span[_emitFrom..j]);
+        _emitFrom = j;
+        switch (JoinGuard.Joins(Channel(kind).Tail, span, after, final))
+        {
+            case MatchKind.Partial:
+                partial = true;
+                return false;
+            case MatchKind.Full:
+                Write(kind, span[j..after]);
+                _emitFrom = _scan = after;
+                return true;
+        }
+
+        Channel(kind).Boundary();
+        _emitFrom = _scan = after;
+        return true;
     }
 
     private void CloseReasoning(ReadOnlySpan<char> span, int j)
@@ -728,8 +766,10 @@ internal sealed class ParserCore : IDisposable
         var after = _regionStart + _regionStripLength;
         if (_regionStripLength > 0 && !(after < _len && IsQuote(Held[after])))
         {
-            _content.Boundary();
-            _emitFrom = _scan = _regionStart + _regionStripLength;
+            // Removed as stripped markup is, when the scan comes back to it (so it cannot join its neighbours into a marker).
+            _strippedOpenerAt = _regionStart;
+            _strippedOpenerLength = _regionStripLength;
+            _emitFrom = _scan = _regionStart;
             return;
         }
 
@@ -798,6 +838,7 @@ internal sealed class ParserCore : IDisposable
             _scan -= keepFrom;
             _emitFrom -= keepFrom;
             _regionStart -= keepFrom;
+            _strippedOpenerAt = _strippedOpenerAt >= 0 ? _strippedOpenerAt - keepFrom : -1;
         }
 
         if (_len + extra > _buf.Length)

@@ -16,6 +16,10 @@ internal sealed class TextChannel
     private int _heldCount;
     private bool _atBoundary = true;
 
+    // The last characters that went out (see JoinGuard), most recent last.
+    private char[]? _tail;
+    private int _tailLength;
+
     /// <summary>Gets a value indicating whether any non-whitespace text went out.</summary>
     public bool HasText { get; private set; }
 
@@ -52,10 +56,12 @@ internal sealed class TextChannel
         if (_heldCount > 0)
         {
             output.Append(_held.AsSpan(0, _heldCount));
+            Remember(_held.AsSpan(0, _heldCount));
             _heldCount = 0;
         }
 
         output.Append(text[..end]);
+        Remember(text[..end]);
         HasText = true;
         Hold(text[end..], output);
     }
@@ -93,6 +99,8 @@ internal sealed class TextChannel
         if (end > 0)
         {
             output = _heldCount == 0 ? new string(text[..end]) : string.Concat(_held.AsSpan(0, _heldCount), text[..end]);
+            Remember(_held.AsSpan(0, _heldCount));
+            Remember(text[..end]);
             _heldCount = 0;
             HasText = true;
         }
@@ -115,9 +123,11 @@ internal sealed class TextChannel
             // Release the oldest held whitespace, then (when the new run alone is over the bound) the new run's start.
             var fromHeld = Math.Min(excess, _heldCount);
             output.Append(_held.AsSpan(0, fromHeld));
+            Remember(_held.AsSpan(0, fromHeld));
             _held.AsSpan(fromHeld, _heldCount - fromHeld).CopyTo(_held);
             _heldCount -= fromHeld;
             output.Append(whitespace[..(excess - fromHeld)]);
+            Remember(whitespace[..(excess - fromHeld)]);
             whitespace = whitespace[(excess - fromHeld)..];
         }
 
@@ -136,6 +146,25 @@ internal sealed class TextChannel
 
         whitespace.CopyTo(_held.AsSpan(_heldCount));
         _heldCount += whitespace.Length;
+    }
+
+    /// <summary>Gets the last characters that went out (up to <see cref="JoinGuard.TailLength"/>), whitespace held back excluded.</summary>
+    public ReadOnlySpan<char> Tail => _tail.AsSpan(0, _tailLength);
+
+    private void Remember(ReadOnlySpan<char> text)
+    {
+        var tail = _tail ??= new char[JoinGuard.TailLength];
+        if (text.Length >= tail.Length)
+        {
+            text[^tail.Length..].CopyTo(tail);
+            _tailLength = tail.Length;
+            return;
+        }
+
+        var keep = Math.Min(_tailLength, tail.Length - text.Length);
+        tail.AsSpan(_tailLength - keep, keep).CopyTo(tail);
+        text.CopyTo(tail.AsSpan(keep));
+        _tailLength = keep + text.Length;
     }
 
     public void Boundary()
