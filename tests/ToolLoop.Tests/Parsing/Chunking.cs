@@ -46,6 +46,17 @@ public static class Chunking
         return [.. sizes];
     }
 
+    /// <summary>Parses <paramref name="text"/> whole, asserting the UTF-8 entry, byte-by-byte and char-by-char parses give the same result.</summary>
+    public static ToolCallParseResult ParseOnEveryEntry(string text, ToolCallFormat format, ToolCallParserOptions? options)
+    {
+        var whole = ToolCallParser.Parse(text, format, options);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        AssertSame(whole, ToolCallParser.Parse(bytes, format, options), "the UTF-8 entry");
+        AssertSame(whole, Parse(bytes, [.. Enumerable.Repeat(1, bytes.Length)], format, options), "byte by byte");
+        AssertSame(whole, ParseChars(text, 1, format, options), "char by char");
+        return whole;
+    }
+
     public static void AssertSame(ToolCallParseResult expected, ToolCallParseResult actual, string what)
     {
         var e = expected.ToJson();

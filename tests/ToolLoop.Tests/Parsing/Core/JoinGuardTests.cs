@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ToolLoop.Tests.Parsing.Core;
 
 /// <summary>
@@ -29,13 +27,5 @@ public sealed class JoinGuardTests
         => Assert.Equal(content, SameOnEveryEntry(text, format).Content);
 
     private static ToolCallParseResult SameOnEveryEntry(string text, ToolCallFormat format)
-    {
-        var options = new ToolCallParserOptions { Tools = [new DeclaredTool("f"), new DeclaredTool("get_weather")] };
-        var whole = ToolCallParser.Parse(text, format, options);
-        var bytes = Encoding.UTF8.GetBytes(text);
-        Chunking.AssertSame(whole, ToolCallParser.Parse(bytes, format, options), "the UTF-8 entry");
-        Chunking.AssertSame(whole, Chunking.Parse(bytes, [.. Enumerable.Repeat(1, bytes.Length)], format, options), "byte by byte");
-        Chunking.AssertSame(whole, Chunking.ParseChars(text, 1, format, options), "char by char");
-        return whole;
-    }
+        => Chunking.ParseOnEveryEntry(text, format, new ToolCallParserOptions { Tools = [new DeclaredTool("f"), new DeclaredTool("get_weather")] });
 }

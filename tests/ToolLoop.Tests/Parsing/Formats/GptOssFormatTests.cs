@@ -75,7 +75,7 @@ public sealed class GptOssFormatTests
             for (var tail = 0; tail < 60; tail += 3)
             {
                 var text = "x" + string.Concat(Enumerable.Repeat("<|channel|>" + channel, 24)) + new string('1', tail);
-                SameOnEveryEntry(text, format);
+                Chunking.ParseOnEveryEntry(text, format, s_options);
             }
         }
     }
@@ -96,19 +96,9 @@ public sealed class GptOssFormatTests
         word = System.Text.RegularExpressions.Regex.Unescape(word);
         foreach (var format in (ToolCallFormat[])[ToolCallFormat.GptOss, ToolCallFormat.Auto])
         {
-            var r = SameOnEveryEntry(text, format);
+            var r = Chunking.ParseOnEveryEntry(text, format, s_options);
             Assert.Contains(word, r.Content + string.Concat(r.Problems.Select(p => p.RawText)), StringComparison.Ordinal);
             Assert.Contains("x:1", r.Content, StringComparison.Ordinal);
         }
-    }
-
-    private static ToolCallParseResult SameOnEveryEntry(string text, ToolCallFormat format)
-    {
-        var whole = ToolCallParser.Parse(text, format, s_options);
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        Chunking.AssertSame(whole, ToolCallParser.Parse(bytes, format, s_options), "the UTF-8 entry");
-        Chunking.AssertSame(whole, Chunking.Parse(bytes, [.. Enumerable.Repeat(1, bytes.Length)], format, s_options), "byte by byte");
-        Chunking.AssertSame(whole, Chunking.ParseChars(text, 1, format, s_options), "char by char");
-        return whole;
     }
 }
